@@ -1,0 +1,65 @@
+/** OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. */
+export interface ErrorBody {
+  error: {
+    message: string;
+    type: string;
+    code: string | null;
+    param: string | null;
+  };
+}
+
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'service_unavailable';
+
+const TYPE_BY_STATUS: Record<number, ErrorType> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'invalid_request_error',
+  404: 'not_found_error',
+  413: 'invalid_request_error',
+  415: 'invalid_request_error',
+  429: 'rate_limit_error',
+  503: 'service_unavailable',
+};
+
+/** An error that is safe to show to the caller: the message is written for them, never an internal trace. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+
+  constructor(status: number, message: string, options: { code?: string; param?: string; type?: ErrorType } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.type = options.type ?? TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+  }
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
+/** Rebuilds an ApiError from a body another service of ours returned, so it can be passed on unchanged. */
+export function apiErrorFromBody(status: number, body: ErrorBody): ApiError {
+  const { message, type, code, param } = body.error;
+  return new ApiError(status, message, {
+    type: type as ErrorType,
+    ...(code ? { code } : {}),
+    ...(param ? { param } : {}),
+  });
+}

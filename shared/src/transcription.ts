@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const responseFormats = ['json', 'text', 'srt', 'vtt', 'verbose_json'] as const;
+export type ResponseFormat = (typeof responseFormats)[number];
+
+export const transcribeOptionsSchema = z.object({
+  language: z.string().min(2).max(16).optional(),
+  task: z.enum(['transcribe', 'translate']).default('transcribe'),
+  prompt: z.string().max(4000).optional(),
+  temperature: z.number().min(0).max(1).optional(),
+});
+export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
+
+/** What the edge asks of the GPU service: every input mode reduces to a URL to stream from. */
+export const transcribeRequestSchema = z.object({
+  audio_url: z.url({ protocol: /^https?$/ }),
+  options: transcribeOptionsSchema.default({ task: 'transcribe' }),
+});
+export type TranscribeRequest = z.infer<typeof transcribeRequestSchema>;
+
+export const segmentSchema = z.object({
+  id: z.number().int().nonnegative(),
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  text: z.string(),
+});
+export type Segment = z.infer<typeof segmentSchema>;
+
+/** The canonical result the GPU service returns; every response_format is rendered from it at the edge. */
+export const transcriptionResultSchema = z.object({
+  task: z.enum(['transcribe', 'translate']),
+  text: z.string(),
+  language: z.string(),
+  duration: z.number().nonnegative(),
+  model: z.string(),
+  segments: z.array(segmentSchema),
+});
+export type TranscriptionResult = z.infer<typeof transcriptionResultSchema>;

@@ -1,0 +1,39 @@
+import { env } from 'cloudflare:test';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import app from '../index.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function health(): Promise<Record<string, unknown>> {
+  const response = await app.fetch(new Request('http://edge.test/health'), env);
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+describe('GET /health', () => {
+  it('reports the guide shape with the GPU service device and R2 working', async () => {
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      Response.json({ status: 'ok', device: 'cuda', model: 'openai/whisper-base', model_loaded: true }),
+    );
+    expect(await health()).toMatchObject({
+      status: 'healthy',
+      gpu_available: true,
+      storage_clients: { r2_enabled: true, s3_enabled: false },
+      gpu_service: { reachable: true, device: 'cuda', model_loaded: true },
+    });
+  });
+
+  it('says gpu_available false for a CPU-only service', async () => {
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(Response.json({ device: 'cpu', model_loaded: true }));
+    expect(await health()).toMatchObject({ status: 'healthy', gpu_available: false });
+  });
+
+  it('is degraded, not failing, when the GPU service is unreachable', async () => {
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('connection refused'));
+    const body = await health();
+    expect(body).toMatchObject({ status: 'degraded', gpu_available: false, gpu_service: { reachable: false } });
+    expect((body.gpu_service as { error: string }).error).toContain('connection refused');
+  });
+});

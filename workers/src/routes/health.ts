@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { gpuHealth } from '../lib/gpu-client.js';
+
+async function r2Works(bucket: R2Bucket | undefined): Promise<boolean> {
+  if (!bucket) return false;
+  try {
+    // A HEAD of a key that need not exist proves the binding answers without listing anything.
+    await bucket.head('health-probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
+  const [gpu, r2Enabled] = await Promise.all([gpuHealth(c.env.GPU_SERVICE_URL), r2Works(c.env.UPLOADS)]);
+  const healthy = gpu.reachable && r2Enabled;
+  return c.json({
+    status: healthy ? 'healthy' : 'degraded',
+    gpu_available: gpu.reachable && gpu.device === 'cuda',
+    storage_clients: { r2_enabled: r2Enabled, s3_enabled: false },
+    gpu_service: gpu,
+  });
+});

@@ -1,0 +1,54 @@
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type TranscriptionResult, verifyRequest } from '@whisper-edge/shared';
+import { env } from 'cloudflare:test';
+import { vi } from 'vitest';
+import app from '../index.js';
+
+/**
+ * Stands in for the GPU service inside workerd, where the real one cannot run: it checks the edge's
+ * signature exactly as the GPU service does and streams the audio back through the Worker's own
+ * signed object route, so everything but the model is exercised for real.
+ */
+export interface GpuCall {
+  audioUrl: string;
+  audio: Uint8Array;
+  options: Record<string, unknown>;
+  signatureOk: boolean;
+}
+
+export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Response>) {
+  const calls: GpuCall[] = [];
+  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.origin !== env.GPU_SERVICE_URL) throw new TypeError(`unexpected fetch to ${url.origin}`);
+    if (url.pathname === '/health') return Response.json({ status: 'ok', device: 'cpu', model: 'test', model_loaded: true });
+    const body = await request.text();
+    const verdict = await verifyRequest(
+      env.GPU_SHARED_SECRET!,
+      { method: request.method, path: url.pathname, body },
+      { timestamp: request.headers.get(TIMESTAMP_HEADER), signature: request.headers.get(SIGNATURE_HEADER) },
+    );
+    const payload = JSON.parse(body) as { audio_url: string; options: Record<string, unknown> };
+    const audioResponse = await app.fetch(new Request(payload.audio_url), env);
+    const call = {
+      audioUrl: payload.audio_url,
+      audio: new Uint8Array(await audioResponse.arrayBuffer()),
+      options: payload.options,
+      signatureOk: verdict.ok,
+    };
+    calls.push(call);
+    return answer(call);
+  });
+  return { calls, spy };
+}
+
+export function fakeResult(text: string): TranscriptionResult {
+  return {
+    task: 'transcribe',
+    text,
+    language: 'en',
+    duration: 2.5,
+    model: 'stub',
+    segments: [{ id: 0, start: 0, end: 2.5, text: ` ${text}` }],
+  };
+}
