@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['shared/vitest.config.ts', 'workers/vitest.config.ts'],
+    projects: ['shared/vitest.config.ts', 'workers/vitest.config.ts', 'gpu-service/vitest.config.ts'],
   },
 });

@@ -1,10 +1,16 @@
-/** Bindings from wrangler.toml (generated `Env`) plus the secrets, which are never in wrangler.toml. */
-export interface Bindings extends Env {
-  /** Signs edge → GPU calls and the object URLs the GPU service streams audio from. */
-  GPU_SHARED_SECRET?: string;
-  /** Public origin of this Worker, when requests reach it under a different host than the GPU can call. */
-  PUBLIC_URL?: string;
+declare global {
+  namespace Cloudflare {
+    /** Secrets, which are never in wrangler.toml and so not in the generated `Env`. */
+    interface Env {
+      /** Signs edge → GPU calls and the object URLs the GPU service streams audio from. */
+      GPU_SHARED_SECRET?: string;
+      /** Public origin of this Worker, when the GPU service must reach it under another host. */
+      PUBLIC_URL?: string;
+    }
+  }
 }
+
+export type Bindings = Cloudflare.Env;
 
 export interface AppEnv {
   Bindings: Bindings;

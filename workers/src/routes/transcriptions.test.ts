@@ -5,8 +5,8 @@ import { fakeResult, stubGpuService } from '../test-support/gpu-stub.js';
 
 const audio = new Uint8Array(4096).map((_, i) => (i * 7) % 256);
 
-function post(form: FormData): Promise<Response> {
-  return app.fetch(new Request('http://edge.test/v1/audio/transcriptions', { method: 'POST', body: form }), env);
+async function post(form: FormData): Promise<Response> {
+  return await app.fetch(new Request('http://edge.test/v1/audio/transcriptions', { method: 'POST', body: form }), env);
 }
 
 function audioForm(fields: Record<string, string> = {}): FormData {

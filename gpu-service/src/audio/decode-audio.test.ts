@@ -1,0 +1,50 @@
+import { openAsBlob } from 'node:fs';
+import { ApiError } from '@whisper-edge/shared';
+import { describe, expect, it } from 'vitest';
+import { convertSpeech, probeDuration, speechFlac } from '../test-support/fixtures.js';
+import { decodeAudio, SAMPLE_RATE } from './decode-audio.js';
+import { resolveFfmpeg } from './ffmpeg-path.js';
+
+const ffmpegPath = resolveFfmpeg();
+
+async function decodeFile(file: string): Promise<Float32Array> {
+  return decodeAudio((await openAsBlob(file)).stream(), { ffmpegPath });
+}
+
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+}
+
+describe('decodeAudio', () => {
+  const expected = probeDuration(speechFlac);
+
+  for (const [name, file] of [
+    ['flac', speechFlac],
+    ['wav (44.1 kHz stereo)', convertSpeech('wav', ['-ar', '44100', '-ac', '2'])],
+    ['mp3', convertSpeech('mp3')],
+    ['ogg/opus', convertSpeech('ogg', ['-c:a', 'libopus'])],
+  ] as const) {
+    it(`decodes ${name} to 16 kHz mono with the clip's duration`, async () => {
+      const samples = await decodeFile(file);
+      expect(Math.abs(samples.length / SAMPLE_RATE - expected)).toBeLessThan(0.1);
+      const peak = samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(peak).toBeGreaterThan(0.05);
+      expect(peak).toBeLessThanOrEqual(1.0001);
+    });
+  }
+
+  it('turns non-audio bytes into a 400 that carries ffmpeg’s reason', async () => {
+    const error = await decodeAudio(bytesStream(new TextEncoder().encode('this is not audio at all'.repeat(50))), {
+      ffmpegPath,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toMatch(/^could not decode audio: .+/);
+  });
+
+  it('turns an empty body into a 400', async () => {
+    const error = await decodeAudio(bytesStream(new Uint8Array(0)), { ffmpegPath }).catch((e: unknown) => e);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toMatch(/^could not decode audio/);
+  });
+});

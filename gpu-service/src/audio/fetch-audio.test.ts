@@ -1,0 +1,55 @@
+import { ApiError } from '@whisper-edge/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../test-support/file-server.js';
+import { openAudioStream } from './fetch-audio.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer((req, res) => {
+    if (req.url === '/ok') res.writeHead(200, { 'content-length': '5' }).end('abcde');
+    else if (req.url === '/redirect') res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
+    else if (req.url === '/chunked') {
+      res.writeHead(200);
+      res.write('x'.repeat(600));
+      res.end('y'.repeat(600));
+    } else res.writeHead(403).end('denied');
+  });
+});
+afterAll(() => server.close());
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+describe('openAudioStream', () => {
+  it('streams a 200 body', async () => {
+    expect(await readAll(await openAudioStream(`${server.url}/ok`, { maxBytes: 100 }))).toBe('abcde');
+  });
+
+  it('refuses to follow redirects', async () => {
+    const error = await failure(openAudioStream(`${server.url}/redirect`, { maxBytes: 100 }));
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('Failed to download audio (upstream HTTP 302)');
+  });
+
+  it('reports the upstream status of a denied download', async () => {
+    const error = await failure(openAudioStream(`${server.url}/denied`, { maxBytes: 100 }));
+    expect(error.message).toContain('upstream HTTP 403');
+  });
+
+  it('enforces the size limit from Content-Length and on chunked bodies', async () => {
+    expect((await failure(openAudioStream(`${server.url}/ok`, { maxBytes: 4 }))).status).toBe(413);
+    const chunked = await openAudioStream(`${server.url}/chunked`, { maxBytes: 1000 });
+    expect((await failure(readAll(chunked))).status).toBe(413);
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  HOST: z.string().default('127.0.0.1'),
+  /** Shared with the edge; every /internal call must be signed with it. */
+  GPU_SHARED_SECRET: z.string().min(16, 'GPU_SHARED_SECRET must be at least 16 characters'),
+  /** A Hugging Face Hub id (ONNX export, e.g. onnx-community/whisper-base) or a local model directory. */
+  WHISPER_MODEL: z.string().default('onnx-community/whisper-base'),
+  /** Where hub models are cached; mount a volume here in containers. */
+  MODEL_DIR: z.string().default(path.resolve('models')),
+  DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+  DTYPE: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
+  /** A Hugging Face Hub mirror, as huggingface_hub reads it. */
+  HF_ENDPOINT: z.url().optional(),
+  /** How long to wait for the hub to start answering before calling a download failed. */
+  HUB_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** Largest audio file the service will download. */
+  MAX_AUDIO_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
+  SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  FFMPEG_PATH: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Reads configuration from the environment, failing at start with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid GPU service configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,125 @@
+import {
+  type AutomaticSpeechRecognitionPipeline,
+  env as transformersEnv,
+  pipeline,
+} from '@huggingface/transformers';
+import { fetchWithHeaderTimeout } from './hub-fetch.js';
+import { isCached, type ModelSource, loadFailureMessage, resolveModelSource } from './model-source.js';
+
+export type Device = 'cuda' | 'cpu';
+export type DevicePreference = Device | 'auto';
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+export interface ModelManagerOptions {
+  model: string;
+  modelDir: string;
+  device: DevicePreference;
+  dtype?: Dtype | undefined;
+  hubTimeoutMs: number;
+  /** Hub mirror (HF_ENDPOINT); defaults to huggingface.co. */
+  remoteHost?: string | undefined;
+  log?: (message: string) => void;
+}
+
+export interface LoadedModel {
+  name: string;
+  device: Device;
+  transcriber: AutomaticSpeechRecognitionPipeline;
+  multilingual: boolean;
+  loadMs: number;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/** Loads the configured Whisper model once, on the best device that works, and shares it. */
+export class ModelManager {
+  private loading: Promise<LoadedModel> | undefined;
+  private loaded: LoadedModel | undefined;
+  private lastError: string | undefined;
+  private readonly source: ModelSource;
+
+  constructor(private readonly options: ModelManagerOptions) {
+    this.source = resolveModelSource(options.model, options.modelDir);
+  }
+
+  status() {
+    return {
+      model: this.options.model,
+      model_loaded: this.loaded !== undefined,
+      device: this.loaded?.device ?? null,
+      ...(this.lastError ? { model_error: this.lastError } : {}),
+    };
+  }
+
+  /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
+  get(): Promise<LoadedModel> {
+    this.loading ??= this.load().then(
+      (model) => {
+        this.loaded = model;
+        this.lastError = undefined;
+        return model;
+      },
+      (error: Error) => {
+        this.loading = undefined;
+        this.lastError = error.message;
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+
+  private configureEnvironment(): void {
+    transformersEnv.fetch = fetchWithHeaderTimeout(this.options.hubTimeoutMs);
+    if (this.options.remoteHost) transformersEnv.remoteHost = this.options.remoteHost;
+    if (this.source.kind === 'local') {
+      transformersEnv.localModelPath = this.source.dir;
+      transformersEnv.allowLocalModels = true;
+      transformersEnv.allowRemoteModels = false;
+    } else {
+      transformersEnv.cacheDir = this.source.cacheDir;
+      transformersEnv.allowRemoteModels = true;
+    }
+  }
+
+  private async load(): Promise<LoadedModel> {
+    this.configureEnvironment();
+    const started = performance.now();
+    const devices: Device[] = this.options.device === 'auto' ? ['cuda', 'cpu'] : [this.options.device];
+    let lastError: Error | undefined;
+    for (const device of devices) {
+      try {
+        const transcriber = await this.createPipeline(device);
+        const loadMs = performance.now() - started;
+        this.options.log?.(`loaded ${this.options.model} on ${device} in ${Math.round(loadMs)} ms`);
+        const generationConfig = transcriber.model.generation_config as { is_multilingual?: boolean } | null;
+        return {
+          name: this.options.model,
+          device,
+          transcriber,
+          multilingual: generationConfig?.is_multilingual !== false,
+          loadMs,
+        };
+      } catch (error) {
+        lastError = error as Error;
+        if (device === 'cuda' && devices.includes('cpu')) {
+          this.options.log?.(`CUDA unavailable (${lastError.message.split('\n')[0]}); falling back to CPU`);
+        }
+      }
+    }
+    const cause = lastError?.message.split('\n')[0] ?? 'unknown error';
+    const cachedHubModel = this.source.kind === 'hub' && isCached(this.source);
+    throw new ModelLoadError(cachedHubModel ? `Failed to load model: ${cause}` : loadFailureMessage(this.source, cause));
+  }
+
+  private async createPipeline(device: Device): Promise<AutomaticSpeechRecognitionPipeline> {
+    const dtype = this.options.dtype ?? (device === 'cuda' ? 'fp16' : 'fp32');
+    const transcriber = await pipeline('automatic-speech-recognition', this.source.id, {
+      device,
+      dtype,
+      ...(this.source.kind === 'hub' ? { cache_dir: this.source.cacheDir } : { local_files_only: true }),
+    });
+    return transcriber as AutomaticSpeechRecognitionPipeline;
+  }
+}

@@ -1,0 +1,32 @@
+import { ApiError, transcribeRequestSchema } from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import { decodeAudio } from '../audio/decode-audio.js';
+import { openAudioStream } from '../audio/fetch-audio.js';
+import type { ModelManager } from '../inference/model-manager.js';
+import { transcribe } from '../inference/transcribe.js';
+
+export interface TranscribeRouteOptions {
+  models: ModelManager;
+  ffmpegPath: () => string;
+  maxAudioBytes: number;
+}
+
+export function transcribeRoutes(options: TranscribeRouteOptions) {
+  return new Hono().post('/internal/transcribe', async (c) => {
+    const parsed = transcribeRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      throw new ApiError(400, `Invalid transcription request: ${parsed.error.issues[0]?.message}`, {
+        code: 'invalid_request',
+      });
+    }
+    const { audio_url, options: transcribeOptions } = parsed.data;
+    const signal = c.req.raw.signal;
+    // Load the model while the audio downloads and decodes.
+    const model = options.models.get();
+    model.catch(() => undefined);
+    const stream = await openAudioStream(audio_url, { maxBytes: options.maxAudioBytes, signal });
+    const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
+    const result = await transcribe(await model, audio, transcribeOptions);
+    return c.json(result);
+  });
+}
