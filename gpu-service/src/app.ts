@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { Config } from './config.js';
-import { type ModelManager, ModelLoadError } from './inference/model-manager.js';
+import { ModelLoadError, type ModelManager } from './inference/model-manager.js';
 import { verifySignature } from './middleware/verify-signature.js';
 import { healthRoutes } from './routes/health.js';
 import { transcribeRoutes } from './routes/transcribe.js';
@@ -32,7 +32,11 @@ export function createApp({ config, models, log = console.error }: AppDeps) {
   );
   app.route(
     '/',
-    transcribeRoutes({ models, ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH), maxAudioBytes: config.MAX_AUDIO_BYTES }),
+    transcribeRoutes({
+      models,
+      ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
+      maxAudioBytes: config.MAX_AUDIO_BYTES,
+    }),
   );
   return app;
 }

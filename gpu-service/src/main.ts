@@ -15,9 +15,12 @@ const models = new ModelManager({
   log,
 });
 
-const server = serve({ fetch: createApp({ config, models, log }).fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  log(`listening on http://${info.address}:${info.port} (model ${config.WHISPER_MODEL})`);
-});
+const server = serve(
+  { fetch: createApp({ config, models, log }).fetch, port: config.PORT, hostname: config.HOST },
+  (info) => {
+    log(`listening on http://${info.address}:${info.port} (model ${config.WHISPER_MODEL})`);
+  },
+);
 
 // Warm the model at start so the first request does not pay for loading; failures are reported by /health.
 models.get().catch((error: Error) => log(error.message));

@@ -16,7 +16,20 @@ const work = mkdtempSync(path.join(tmpdir(), 'speech-'));
 try {
   const wav = path.join(work, 'speech.wav');
   execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', wav, SENTENCE]);
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', wav, '-ac', '1', '-ar', '16000', '-sample_fmt', 's16', out]);
+  execFileSync('ffmpeg', [
+    '-y',
+    '-loglevel',
+    'error',
+    '-i',
+    wav,
+    '-ac',
+    '1',
+    '-ar',
+    '16000',
+    '-sample_fmt',
+    's16',
+    out,
+  ]);
   console.log(`wrote ${out}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -34,11 +34,16 @@ export class ApiError extends Error {
   readonly code: string | null;
   readonly param: string | null;
 
-  constructor(status: number, message: string, options: { code?: string; param?: string; type?: ErrorType } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    options: { code?: string; param?: string; type?: ErrorType } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
-    this.type = options.type ?? TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+    this.type =
+      options.type ?? TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
     this.code = options.code ?? null;
     this.param = options.param ?? null;
   }
@@ -51,7 +56,11 @@ export class ApiError extends Error {
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
-  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
 }
 
 /** Rebuilds an ApiError from a body another service of ours returned, so it can be passed on unchanged. */

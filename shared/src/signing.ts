@@ -33,7 +33,9 @@ export interface SignableRequest {
 }
 
 async function canonicalString(request: SignableRequest, timestamp: number): Promise<string> {
-  return [request.method.toUpperCase(), request.path, String(timestamp), await sha256Hex(request.body)].join('\n');
+  return [request.method.toUpperCase(), request.path, String(timestamp), await sha256Hex(request.body)].join(
+    '\n',
+  );
 }
 
 export async function hmacHex(secret: string, message: string): Promise<string> {

@@ -34,9 +34,12 @@ describe('decodeAudio', () => {
   }
 
   it('turns non-audio bytes into a 400 that carries ffmpeg’s reason', async () => {
-    const error = await decodeAudio(bytesStream(new TextEncoder().encode('this is not audio at all'.repeat(50))), {
-      ffmpegPath,
-    }).catch((e: unknown) => e);
+    const error = await decodeAudio(
+      bytesStream(new TextEncoder().encode('this is not audio at all'.repeat(50))),
+      {
+        ffmpegPath,
+      },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).message).toMatch(/^could not decode audio: .+/);

@@ -29,8 +29,19 @@ export async function decodeAudio(
 ): Promise<Float32Array> {
   const ffmpeg = spawn(
     options.ffmpegPath,
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE)]
-      .concat(['-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1']),
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      'pipe:0',
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      String(SAMPLE_RATE),
+    ].concat(['-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1']),
     { stdio: ['pipe', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) },
   );
   let stderr = '';
@@ -56,7 +67,10 @@ export async function decodeAudio(
   );
   const [code] = await Promise.all([exited, fed]);
   if (code !== 0) {
-    throw new ApiError(400, `could not decode audio: ${lastLines(stderr)}`, { code: 'invalid_audio', param: 'file' });
+    throw new ApiError(400, `could not decode audio: ${lastLines(stderr)}`, {
+      code: 'invalid_audio',
+      param: 'file',
+    });
   }
   if (bytes < 4) {
     throw new ApiError(400, 'could not decode audio: the file contains no audio samples', {

@@ -7,9 +7,14 @@ import { ApiError } from '@whisper-edge/shared';
 export async function openAudioStream(url: string, options: { maxBytes: number; signal?: AbortSignal }) {
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'manual', ...(options.signal ? { signal: options.signal } : {}) });
+    response = await fetch(url, {
+      redirect: 'manual',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (error) {
-    throw new ApiError(400, `Failed to download audio: ${(error as Error).message}`, { code: 'audio_unreachable' });
+    throw new ApiError(400, `Failed to download audio: ${(error as Error).message}`, {
+      code: 'audio_unreachable',
+    });
   }
   if (response.status !== 200) {
     await response.body?.cancel();
@@ -20,9 +25,12 @@ export async function openAudioStream(url: string, options: { maxBytes: number; 
   const length = Number(response.headers.get('content-length'));
   if (length > options.maxBytes) {
     await response.body?.cancel();
-    throw new ApiError(413, `Audio is larger than the ${options.maxBytes}-byte limit`, { code: 'audio_too_large' });
+    throw new ApiError(413, `Audio is larger than the ${options.maxBytes}-byte limit`, {
+      code: 'audio_too_large',
+    });
   }
-  if (!response.body) throw new ApiError(400, 'Failed to download audio: empty response', { code: 'audio_empty' });
+  if (!response.body)
+    throw new ApiError(400, 'Failed to download audio: empty response', { code: 'audio_empty' });
   return response.body.pipeThrough(limitBytes(options.maxBytes));
 }
 

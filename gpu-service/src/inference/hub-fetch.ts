@@ -10,7 +10,9 @@ export function fetchWithHeaderTimeout(timeoutMs: number): typeof fetch {
       () => controller.abort(new Error(`no answer from ${String(input)} within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const signals = [controller.signal, init?.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
+    const signals = [controller.signal, init?.signal].filter(
+      (s): s is AbortSignal => s instanceof AbortSignal,
+    );
     try {
       return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
     } finally {

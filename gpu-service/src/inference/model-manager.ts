@@ -1,10 +1,10 @@
 import {
   type AutomaticSpeechRecognitionPipeline,
-  env as transformersEnv,
   pipeline,
+  env as transformersEnv,
 } from '@huggingface/transformers';
 import { fetchWithHeaderTimeout } from './hub-fetch.js';
-import { isCached, type ModelSource, loadFailureMessage, resolveModelSource } from './model-source.js';
+import { isCached, loadFailureMessage, type ModelSource, resolveModelSource } from './model-source.js';
 
 export type Device = 'cuda' | 'cpu';
 export type DevicePreference = Device | 'auto';
@@ -110,7 +110,9 @@ export class ModelManager {
     }
     const cause = lastError?.message.split('\n')[0] ?? 'unknown error';
     const cachedHubModel = this.source.kind === 'hub' && isCached(this.source);
-    throw new ModelLoadError(cachedHubModel ? `Failed to load model: ${cause}` : loadFailureMessage(this.source, cause));
+    throw new ModelLoadError(
+      cachedHubModel ? `Failed to load model: ${cause}` : loadFailureMessage(this.source, cause),
+    );
   }
 
   private async createPipeline(device: Device): Promise<AutomaticSpeechRecognitionPipeline> {

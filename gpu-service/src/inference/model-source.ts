@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export type ModelSource = { kind: 'local'; dir: string; id: string } | { kind: 'hub'; id: string; cacheDir: string };
+export type ModelSource =
+  | { kind: 'local'; dir: string; id: string }
+  | { kind: 'hub'; id: string; cacheDir: string };
 
 function isDirectory(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory();

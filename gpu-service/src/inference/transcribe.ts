@@ -28,11 +28,18 @@ export async function transcribe(
   audio: Float32Array,
   options: TranscribeOptions,
 ): Promise<TranscriptionResult> {
-  if (!model.multilingual && (options.task === 'translate' || (options.language && options.language !== 'en'))) {
-    throw new ApiError(400, `Model '${model.name}' is English-only: it cannot ${options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`}`, {
-      code: 'unsupported_language',
-      param: options.task === 'translate' ? 'task' : 'language',
-    });
+  if (
+    !model.multilingual &&
+    (options.task === 'translate' || (options.language && options.language !== 'en'))
+  ) {
+    throw new ApiError(
+      400,
+      `Model '${model.name}' is English-only: it cannot ${options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`}`,
+      {
+        code: 'unsupported_language',
+        param: options.task === 'translate' ? 'task' : 'language',
+      },
+    );
   }
   const duration = audio.length / SAMPLE_RATE;
   const output = (await model.transcriber(audio, {

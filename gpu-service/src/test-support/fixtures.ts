@@ -17,6 +17,14 @@ export function convertSpeech(extension: string, extraArgs: string[] = []): stri
 }
 
 export function probeDuration(file: string): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  const out = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   return Number(out.toString().trim());
 }

@@ -42,7 +42,10 @@ describe('formatResponse', () => {
   });
 
   it('skips empty segments in subtitles so no cue is blank', () => {
-    const withEmpty = { ...result, segments: [...result.segments, { id: 2, start: 4000, end: 4001, text: '  ' }] };
+    const withEmpty = {
+      ...result,
+      segments: [...result.segments, { id: 2, start: 4000, end: 4001, text: '  ' }],
+    };
     expect(formatResponse(withEmpty, 'srt').body).not.toContain('3\n');
   });
 });

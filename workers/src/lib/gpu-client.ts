@@ -58,7 +58,8 @@ export async function transcribeOnGpu(
     if (isErrorBody(payload)) {
       // Our own service's errors (bad audio, busy) are already worded for the caller; a 401 here is
       // a deployment problem (secrets differ), not the caller's fault.
-      if (response.status === 401) throw unavailable(`the GPU service refused our signature (${payload.error.message})`);
+      if (response.status === 401)
+        throw unavailable(`the GPU service refused our signature (${payload.error.message})`);
       throw apiErrorFromBody(response.status, payload);
     }
     throw unavailable(`it answered HTTP ${response.status}`);
@@ -70,7 +71,9 @@ export async function transcribeOnGpu(
 
 export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
   try {
-    const response = await fetch(new URL('/health', baseUrl), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    const response = await fetch(new URL('/health', baseUrl), {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
     if (!response.ok) return { reachable: false, error: `HTTP ${response.status}` };
     const body = (await response.json()) as Partial<GpuHealth>;
     return {

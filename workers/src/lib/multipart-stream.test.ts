@@ -45,10 +45,19 @@ describe('parseMultipart', () => {
       form.append('response_format', 'text');
       const { bytes, boundary } = await encodeForm(form);
 
-      const seen: Array<{ name: string; filename?: string | undefined; type?: string | undefined; data: Uint8Array }> =
-        [];
+      const seen: Array<{
+        name: string;
+        filename?: string | undefined;
+        type?: string | undefined;
+        data: Uint8Array;
+      }> = [];
       for await (const part of parseMultipart(rechunk(bytes, chunkSize), boundary)) {
-        seen.push({ name: part.name, filename: part.filename, type: part.contentType, data: await collect(part.body) });
+        seen.push({
+          name: part.name,
+          filename: part.filename,
+          type: part.contentType,
+          data: await collect(part.body),
+        });
       }
       expect(seen.map((p) => [p.name, p.filename, p.type])).toEqual([
         ['model', undefined, undefined],

@@ -40,7 +40,10 @@ async function readHeaders(scanner: ByteScanner): Promise<Record<string, string>
     chunks.push(chunk.slice());
   }
   const headers: Record<string, string> = {};
-  for (const line of chunks.map((c) => decoder.decode(c, { stream: true })).join('').split(CRLF)) {
+  for (const line of chunks
+    .map((c) => decoder.decode(c, { stream: true }))
+    .join('')
+    .split(CRLF)) {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -83,7 +86,9 @@ export async function* parseMultipart(
 }
 
 function asApiError(error: unknown): unknown {
-  return error instanceof UnexpectedEndError ? new ApiError(400, `Malformed multipart body: ${error.message}`) : error;
+  return error instanceof UnexpectedEndError
+    ? new ApiError(400, `Malformed multipart body: ${error.message}`)
+    : error;
 }
 
 // A consumer that stops early must not close the underlying reader: the rest of the part is still

@@ -5,7 +5,9 @@ const secret = 's3cret';
 
 describe('object URLs', () => {
   it('round-trips a key with spaces and slashes', async () => {
-    const url = new URL(await signObjectUrl('http://edge.test', secret, 'uploads/a b/c.wav', { ttlSeconds: 60 }));
+    const url = new URL(
+      await signObjectUrl('http://edge.test', secret, 'uploads/a b/c.wav', { ttlSeconds: 60 }),
+    );
     expect(url.pathname).toBe('/internal/objects/uploads/a%20b/c.wav');
     const key = decodeURIComponent(url.pathname.slice('/internal/objects/'.length));
     expect(await verifyObjectUrl(secret, key, 'GET', url.searchParams)).toEqual({ ok: true });
@@ -13,8 +15,12 @@ describe('object URLs', () => {
 
   it('refuses another key, another method, a tampered expiry or an expired URL', async () => {
     const url = new URL(await signObjectUrl('http://edge.test', secret, 'uploads/a.wav', { ttlSeconds: 60 }));
-    expect(await verifyObjectUrl(secret, 'uploads/b.wav', 'GET', url.searchParams)).toMatchObject({ status: 403 });
-    expect(await verifyObjectUrl(secret, 'uploads/a.wav', 'PUT', url.searchParams)).toMatchObject({ status: 401 });
+    expect(await verifyObjectUrl(secret, 'uploads/b.wav', 'GET', url.searchParams)).toMatchObject({
+      status: 403,
+    });
+    expect(await verifyObjectUrl(secret, 'uploads/a.wav', 'PUT', url.searchParams)).toMatchObject({
+      status: 401,
+    });
     const later = new URLSearchParams(url.searchParams);
     later.set('expires', String(Number(later.get('expires')) + 3600));
     expect(await verifyObjectUrl(secret, 'uploads/a.wav', 'GET', later)).toMatchObject({ status: 403 });

@@ -23,7 +23,9 @@ async function expected(total: number): Promise<string> {
 
 describe('uploadStream', () => {
   it('stores a small body with one put', async () => {
-    const result = await uploadStream(env.UPLOADS, 'small.bin', pieces(1000, 300), { contentType: 'audio/wav' });
+    const result = await uploadStream(env.UPLOADS, 'small.bin', pieces(1000, 300), {
+      contentType: 'audio/wav',
+    });
     const object = await env.UPLOADS.get('small.bin');
     expect(result.size).toBe(1000);
     expect(object?.httpMetadata?.contentType).toBe('audio/wav');
@@ -32,7 +34,9 @@ describe('uploadStream', () => {
 
   it('switches to a multipart upload above one part and keeps every byte in order', async () => {
     const total = 12 * MiB + 12345;
-    const result = await uploadStream(env.UPLOADS, 'large.bin', pieces(total, 64 * 1024 + 7), { partSize: 5 * MiB });
+    const result = await uploadStream(env.UPLOADS, 'large.bin', pieces(total, 64 * 1024 + 7), {
+      partSize: 5 * MiB,
+    });
     const object = await env.UPLOADS.get('large.bin');
     expect(result.size).toBe(total);
     expect(object?.size).toBe(total);
@@ -40,12 +44,16 @@ describe('uploadStream', () => {
   });
 
   it('leaves no object behind when the stream fails mid-way', async () => {
-    const failing = uploadStream(env.UPLOADS, 'broken.bin', pieces(12 * MiB, MiB, 7 * MiB), { partSize: 5 * MiB });
+    const failing = uploadStream(env.UPLOADS, 'broken.bin', pieces(12 * MiB, MiB, 7 * MiB), {
+      partSize: 5 * MiB,
+    });
     await expect(failing).rejects.toThrow('client went away');
     expect(await env.UPLOADS.head('broken.bin')).toBeNull();
   });
 
   it('refuses parts smaller than R2 accepts', async () => {
-    await expect(uploadStream(env.UPLOADS, 'x', pieces(10, 10), { partSize: MiB })).rejects.toThrow(RangeError);
+    await expect(uploadStream(env.UPLOADS, 'x', pieces(10, 10), { partSize: MiB })).rejects.toThrow(
+      RangeError,
+    );
   });
 });

@@ -48,7 +48,11 @@ export async function uploadStream(
       }
     }
     if (!upload) {
-      const object = await bucket.put(key, part.subarray(0, filled), httpMetadata ? { httpMetadata } : undefined);
+      const object = await bucket.put(
+        key,
+        part.subarray(0, filled),
+        httpMetadata ? { httpMetadata } : undefined,
+      );
       return { key, size, etag: object.etag };
     }
     if (filled > 0) await flush();

@@ -12,7 +12,11 @@ function timestamp(date: Date): string {
  * `uploads/<UTC timestamp>_<random>.<ext>`: never derived from the client's file name beyond a short
  * alphanumeric extension, so names cannot traverse prefixes or collide.
  */
-export function newUploadKey(filename: string | undefined, now: Date = new Date(), prefix = 'uploads/'): string {
+export function newUploadKey(
+  filename: string | undefined,
+  now: Date = new Date(),
+  prefix = 'uploads/',
+): string {
   const random = crypto.randomUUID().replace(/-/g, '').slice(0, 12);
   const ext = EXTENSION.exec(filename ?? '')?.[1]?.toLowerCase();
   return `${prefix}${timestamp(now)}_${random}${ext ? `.${ext}` : ''}`;

@@ -33,7 +33,11 @@ describe('GET /health', () => {
   it('is degraded, not failing, when the GPU service is unreachable', async () => {
     vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('connection refused'));
     const body = await health();
-    expect(body).toMatchObject({ status: 'degraded', gpu_available: false, gpu_service: { reachable: false } });
+    expect(body).toMatchObject({
+      status: 'degraded',
+      gpu_available: false,
+      gpu_service: { reachable: false },
+    });
     expect((body.gpu_service as { error: string }).error).toContain('connection refused');
   });
 });

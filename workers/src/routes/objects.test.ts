@@ -50,6 +50,8 @@ describe('signed object route', () => {
   it('answers 404 in the guide wording for a missing object', async () => {
     const response = await app.fetch(new Request(await signed('uploads/missing.wav')), env);
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('File not found in R2');
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+      'File not found in R2',
+    );
   });
 });

@@ -25,7 +25,11 @@ export const objectRoutes = new Hono<AppEnv>().on(['GET', 'HEAD'], `${OBJECT_ROU
   if (c.req.method === 'HEAD') {
     const head = await c.env.UPLOADS.head(key);
     if (!head) throw new ApiError(404, 'File not found in R2', { code: 'object_not_found' });
-    const headers = new Headers({ 'accept-ranges': 'bytes', etag: head.httpEtag, 'content-length': String(head.size) });
+    const headers = new Headers({
+      'accept-ranges': 'bytes',
+      etag: head.httpEtag,
+      'content-length': String(head.size),
+    });
     head.writeHttpMetadata(headers);
     return new Response(null, { status: 200, headers });
   }

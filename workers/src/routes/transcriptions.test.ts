@@ -6,7 +6,10 @@ import { fakeResult, stubGpuService } from '../test-support/gpu-stub.js';
 const audio = new Uint8Array(4096).map((_, i) => (i * 7) % 256);
 
 async function post(form: FormData): Promise<Response> {
-  return await app.fetch(new Request('http://edge.test/v1/audio/transcriptions', { method: 'POST', body: form }), env);
+  return await app.fetch(
+    new Request('http://edge.test/v1/audio/transcriptions', { method: 'POST', body: form }),
+    env,
+  );
 }
 
 function audioForm(fields: Record<string, string> = {}): FormData {
@@ -93,13 +96,22 @@ describe('POST /v1/audio/transcriptions', () => {
   it('passes the GPU service decode error through with its status', async () => {
     stubGpuService(() =>
       Response.json(
-        { error: { message: 'could not decode audio: Invalid data', type: 'invalid_request_error', code: 'x', param: 'file' } },
+        {
+          error: {
+            message: 'could not decode audio: Invalid data',
+            type: 'invalid_request_error',
+            code: 'x',
+            param: 'file',
+          },
+        },
         { status: 400 },
       ),
     );
     const response = await post(audioForm());
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^could not decode audio/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /^could not decode audio/,
+    );
   });
 
   it('answers 503 with a clear message when the GPU service is down', async () => {
@@ -113,7 +125,10 @@ describe('POST /v1/audio/transcriptions', () => {
 
   it('treats a GPU service that refuses our signature as unavailable, not as a client error', async () => {
     stubGpuService(() =>
-      Response.json({ error: { message: 'invalid request signature', type: 'authentication_error' } }, { status: 401 }),
+      Response.json(
+        { error: { message: 'invalid request signature', type: 'authentication_error' } },
+        { status: 401 },
+      ),
     );
     const response = await post(audioForm());
     expect(response.status).toBe(503);

@@ -13,7 +13,10 @@ function publicOrigin(env: Bindings, request: Request): string {
 export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcriptions', async (c) => {
   const { fields, file } = await receiveForm(c.req.raw, c.env.UPLOADS);
   if (!file) {
-    throw new ApiError(400, "You must provide a 'file' to transcribe", { param: 'file', code: 'missing_file' });
+    throw new ApiError(400, "You must provide a 'file' to transcribe", {
+      param: 'file',
+      code: 'missing_file',
+    });
   }
   let params: ReturnType<typeof parseTranscriptionParams>;
   try {
@@ -24,7 +27,8 @@ export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcript
   }
 
   const secret = c.env.GPU_SHARED_SECRET;
-  if (!secret) throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', { type: 'server_error' });
+  if (!secret)
+    throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', { type: 'server_error' });
   const audioUrl = await signObjectUrl(publicOrigin(c.env, c.req.raw), secret, file.key, {
     ttlSeconds: Number(c.env.AUDIO_URL_TTL_SECONDS) || 3600,
   });

@@ -1,5 +1,10 @@
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type TranscriptionResult, verifyRequest } from '@whisper-edge/shared';
 import { env } from 'cloudflare:test';
+import {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  type TranscriptionResult,
+  verifyRequest,
+} from '@whisper-edge/shared';
 import { vi } from 'vitest';
 import app from '../index.js';
 
@@ -21,7 +26,8 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.origin !== env.GPU_SERVICE_URL) throw new TypeError(`unexpected fetch to ${url.origin}`);
-    if (url.pathname === '/health') return Response.json({ status: 'ok', device: 'cpu', model: 'test', model_loaded: true });
+    if (url.pathname === '/health')
+      return Response.json({ status: 'ok', device: 'cpu', model: 'test', model_loaded: true });
     const body = await request.text();
     const verdict = await verifyRequest(
       env.GPU_SHARED_SECRET!,

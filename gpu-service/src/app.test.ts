@@ -1,0 +1,94 @@
+import { signRequest } from '@whisper-edge/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { ModelManager } from './inference/model-manager.js';
+import { serveFiles, type TestServer } from './test-support/file-server.js';
+import { probeDuration, speechFlac, testModelDir } from './test-support/fixtures.js';
+
+const secret = 'a-test-secret-of-enough-length';
+const config = loadConfig({ GPU_SHARED_SECRET: secret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
+const models = new ModelManager({
+  model: testModelDir,
+  modelDir: testModelDir,
+  device: 'cpu',
+  hubTimeoutMs: 1000,
+});
+const app = createApp({ config, models, log: () => undefined });
+let files: TestServer;
+
+beforeAll(async () => {
+  files = await serveFiles({
+    '/speech.flac': speechFlac,
+    '/not-audio.txt': new URL(import.meta.url).pathname,
+  });
+});
+afterAll(() => files.close());
+
+async function signedTranscribe(payload: unknown, signWith = secret, now = Date.now()): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const headers = await signRequest(signWith, { method: 'POST', path: '/internal/transcribe', body }, now);
+  return app.request('/internal/transcribe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+}
+
+describe('GPU service', () => {
+  it('refuses unsigned, wrongly signed and stale calls with 401', async () => {
+    const unsigned = await app.request('/internal/transcribe', { method: 'POST', body: '{}' });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({ error: { message: 'missing request signature' } });
+    expect((await signedTranscribe({}, 'another-secret-entirely')).status).toBe(401);
+    expect((await signedTranscribe({}, secret, Date.now() - 3_600_000)).status).toBe(401);
+  });
+
+  it('transcribes a streamed FLAC with the generated model into the canonical result', async () => {
+    const response = await signedTranscribe({ audio_url: `${files.url}/speech.flac`, options: {} });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as {
+      text: string;
+      duration: number;
+      task: string;
+      segments: Array<{ id: number; start: number; end: number; text: string }>;
+    };
+    expect(result.task).toBe('transcribe');
+    expect(Math.abs(result.duration - probeDuration(speechFlac))).toBeLessThanOrEqual(0.1);
+    expect(result.text.length).toBeGreaterThan(0);
+    for (const segment of result.segments) {
+      expect(segment.start).toBeGreaterThanOrEqual(0);
+      expect(segment.end).toBeGreaterThanOrEqual(segment.start);
+      expect(segment.end).toBeLessThanOrEqual(result.duration);
+    }
+    // Greedy decoding with fixed weights: the same audio gives the same text.
+    const again = (await (await signedTranscribe({ audio_url: `${files.url}/speech.flac` })).json()) as {
+      text: string;
+    };
+    expect(again.text).toBe(result.text);
+  });
+
+  it('reports what it runs on /health', async () => {
+    const body = (await (await app.request('/health')).json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', model_loaded: true, device: 'cpu', model: testModelDir });
+    expect(body.versions).toMatchObject({ onnxruntime: '1.30.0', transformers: expect.any(String) });
+  });
+
+  it('answers 400 for a file that is not audio and for an unreachable URL', async () => {
+    const notAudio = await signedTranscribe({ audio_url: `${files.url}/not-audio.txt` });
+    expect(notAudio.status).toBe(400);
+    expect(((await notAudio.json()) as { error: { message: string } }).error.message).toMatch(
+      /^could not decode audio: /,
+    );
+    const missing = await signedTranscribe({ audio_url: `${files.url}/missing.flac` });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
+      'upstream HTTP 404',
+    );
+  });
+
+  it('rejects a malformed request body with 400', async () => {
+    const response = await signedTranscribe({ audio_url: 'file:///etc/passwd' });
+    expect(response.status).toBe(400);
+  });
+});

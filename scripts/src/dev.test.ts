@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openAsBlob, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, isListening, type RunningStack, root, startStack } from './test-support/stack.js';
+
+/**
+ * End to end through the real pieces: `npm start`'s runner starts wrangler dev (workerd, local R2)
+ * and the GPU service process with the generated Whisper model on onnxruntime; requests go in over
+ * HTTP exactly as a client's would.
+ */
+const speechFlac = path.join(root, 'fixtures/audio/speech-en.flac');
+const work = mkdtempSync(path.join(tmpdir(), 'e2e-'));
+
+function convert(extension: string): string {
+  const out = path.join(work, `speech.${extension}`);
+  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', speechFlac, out]);
+  return out;
+}
+
+function clipDuration(file: string): number {
+  const out = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
+  return Number(out.toString().trim());
+}
+
+let stack: RunningStack;
+let edgePort: number;
+let gpuPort: number;
+const edge = () => `http://127.0.0.1:${edgePort}`;
+
+async function transcribe(file: string, fields: Record<string, string> = {}): Promise<Response> {
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), path.basename(file));
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  return fetch(`${edge()}/v1/audio/transcriptions`, { method: 'POST', body: form });
+}
+
+beforeAll(async () => {
+  edgePort = await freePort();
+  gpuPort = await freePort();
+  stack = await startStack(['--test-model', '--port', String(edgePort), '--gpu-port', String(gpuPort)]);
+});
+
+afterAll(async () => {
+  await stack?.stop('SIGKILL');
+});
+
+describe('local stack (npm start)', () => {
+  it('reports health in the storage guide shape with the GPU service on CPU', async () => {
+    const response = await fetch(`${edge()}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'healthy',
+      gpu_available: false,
+      storage_clients: { r2_enabled: true },
+      gpu_service: { reachable: true, device: 'cpu', model_loaded: true },
+    });
+  });
+
+  const expected = clipDuration(speechFlac);
+  const inputs = { flac: speechFlac, wav: convert('wav'), mp3: convert('mp3') };
+  const texts: Record<string, string> = {};
+
+  for (const [format, file] of Object.entries(inputs)) {
+    it(`transcribes a ${format} clip through R2 and the generated model`, async () => {
+      const response = await transcribe(file, { response_format: 'verbose_json' });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { text: string; duration: number; segments: unknown[] };
+      expect(typeof body.text).toBe('string');
+      expect(body.text.length).toBeGreaterThan(0);
+      expect(Math.abs(body.duration - expected)).toBeLessThanOrEqual(0.1);
+      texts[format] = body.text;
+    });
+  }
+
+  it('answers OpenAI json with the same text for the same input (fixed model, greedy decoding)', async () => {
+    const response = await transcribe(speechFlac);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['text']);
+    expect(body.text).toBe(texts.flac);
+  });
+
+  it('answers plain text for response_format=text', async () => {
+    const response = await transcribe(speechFlac, { response_format: 'text' });
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await response.text()).toBe(`${texts.flac}\n`);
+  });
+
+  it('answers 400 in the OpenAI shape without a file', async () => {
+    const form = new FormData();
+    form.append('model', 'whisper-1');
+    const response = await fetch(`${edge()}/v1/audio/transcriptions`, { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', param: 'file' } });
+  });
+
+  it('answers 400 "could not decode audio" for a file that is not audio', async () => {
+    const response = await transcribe(path.join(root, 'package.json'));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/^could not decode audio/);
+  });
+
+  it('has the GPU service refuse a call that the edge did not sign', async () => {
+    const response = await fetch(`http://127.0.0.1:${gpuPort}/internal/transcribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audio_url: `${edge()}/anything`, options: {} }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('never prints the shared secret', () => {
+    const secret = readFileSync(path.join(root, `.wrangler/dev-secrets-${edgePort}.env`), 'utf8')
+      .split('=')[1]!
+      .trim();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(stack.output()).not.toContain(secret);
+  });
+
+  it('stops both services on Ctrl-C', async () => {
+    expect(await stack.stop('SIGINT')).toBe(0);
+    expect(await isListening(edgePort)).toBe(false);
+    expect(await isListening(gpuPort)).toBe(false);
+  });
+});
+
+describe('edge with the GPU service down', () => {
+  it('answers 503 with a clear message', async () => {
+    const port = await freePort();
+    const deadGpu = await freePort();
+    const edgeOnly = await startStack(['--edge-only', '--port', String(port), '--gpu-port', String(deadGpu)]);
+    try {
+      const form = new FormData();
+      form.append('file', await openAsBlob(speechFlac), 'speech.flac');
+      const response = await fetch(`http://127.0.0.1:${port}/v1/audio/transcriptions`, {
+        method: 'POST',
+        body: form,
+      });
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(
+        /^GPU service unavailable: could not reach http:\/\/127\.0\.0\.1:\d+/,
+      );
+    } finally {
+      await edgeOnly.stop('SIGKILL');
+    }
+  });
+});

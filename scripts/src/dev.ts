@@ -1,0 +1,144 @@
+/**
+ * `npm start`: runs the GPU service and `wrangler dev` together on this machine (CPU, local R2
+ * persisted under .wrangler/state), wires them with a fresh shared secret, prints where to send
+ * requests, and stops both on Ctrl-C.
+ *
+ *   npm start                      # model from WHISPER_MODEL, else onnx-community/whisper-base (downloads once)
+ *   npm start -- --test-model      # the generated random-weight model: works offline, output is gibberish
+ *   npm start -- --port 8787 --gpu-port 8788
+ *   npm start -- --edge-only       # only the Worker, for a GPU service running elsewhere
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureTestModel, TEST_MODEL_DIR } from './test-model.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    'gpu-port': { type: 'string', default: process.env.GPU_PORT ?? '8788' },
+    'test-model': { type: 'boolean', default: false },
+    /** Only the Worker, pointed at --gpu-port: for a GPU service run elsewhere (or to see it missing). */
+    'edge-only': { type: 'boolean', default: false },
+    model: { type: 'string' },
+  },
+});
+
+const log = (message: string) => console.log(`[dev] ${message}`);
+const secret = process.env.GPU_SHARED_SECRET ?? randomBytes(32).toString('hex');
+const gpuUrl = `http://127.0.0.1:${values['gpu-port']}`;
+const edgeUrl = `http://127.0.0.1:${values.port}`;
+const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
+
+if (values['test-model'] && !values['edge-only']) await ensureTestModel();
+const model = values.model ?? (values['test-model'] ? TEST_MODEL_DIR : process.env.WHISPER_MODEL);
+
+// The secret reaches wrangler through an env file rather than --var, which wrangler would print.
+const stateDir = path.join(root, '.wrangler');
+mkdirSync(stateDir, { recursive: true });
+const envFile = path.join(stateDir, `dev-secrets-${values.port}.env`);
+writeFileSync(envFile, `GPU_SHARED_SECRET=${secret}\n`, { mode: 0o600 });
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // Own process group, so stopping kills wrangler's workerd and tsx's node too.
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+    detached: true,
+  });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = children
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map((child) => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const force = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 8000);
+      return exited.finally(() => clearTimeout(force));
+    });
+  await Promise.all(exits);
+  rmSync(envFile, { force: true });
+  log('stopped');
+  process.exit(exitCode);
+}
+
+/** Polls a /health until it answers; for the GPU service, until its model has loaded (or failed to). */
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const body = (await response.json()) as { model_loaded?: boolean; model_error?: string };
+      if (body.model_error) log(`GPU service: ${body.model_error}`);
+      if (response.ok && (body.model_loaded !== false || body.model_error)) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+if (!values['edge-only']) {
+  start('gpu-service', bin('tsx'), ['gpu-service/src/main.ts'], {
+    PORT: values['gpu-port'],
+    GPU_SHARED_SECRET: secret,
+    DEVICE: process.env.DEVICE ?? 'cpu',
+    MODEL_DIR: process.env.MODEL_DIR ?? path.join(root, 'models'),
+    ...(model ? { WHISPER_MODEL: model } : {}),
+  });
+}
+start(
+  'wrangler',
+  bin('wrangler'),
+  ['dev', '--ip', '127.0.0.1', '--port', values.port, '--persist-to', path.join(stateDir, 'state')].concat([
+    '--env-file',
+    envFile,
+    '--var',
+    `GPU_SERVICE_URL:${gpuUrl}`,
+    '--show-interactive-dev-session=false',
+  ]),
+  { WRANGLER_SEND_METRICS: 'false' },
+);
+
+try {
+  const services = values['edge-only'] ? [edgeUrl] : [gpuUrl, edgeUrl];
+  await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
+  log(`ready: send requests to ${edgeUrl} (GPU service at ${gpuUrl})`);
+  log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
+} catch (error) {
+  log((error as Error).message);
+  await stop(1);
+}

@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateTinyWhisper } from './tiny-whisper/generate.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The random-weight model tests and `npm start -- --test-model` use; generated, never committed. */
+export const TEST_MODEL_DIR = path.join(root, 'fixtures/models/whisper-test');
+
+export async function ensureTestModel(): Promise<string> {
+  await generateTinyWhisper({ out: TEST_MODEL_DIR, preset: 'test', seed: 1 });
+  return TEST_MODEL_DIR;
+}
