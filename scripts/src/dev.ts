@@ -14,7 +14,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureTestModel, TEST_MODEL_DIR } from './test-model.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -34,8 +33,12 @@ const gpuUrl = `http://127.0.0.1:${values['gpu-port']}`;
 const edgeUrl = `http://127.0.0.1:${values.port}`;
 const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
 
-if (values['test-model'] && !values['edge-only']) await ensureTestModel();
-const model = values.model ?? (values['test-model'] ? TEST_MODEL_DIR : process.env.WHISPER_MODEL);
+// Imported only when asked for: generating pulls in the ONNX tooling.
+const testModel =
+  values['test-model'] && !values['edge-only']
+    ? await (await import('./test-model.js')).ensureTestModel()
+    : undefined;
+const model = values.model ?? testModel ?? process.env.WHISPER_MODEL;
 
 // The secret reaches wrangler through an env file rather than --var, which wrangler would print.
 const stateDir = path.join(root, '.wrangler');

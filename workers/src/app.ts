@@ -1,16 +1,21 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
+import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { objectRoutes } from './routes/objects.js';
 import { transcriptionRoutes } from './routes/transcriptions.js';
+import { uploadRoutes } from './routes/uploads.js';
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.route('/', healthRoutes);
+  // Object URLs carry their own signature; everything under /v1 needs an API key when keys are set.
   app.route('/', objectRoutes);
+  app.use('/v1/*', apiKeyAuth());
+  app.route('/', uploadRoutes);
   app.route('/', transcriptionRoutes);
   return app;
 }

@@ -39,6 +39,7 @@ describe('uploadStream', () => {
     });
     const object = await env.UPLOADS.get('large.bin');
     expect(result.size).toBe(total);
+    expect(result.sha256).toBe(await expected(total));
     expect(object?.size).toBe(total);
     expect(await sha256(await object!.arrayBuffer())).toBe(await expected(total));
   });

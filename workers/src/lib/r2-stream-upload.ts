@@ -6,6 +6,8 @@ export interface StreamUploadResult {
   key: string;
   size: number;
   etag: string;
+  /** Hex SHA-256 of the stored bytes, computed as they streamed past. */
+  sha256: string;
 }
 
 /**
@@ -16,11 +18,23 @@ export async function uploadStream(
   bucket: R2Bucket,
   key: string,
   chunks: AsyncIterable<Uint8Array>,
-  options: { contentType?: string | undefined; partSize?: number } = {},
+  options: {
+    contentType?: string | undefined;
+    partSize?: number;
+    customMetadata?: Record<string, string>;
+  } = {},
 ): Promise<StreamUploadResult> {
   const partSize = options.partSize ?? DEFAULT_PART_SIZE;
   if (partSize < MIN_PART_SIZE) throw new RangeError(`part size must be at least ${MIN_PART_SIZE} bytes`);
-  const httpMetadata = options.contentType ? { contentType: options.contentType } : undefined;
+  const putOptions = {
+    ...(options.contentType ? { httpMetadata: { contentType: options.contentType } } : {}),
+    ...(options.customMetadata ? { customMetadata: options.customMetadata } : {}),
+  };
+  // workerd's DigestStream hashes incrementally, so the checksum costs no extra buffering.
+  const digest = new crypto.DigestStream('SHA-256');
+  const hasher = digest.getWriter();
+  // On failure the digest rejects; nobody awaits it then, so mark it handled up front.
+  digest.digest.catch(() => undefined);
 
   let part = new Uint8Array(partSize);
   let filled = 0;
@@ -29,7 +43,7 @@ export async function uploadStream(
   const uploaded: R2UploadedPart[] = [];
 
   const flush = async () => {
-    upload ??= await bucket.createMultipartUpload(key, httpMetadata ? { httpMetadata } : undefined);
+    upload ??= await bucket.createMultipartUpload(key, putOptions);
     uploaded.push(await upload.uploadPart(uploaded.length + 1, part.subarray(0, filled)));
     part = new Uint8Array(partSize);
     filled = 0;
@@ -46,21 +60,25 @@ export async function uploadStream(
         offset += n;
         if (filled === partSize) await flush();
       }
+      await hasher.write(chunk);
     }
+    await hasher.close();
+    const sha256 = toHex(await digest.digest);
     if (!upload) {
-      const object = await bucket.put(
-        key,
-        part.subarray(0, filled),
-        httpMetadata ? { httpMetadata } : undefined,
-      );
-      return { key, size, etag: object.etag };
+      const object = await bucket.put(key, part.subarray(0, filled), putOptions);
+      return { key, size, etag: object.etag, sha256 };
     }
     if (filled > 0) await flush();
     const object = await upload.complete(uploaded);
-    return { key, size, etag: object.etag };
+    return { key, size, etag: object.etag, sha256 };
   } catch (error) {
     // Nothing half-written may stay behind: an aborted upload leaves no object and frees its parts.
     await upload?.abort().catch(() => undefined);
+    await hasher.abort(error).catch(() => undefined);
     throw error;
   }
+}
+
+function toHex(buffer: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 }

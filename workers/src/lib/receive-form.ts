@@ -1,5 +1,7 @@
 import { ApiError } from '@whisper-edge/shared';
+import { SNIFF_BYTES, sniffMedia } from './media-sniff.js';
 import { boundaryOf, parseMultipart, readText } from './multipart-stream.js';
+import { peek } from './peek.js';
 import { type StreamUploadResult, uploadStream } from './r2-stream-upload.js';
 import { newUploadKey } from './upload-keys.js';
 
@@ -13,11 +15,22 @@ export interface ReceivedForm {
   file: StoredFile | undefined;
 }
 
+export interface ReceiveFormOptions {
+  /** Prefix of the generated key (the tenant's root). */
+  keyRoot: string;
+  /** Refuse files whose bytes are not audio or video (415) before storing anything. */
+  requireMedia: boolean;
+}
+
 /**
  * Reads a multipart form, streaming its `file` part straight into R2 as it arrives: form fields may
  * come before or after the file (SDKs differ), so fields are collected and the file is never buffered.
  */
-export async function receiveForm(request: Request, bucket: R2Bucket): Promise<ReceivedForm> {
+export async function receiveForm(
+  request: Request,
+  bucket: R2Bucket,
+  options: ReceiveFormOptions,
+): Promise<ReceivedForm> {
   const boundary = boundaryOf(request.headers.get('content-type'));
   if (!boundary || !request.body) {
     throw new ApiError(400, "Expected a multipart/form-data body with a 'file' field", {
@@ -30,9 +43,22 @@ export async function receiveForm(request: Request, bucket: R2Bucket): Promise<R
     for await (const part of parseMultipart(request.body, boundary)) {
       if (part.name === 'file' && part.filename !== undefined) {
         if (file) throw new ApiError(400, "Only one 'file' may be uploaded per request", { param: 'file' });
-        const key = newUploadKey(part.filename);
-        const stored = await uploadStream(bucket, key, part.body, { contentType: part.contentType });
-        file = { ...stored, filename: part.filename, contentType: part.contentType };
+        const { head, all } = await peek(part.body, SNIFF_BYTES);
+        const sniffed = await sniffMedia(head);
+        if (options.requireMedia && head.length > 0 && !sniffed.ok) {
+          throw new ApiError(
+            415,
+            `Unsupported file type${sniffed.mime ? ` (${sniffed.mime})` : ''}: upload audio or video`,
+            {
+              param: 'file',
+              code: 'unsupported_media_type',
+            },
+          );
+        }
+        const key = newUploadKey(sniffed.ext ?? part.filename, new Date(), `${options.keyRoot}uploads/`);
+        const contentType = sniffed.mime ?? part.contentType;
+        const stored = await uploadStream(bucket, key, all, { contentType });
+        file = { ...stored, filename: part.filename, contentType };
       } else {
         fields[part.name] = await readText(part.body);
       }

@@ -13,11 +13,12 @@ function timestamp(date: Date): string {
  * alphanumeric extension, so names cannot traverse prefixes or collide.
  */
 export function newUploadKey(
-  filename: string | undefined,
+  extOrName: string | undefined,
   now: Date = new Date(),
   prefix = 'uploads/',
 ): string {
   const random = crypto.randomUUID().replace(/-/g, '').slice(0, 12);
-  const ext = EXTENSION.exec(filename ?? '')?.[1]?.toLowerCase();
+  const name = extOrName?.includes('.') ? extOrName : `.${extOrName ?? ''}`;
+  const ext = EXTENSION.exec(name)?.[1]?.toLowerCase();
   return `${prefix}${timestamp(now)}_${random}${ext ? `.${ext}` : ''}`;
 }

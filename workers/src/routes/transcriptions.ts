@@ -4,6 +4,7 @@ import type { AppEnv, Bindings } from '../env.js';
 import { transcribeOnGpu } from '../lib/gpu-client.js';
 import { signObjectUrl } from '../lib/object-urls.js';
 import { receiveForm } from '../lib/receive-form.js';
+import { tenantRoot } from '../lib/tenant-keys.js';
 import { parseTranscriptionParams } from '../lib/transcription-params.js';
 
 function publicOrigin(env: Bindings, request: Request): string {
@@ -11,7 +12,11 @@ function publicOrigin(env: Bindings, request: Request): string {
 }
 
 export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcriptions', async (c) => {
-  const { fields, file } = await receiveForm(c.req.raw, c.env.UPLOADS);
+  const { fields, file } = await receiveForm(c.req.raw, c.env.UPLOADS, {
+    keyRoot: tenantRoot(c.get('tenant')),
+    // ffmpeg is the judge here: it reads formats no signature list knows, and says why it could not.
+    requireMedia: false,
+  });
   if (!file) {
     throw new ApiError(400, "You must provide a 'file' to transcribe", {
       param: 'file',

@@ -1,0 +1,201 @@
+/**
+ * onnx/decoder_model_merged.onnx: one decoder step (or a whole prefix) with a
+ * KV cache, in the input/output naming Transformers.js v4 expects for
+ * encoder-decoder models.
+ *
+ * There is no `use_cache_branch` input and no `If` node. Transformers.js then:
+ *  - on the first step feeds every `past_key_values.*` input as an empty tensor
+ *    built from this graph's input metadata (the literal dim name `batch_size` is
+ *    resolved to the batch, any other symbolic dim to 0, numeric dims kept);
+ *  - on later steps feeds the previous `present.*.decoder.*` outputs, but for
+ *    `*.encoder.*` it keeps feeding the tensors returned by the FIRST step;
+ *  - always feeds `encoder_hidden_states`.
+ * So self-attention always concatenates past and new K/V, and cross-attention
+ * projects only the encoder positions the cache does not already cover
+ * (`encoder_hidden_states[:, past_len:]`, i.e. all 1500 on the first step and
+ * none afterwards). That consumes the encoder cache inputs instead of leaving
+ * them dangling and avoids re-projecting 1500 positions on every token.
+ */
+import { headDim, MAX_SOURCE_POSITIONS, MAX_TARGET_POSITIONS, type WhisperDims } from './dims.js';
+import {
+  attend,
+  layerNorm,
+  linear,
+  makeAttentionWeights,
+  makeMlpWeights,
+  mergeHeads,
+  mlp,
+  splitHeads,
+  WeightFactory,
+} from './nn-blocks.js';
+import { attr, GraphBuilder } from './onnx-builder.js';
+import type { Rng } from './rng.js';
+
+export interface DecoderGraphOptions {
+  vocabSize: number;
+}
+
+export function decoderCacheInputNames(layer: number): Record<'dk' | 'dv' | 'ek' | 'ev', string> {
+  return {
+    dk: `past_key_values.${layer}.decoder.key`,
+    dv: `past_key_values.${layer}.decoder.value`,
+    ek: `past_key_values.${layer}.encoder.key`,
+    ev: `past_key_values.${layer}.encoder.value`,
+  };
+}
+
+// Large-but-finite so a fully masked row could never turn into NaN.
+const MASK_VALUE = -1e9;
+const INT64_MAX = 9223372036854775807n;
+
+export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, rng: Rng): Uint8Array {
+  const d = dims.dModel;
+  const H = dims.heads;
+  const hd = headDim(dims);
+  const V = opts.vocabSize;
+  const g = new GraphBuilder('whisper_decoder_with_past');
+  const wf = new WeightFactory(g, rng.fork('decoder'));
+
+  const inputIds = g.input('input_ids', 'int64', ['batch_size', 'decoder_sequence_length']);
+  const enc = g.input('encoder_hidden_states', 'float32', ['batch_size', MAX_SOURCE_POSITIONS, d]);
+  const past = Array.from({ length: dims.decoderLayers }, (_, i) => {
+    const n = decoderCacheInputNames(i);
+    const selfDims = ['batch_size', H, 'past_decoder_sequence_length', hd];
+    const crossDims = ['batch_size', H, 'encoder_sequence_length_out', hd];
+    return {
+      dk: g.input(n.dk, 'float32', selfDims),
+      dv: g.input(n.dv, 'float32', selfDims),
+      ek: g.input(n.ek, 'float32', crossDims),
+      ev: g.input(n.ev, 'float32', crossDims),
+    };
+  });
+
+  // Unit-scale embeddings: logits are LN(h)·E^T, so E's scale directly sets how peaked
+  // the random model's distributions are (too flat and Whisper's timestamp rule fires
+  // on every step, because 1501 timestamp tokens then outweigh any single text token).
+  const embedTokens = wf.normal('model.decoder.embed_tokens.weight', [V, d], (1 / Math.sqrt(d)) * 4);
+  const embedPositions = wf.normal('model.decoder.embed_positions.weight', [MAX_TARGET_POSITIONS, d], 0.5);
+
+  // Absolute positions continue from the cached length.
+  const firstPast = past[0]!;
+  const pastLen = g.op('Shape', [firstPast.dk], { start: attr.int(2), end: attr.int(3) }, 'past_len');
+  const seqLen = g.op('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) }, 'seq_len');
+  const totalLen = g.op('Add', [pastLen, seqLen], {}, 'total_len');
+  const axis0 = g.constInt64([0]);
+  const pastScalar = g.op('Squeeze', [pastLen, axis0], {}, 'past_len_scalar');
+  const totalScalar = g.op('Squeeze', [totalLen, axis0], {}, 'total_len_scalar');
+  const one = g.constInt64([1], []);
+  const positionIds = g.op('Range', [pastScalar, totalScalar, one], {}, 'position_ids');
+
+  const tok = g.op('Gather', [embedTokens, inputIds], { axis: attr.int(0) }, 'tok_emb');
+  const pos = g.op('Gather', [embedPositions, positionIds], { axis: attr.int(0) }, 'pos_emb');
+  let x = g.op('Add', [tok, pos], {}, 'embedded');
+
+  // Causal mask over [new queries, past + new keys]: query at absolute position p may see keys 0..p.
+  const keyPositions = g.op('Range', [g.constInt64([0], []), totalScalar, one], {}, 'key_positions');
+  const queryColumn = g.op('Unsqueeze', [positionIds, g.constInt64([1])], {}, 'query_positions');
+  const future = g.op('Greater', [keyPositions, queryColumn], {}, 'is_future');
+  const causalBias = g.op(
+    'Where',
+    [future, g.constFloat([MASK_VALUE], []), g.constFloat([0], [])],
+    {},
+    'causal_bias',
+  );
+
+  const presents: { name: string; source: string; dims: (string | number)[] }[] = [];
+  const crossAttentions: string[] = [];
+
+  for (let i = 0; i < dims.decoderLayers; i++) {
+    const p = `model.decoder.layers.${i}`;
+    const cache = past[i]!;
+    const selfLn = wf.layerNorm(`${p}.self_attn_layer_norm`, d);
+    const selfW = makeAttentionWeights(wf, `${p}.self_attn`, d);
+    const crossLn = wf.layerNorm(`${p}.encoder_attn_layer_norm`, d);
+    const crossW = makeAttentionWeights(wf, `${p}.encoder_attn`, d);
+    const mlpLn = wf.layerNorm(`${p}.final_layer_norm`, d);
+    const mlpW = makeMlpWeights(wf, p, d, dims.ffnDim);
+
+    // Self-attention with cache.
+    const h = layerNorm(g, x, selfLn, `dec${i}_ln1`);
+    const q = splitHeads(g, linear(g, h, selfW.q, `dec${i}_q`), H, hd, `dec${i}_qh`);
+    const kNew = splitHeads(g, linear(g, h, selfW.k, `dec${i}_k`), H, hd, `dec${i}_kh`);
+    const vNew = splitHeads(g, linear(g, h, selfW.v, `dec${i}_v`), H, hd, `dec${i}_vh`);
+    const k = g.op('Concat', [cache.dk, kNew], { axis: attr.int(2) }, `dec${i}_k_all`);
+    const v = g.op('Concat', [cache.dv, vNew], { axis: attr.int(2) }, `dec${i}_v_all`);
+    const selfCtx = attend(g, q, k, v, hd, `dec${i}_self`, causalBias).context;
+    x = g.op(
+      'Add',
+      [x, linear(g, mergeHeads(g, selfCtx, d, `dec${i}_self_m`), selfW.out, `dec${i}_so`)],
+      {},
+      `dec${i}_r1`,
+    );
+
+    // Cross-attention: project only encoder positions not already in the cache.
+    const hc = layerNorm(g, x, crossLn, `dec${i}_ln2`);
+    const qc = splitHeads(g, linear(g, hc, crossW.q, `dec${i}_cq`), H, hd, `dec${i}_cqh`);
+    const cachedEnc = g.op(
+      'Shape',
+      [cache.ek],
+      { start: attr.int(2), end: attr.int(3) },
+      `dec${i}_enc_cached`,
+    );
+    const encTail = g.op(
+      'Slice',
+      [enc, cachedEnc, g.constInt64([INT64_MAX]), g.constInt64([1])],
+      {},
+      `dec${i}_enc_uncached`,
+    );
+    const kcNew = splitHeads(g, linear(g, encTail, crossW.k, `dec${i}_ck`), H, hd, `dec${i}_ckh`);
+    const vcNew = splitHeads(g, linear(g, encTail, crossW.v, `dec${i}_cv`), H, hd, `dec${i}_cvh`);
+    const kc = g.op('Concat', [cache.ek, kcNew], { axis: attr.int(2) }, `dec${i}_ck_all`);
+    const vc = g.op('Concat', [cache.ev, vcNew], { axis: attr.int(2) }, `dec${i}_cv_all`);
+    const cross = attend(g, qc, kc, vc, hd, `dec${i}_cross`);
+    x = g.op(
+      'Add',
+      [x, linear(g, mergeHeads(g, cross.context, d, `dec${i}_cross_m`), crossW.out, `dec${i}_co`)],
+      {},
+      `dec${i}_r2`,
+    );
+
+    x = g.op(
+      'Add',
+      [x, mlp(g, layerNorm(g, x, mlpLn, `dec${i}_ln3`), mlpW, `dec${i}_mlp`)],
+      {},
+      `dec${i}_r3`,
+    );
+
+    const selfDims = ['batch_size', H, 'total_decoder_sequence_length', hd];
+    const crossDims = ['batch_size', H, MAX_SOURCE_POSITIONS, hd];
+    presents.push(
+      { name: `present.${i}.decoder.key`, source: k, dims: selfDims },
+      { name: `present.${i}.decoder.value`, source: v, dims: selfDims },
+      { name: `present.${i}.encoder.key`, source: kc, dims: crossDims },
+      { name: `present.${i}.encoder.value`, source: vc, dims: crossDims },
+    );
+    crossAttentions.push(cross.probs);
+  }
+
+  const hFinal = layerNorm(g, x, wf.layerNorm('model.decoder.layer_norm', d), 'dec_final_ln');
+  // Tied head without materialising E^T: Gemm(transB) reads the embedding table as is.
+  const flat = g.op('Reshape', [hFinal, g.constInt64([-1, d])], {}, 'flat_hidden');
+  const flatLogits = g.op('Gemm', [flat, embedTokens], { transB: attr.int(1) }, 'flat_logits');
+  const logitsShape = g.op(
+    'Concat',
+    [g.op('Shape', [inputIds], {}, 'ids_shape'), g.constInt64([V])],
+    { axis: attr.int(0) },
+    'logits_shape',
+  );
+  const logits = g.op('Reshape', [flatLogits, logitsShape], {}, 'logits_3d');
+
+  g.output('logits', logits, 'float32', ['batch_size', 'decoder_sequence_length', V]);
+  for (const pr of presents) g.output(pr.name, pr.source, 'float32', pr.dims);
+  crossAttentions.forEach((probs, i) => {
+    g.output(`cross_attentions.${i}`, probs, 'float32', [
+      'batch_size',
+      H,
+      'decoder_sequence_length',
+      MAX_SOURCE_POSITIONS,
+    ]);
+  });
+  return g.toBytes('Random-weight Whisper decoder (merged, with KV cache) for tests; not a trained model.');
+}

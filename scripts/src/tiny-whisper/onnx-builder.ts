@@ -1,0 +1,204 @@
+/**
+ * A deliberately small ONNX graph builder on top of the generated protobuf
+ * classes in `onnx-proto`: just enough to emit plain fp32 transformer graphs.
+ */
+import { createRequire } from 'node:module';
+import type { onnx as OnnxNamespace } from 'onnx-proto';
+
+// onnx-proto ships CommonJS whose typings claim ES named exports; under Node ESM
+// the namespace only appears on `default`, so `require` is the reliable path.
+const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof OnnxNamespace };
+
+/**
+ * IR 8 + opset 17 is the newest pairing the vendored onnx-proto (onnx 1.10 schema)
+ * can express faithfully, and onnxruntime-node 1.30 loads it. Opset 17 is also the
+ * first with a native LayerNormalization op.
+ */
+export const IR_VERSION = 8;
+export const OPSET_VERSION = 17;
+
+export type ElemType = 'float32' | 'int64' | 'bool';
+
+const ELEM_TYPE_CODE: Record<ElemType, number> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+/** A dimension is either fixed or a symbolic name (shared names mean "same size"). */
+export type Dim = number | string;
+
+export type AttrValue =
+  | { kind: 'int'; value: number }
+  | { kind: 'float'; value: number }
+  | { kind: 'ints'; value: readonly number[] }
+  | { kind: 'floats'; value: readonly number[] };
+
+// Explicit constructors because ONNX cares whether 1 is an INT or a FLOAT attribute.
+export const attr = {
+  int: (value: number): AttrValue => ({ kind: 'int', value }),
+  float: (value: number): AttrValue => ({ kind: 'float', value }),
+  ints: (value: readonly number[]): AttrValue => ({ kind: 'ints', value }),
+  floats: (value: readonly number[]): AttrValue => ({ kind: 'floats', value }),
+};
+
+function toAttributeProto(name: string, a: AttrValue): OnnxNamespace.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (a.kind) {
+    case 'int':
+      return { name, type: T.INT, i: a.value };
+    case 'float':
+      return { name, type: T.FLOAT, f: a.value };
+    case 'ints':
+      return { name, type: T.INTS, ints: [...a.value] };
+    case 'floats':
+      return { name, type: T.FLOATS, floats: [...a.value] };
+  }
+}
+
+function valueInfo(name: string, type: ElemType, dims: readonly Dim[]): OnnxNamespace.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: ELEM_TYPE_CODE[type],
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+/** View typed-array memory as bytes. ONNX raw_data is little-endian, as is every host we target. */
+function rawBytes(data: Float32Array | BigInt64Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export class GraphBuilder {
+  private readonly nodes: OnnxNamespace.INodeProto[] = [];
+  private readonly initializers: OnnxNamespace.ITensorProto[] = [];
+  private readonly inputs: OnnxNamespace.IValueInfoProto[] = [];
+  private readonly outputs: OnnxNamespace.IValueInfoProto[] = [];
+  private readonly usedNames = new Set<string>();
+  private readonly constCache = new Map<string, string>();
+  private counter = 0;
+
+  constructor(readonly name: string) {}
+
+  /** A fresh tensor name; graph-wide uniqueness is an ONNX requirement (SSA form). */
+  fresh(hint: string): string {
+    let candidate = hint;
+    while (this.usedNames.has(candidate)) candidate = `${hint}_${++this.counter}`;
+    this.usedNames.add(candidate);
+    return candidate;
+  }
+
+  private claim(name: string): string {
+    if (this.usedNames.has(name)) throw new Error(`ONNX tensor name already used: ${name}`);
+    this.usedNames.add(name);
+    return name;
+  }
+
+  input(name: string, type: ElemType, dims: readonly Dim[]): string {
+    this.inputs.push(valueInfo(this.claim(name), type, dims));
+    return name;
+  }
+
+  /** Declares `source` as a graph output called `name` (an Identity bridges differing names). */
+  output(name: string, source: string, type: ElemType, dims: readonly Dim[]): void {
+    if (source !== name) this.nodes.push({ opType: 'Identity', input: [source], output: [this.claim(name)] });
+    this.outputs.push(valueInfo(name, type, dims));
+  }
+
+  weight(name: string, data: Float32Array, dims: readonly number[]): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (expected !== data.length) throw new Error(`${name}: ${data.length} values for dims [${dims}]`);
+    this.initializers.push({
+      name: this.claim(name),
+      dataType: ELEM_TYPE_CODE.float32,
+      dims: [...dims],
+      rawData: rawBytes(data),
+    });
+    return name;
+  }
+
+  /** Small constant tensors, de-duplicated so repeated helpers don't bloat the file. */
+  constFloat(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const key = `f:${dims.join(',')}:${values.join(',')}`;
+    const cached = this.constCache.get(key);
+    if (cached) return cached;
+    const name = this.fresh('const_f');
+    this.initializers.push({
+      name,
+      dataType: ELEM_TYPE_CODE.float32,
+      dims: [...dims],
+      rawData: rawBytes(Float32Array.from(values)),
+    });
+    this.constCache.set(key, name);
+    return name;
+  }
+
+  constInt64(values: readonly (number | bigint)[], dims: readonly number[] = [values.length]): string {
+    const key = `i:${dims.join(',')}:${values.join(',')}`;
+    const cached = this.constCache.get(key);
+    if (cached) return cached;
+    const name = this.fresh('const_i');
+    this.initializers.push({
+      name,
+      dataType: ELEM_TYPE_CODE.int64,
+      dims: [...dims],
+      rawData: rawBytes(BigInt64Array.from(values, (v) => BigInt(v))),
+    });
+    this.constCache.set(key, name);
+    return name;
+  }
+
+  /** Adds a node with a single output and returns that output's name. */
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+    hint?: string,
+  ): string {
+    const [out] = this.opN(opType, inputs, 1, attrs, hint);
+    return out!;
+  }
+
+  opN(
+    opType: string,
+    inputs: readonly string[],
+    outputCount: number,
+    attrs: Record<string, AttrValue> = {},
+    hint?: string,
+  ): string[] {
+    const base = hint ?? opType.toLowerCase();
+    const outputs = Array.from({ length: outputCount }, (_, i) =>
+      this.fresh(outputCount === 1 ? base : `${base}_${i}`),
+    );
+    this.nodes.push({
+      opType,
+      name: this.fresh(`${base}_node`),
+      input: [...inputs],
+      output: outputs,
+      attribute: Object.entries(attrs).map(([k, v]) => toAttributeProto(k, v)),
+    });
+    return outputs;
+  }
+
+  toBytes(docString = ''): Uint8Array {
+    const model: OnnxNamespace.IModelProto = {
+      irVersion: IR_VERSION,
+      producerName: 'whisper-edge tiny-whisper',
+      producerVersion: '1',
+      docString,
+      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
+    };
+    return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  }
+}
