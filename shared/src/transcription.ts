@@ -14,6 +14,8 @@ export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 /** What the edge asks of the GPU service: every input mode reduces to a URL to stream from. */
 export const transcribeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
+  /** `external` URLs come from callers (pre-signed S3): fetched only after SSRF checks. */
+  audio_source: z.enum(['edge', 'external']).default('edge'),
   options: transcribeOptionsSchema.default({ task: 'transcribe' }),
 });
 export type TranscribeRequest = z.infer<typeof transcribeRequestSchema>;

@@ -42,6 +42,23 @@ describe('openAudioStream', () => {
     expect(error.message).toBe('Failed to download audio (upstream HTTP 302)');
   });
 
+  it('refuses external URLs that are not https or point at private addresses', async () => {
+    const plain = await failure(openAudioStream(`${server.url}/ok`, { maxBytes: 100, source: 'external' }));
+    expect(plain.message).toBe('Failed to download from pre-signed URL (only https is allowed)');
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/latest/meta-data',
+    ]) {
+      const error = await failure(openAudioStream(url, { maxBytes: 100, source: 'external' }));
+      expect(error.message).toBe('Failed to download from pre-signed URL (the address is not public)');
+    }
+    const named = await failure(
+      openAudioStream('https://localhost:8443/x', { maxBytes: 100, source: 'external' }),
+    );
+    expect(named.message).toContain('non-public address');
+  });
+
   it('reports the upstream status of a denied download', async () => {
     const error = await failure(openAudioStream(`${server.url}/denied`, { maxBytes: 100 }));
     expect(error.message).toContain('upstream HTTP 403');

@@ -1,26 +1,54 @@
 import { ApiError } from '@whisper-edge/shared';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { isPublicAddress, publicOnlyLookup } from './public-address.js';
 
-/**
- * Opens the audio URL the edge minted. Redirects are refused: a signed URL never redirects, and
- * following one would let a URL point the service at somewhere it should not reach.
- */
-export async function openAudioStream(url: string, options: { maxBytes: number; signal?: AbortSignal }) {
+export type AudioSource = 'edge' | 'external';
+
+export interface OpenAudioOptions {
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
+  /** `external` URLs are the caller's own (pre-signed S3): https and public addresses only. */
+  source?: AudioSource;
+  /** For tests with a loopback stand-in for S3; never set in production. */
+  allowPrivateExternal?: boolean;
+}
+
+const publicOnlyAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
+
+function downloadError(source: AudioSource, detail: string, code: string): ApiError {
+  const what = source === 'external' ? 'Failed to download from pre-signed URL' : 'Failed to download audio';
+  return new ApiError(400, `${what} ${detail}`, { code });
+}
+
+async function request(url: string, options: OpenAudioOptions): Promise<Response> {
+  const source = options.source ?? 'edge';
+  // Redirects are refused: a signed URL never redirects, and following one could lead anywhere.
+  const init = { redirect: 'manual' as const, ...(options.signal ? { signal: options.signal } : {}) };
+  if (source === 'edge' || options.allowPrivateExternal) return fetch(url, init);
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== 'https:') throw downloadError(source, '(only https is allowed)', 'insecure_url');
+  const literal = hostname.replace(/^\[|\]$/g, '');
+  // Literal IPs skip DNS lookup, so they are checked here.
+  if (/^[\d.]+$|:/.test(literal) && !isPublicAddress(literal)) {
+    throw downloadError(source, '(the address is not public)', 'blocked_address');
+  }
+  return (await undiciFetch(url, { ...init, dispatcher: publicOnlyAgent })) as unknown as Response;
+}
+
+/** Opens an audio URL as a byte stream, enforcing the size limit on the bytes themselves. */
+export async function openAudioStream(url: string, options: OpenAudioOptions) {
+  const source = options.source ?? 'edge';
   let response: Response;
   try {
-    response = await fetch(url, {
-      redirect: 'manual',
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    response = await request(url, options);
   } catch (error) {
-    throw new ApiError(400, `Failed to download audio: ${(error as Error).message}`, {
-      code: 'audio_unreachable',
-    });
+    if (error instanceof ApiError) throw error;
+    const cause = (error as { cause?: Error }).cause ?? (error as Error);
+    throw downloadError(source, `(${cause.message})`, 'audio_unreachable');
   }
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw new ApiError(400, `Failed to download audio (upstream HTTP ${response.status})`, {
-      code: 'audio_download_failed',
-    });
+    throw downloadError(source, `(upstream HTTP ${response.status})`, 'audio_download_failed');
   }
   const length = Number(response.headers.get('content-length'));
   if (length > options.maxBytes) {
@@ -29,8 +57,7 @@ export async function openAudioStream(url: string, options: { maxBytes: number; 
       code: 'audio_too_large',
     });
   }
-  if (!response.body)
-    throw new ApiError(400, 'Failed to download audio: empty response', { code: 'audio_empty' });
+  if (!response.body) throw downloadError(source, '(empty response)', 'audio_empty');
   return response.body.pipeThrough(limitBytes(options.maxBytes));
 }
 

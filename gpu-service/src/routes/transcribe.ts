@@ -19,12 +19,16 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
         code: 'invalid_request',
       });
     }
-    const { audio_url, options: transcribeOptions } = parsed.data;
+    const { audio_url, audio_source, options: transcribeOptions } = parsed.data;
     const signal = c.req.raw.signal;
     // Load the model while the audio downloads and decodes.
     const model = options.models.get();
     model.catch(() => undefined);
-    const stream = await openAudioStream(audio_url, { maxBytes: options.maxAudioBytes, signal });
+    const stream = await openAudioStream(audio_url, {
+      maxBytes: options.maxAudioBytes,
+      signal,
+      source: audio_source,
+    });
     const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
     const result = await transcribe(await model, audio, transcribeOptions);
     return c.json(result);

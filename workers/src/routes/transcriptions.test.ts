@@ -65,9 +65,9 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       error: {
-        message: "You must provide a 'file' to transcribe",
+        message: "Provide exactly one audio input: 'file', 'storage_key' or 's3_presigned_url' (got none)",
         type: 'invalid_request_error',
-        code: 'missing_file',
+        code: 'invalid_input',
         param: 'file',
       },
     });

@@ -15,6 +15,7 @@ import app from '../index.js';
  */
 export interface GpuCall {
   audioUrl: string;
+  audioSource: string;
   audio: Uint8Array;
   options: Record<string, unknown>;
   signatureOk: boolean;
@@ -34,10 +35,19 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       { method: request.method, path: url.pathname, body },
       { timestamp: request.headers.get(TIMESTAMP_HEADER), signature: request.headers.get(SIGNATURE_HEADER) },
     );
-    const payload = JSON.parse(body) as { audio_url: string; options: Record<string, unknown> };
-    const audioResponse = await app.fetch(new Request(payload.audio_url), env);
+    const payload = JSON.parse(body) as {
+      audio_url: string;
+      audio_source: string;
+      options: Record<string, unknown>;
+    };
+    // Edge URLs point back at this Worker; external ones belong to the caller and are not fetched here.
+    const audioResponse =
+      payload.audio_source === 'edge'
+        ? await app.fetch(new Request(payload.audio_url), env)
+        : new Response(null);
     const call = {
       audioUrl: payload.audio_url,
+      audioSource: payload.audio_source,
       audio: new Uint8Array(await audioResponse.arrayBuffer()),
       options: payload.options,
       signatureOk: verdict.ok,

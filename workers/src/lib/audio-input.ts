@@ -1,0 +1,88 @@
+import { ApiError } from '@whisper-edge/shared';
+import type { Bindings } from '../env.js';
+import type { Tenant } from '../middleware/api-key-auth.js';
+import { signObjectUrl } from './object-urls.js';
+import type { StoredFile } from './receive-form.js';
+import { assertTenantKey } from './tenant-keys.js';
+
+export interface AudioInput {
+  audioUrl: string;
+  /** `external` URLs are the caller's: the GPU service applies its SSRF rules to them. */
+  source: 'edge' | 'external';
+}
+
+interface InputContext {
+  env: Bindings;
+  tenant: Tenant;
+  origin: string;
+  secret: string;
+}
+
+const PRESIGNED_PARAM = 's3_presigned_url';
+
+/** Host patterns (`*.amazonaws.com`) from S3_URL_ALLOWED_HOSTS; unset means any public https host. */
+function hostAllowed(host: string, allowList: string | undefined): boolean {
+  const patterns = (allowList ?? '')
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  if (patterns.length === 0) return true;
+  return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
+}
+
+export function validatePresignedUrl(raw: string, allowList: string | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError(400, `Invalid '${PRESIGNED_PARAM}': not a URL`, {
+      param: PRESIGNED_PARAM,
+      code: 'invalid_url',
+    });
+  }
+  const refuse = (why: string) =>
+    new ApiError(400, `Invalid '${PRESIGNED_PARAM}': ${why}`, {
+      param: PRESIGNED_PARAM,
+      code: 'invalid_url',
+    });
+  if (url.protocol !== 'https:') throw refuse('only https URLs are accepted');
+  if (url.username || url.password) throw refuse('credentials in the URL are not accepted');
+  if (!hostAllowed(url.hostname.toLowerCase(), allowList))
+    throw refuse(`host ${url.hostname} is not allowed`);
+  return url.toString();
+}
+
+/** Reduces whichever input the caller chose (exactly one) to a URL the GPU service can stream from. */
+export async function resolveAudioInput(
+  fields: Record<string, string>,
+  file: StoredFile | undefined,
+  context: InputContext,
+): Promise<AudioInput> {
+  const chosen = [
+    file ? 'file' : undefined,
+    fields.storage_key ? 'storage_key' : undefined,
+    fields[PRESIGNED_PARAM] ? PRESIGNED_PARAM : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (chosen.length !== 1) {
+    throw new ApiError(
+      400,
+      `Provide exactly one audio input: 'file', 'storage_key' or 's3_presigned_url' (got ${chosen.length === 0 ? 'none' : chosen.join(' and ')})`,
+      { code: 'invalid_input', param: chosen[1] ?? 'file' },
+    );
+  }
+  const ttlSeconds = Number(context.env.AUDIO_URL_TTL_SECONDS) || 3600;
+  if (fields[PRESIGNED_PARAM]) {
+    return {
+      audioUrl: validatePresignedUrl(fields[PRESIGNED_PARAM], context.env.S3_URL_ALLOWED_HOSTS),
+      source: 'external',
+    };
+  }
+  const key = file ? file.key : assertTenantKey(context.tenant, fields.storage_key!, 'storage_key');
+  if (!file && !(await context.env.UPLOADS.head(key))) {
+    throw new ApiError(404, 'File not found in R2', { param: 'storage_key', code: 'object_not_found' });
+  }
+  return {
+    audioUrl: await signObjectUrl(context.origin, context.secret, key, { ttlSeconds }),
+    source: 'edge',
+  };
+}
