@@ -8,6 +8,6 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_MODEL_DIR = path.join(root, 'fixtures/models/whisper-test');
 
 export async function ensureTestModel(): Promise<string> {
-  await generateTinyWhisper({ out: TEST_MODEL_DIR, preset: 'test', seed: 1 });
+  await generateTinyWhisper({ outDir: TEST_MODEL_DIR, preset: 'test', seed: 1 });
   return TEST_MODEL_DIR;
 }
