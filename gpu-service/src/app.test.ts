@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ModelManager } from './inference/model-manager.js';
-import { serveFiles, type TestServer } from './test-support/file-server.js';
+import { serveFiles, startServer, type TestServer } from './test-support/file-server.js';
 import { probeDuration, speechFlac, testModelDir } from './test-support/fixtures.js';
 
 const secret = 'a-test-secret-of-enough-length';
@@ -47,11 +47,13 @@ describe('GPU service', () => {
   it('transcribes a streamed FLAC with the generated model into the canonical result', async () => {
     const response = await signedTranscribe({ audio_url: `${files.url}/speech.flac`, options: {} });
     expect(response.status).toBe(200);
-    const result = (await response.json()) as {
-      text: string;
-      duration: number;
-      task: string;
-      segments: Array<{ id: number; start: number; end: number; text: string }>;
+    const { result } = (await response.json()) as {
+      result: {
+        text: string;
+        duration: number;
+        task: string;
+        segments: Array<{ id: number; start: number; end: number; text: string }>;
+      };
     };
     expect(result.task).toBe('transcribe');
     expect(Math.abs(result.duration - probeDuration(speechFlac))).toBeLessThanOrEqual(0.1);
@@ -63,9 +65,9 @@ describe('GPU service', () => {
     }
     // Greedy decoding with fixed weights: the same audio gives the same text.
     const again = (await (await signedTranscribe({ audio_url: `${files.url}/speech.flac` })).json()) as {
-      text: string;
+      result: { text: string };
     };
-    expect(again.text).toBe(result.text);
+    expect(again.result.text).toBe(result.text);
   });
 
   it('reports what it runs on /health', async () => {
@@ -90,5 +92,48 @@ describe('GPU service', () => {
   it('rejects a malformed request body with 400', async () => {
     const response = await signedTranscribe({ audio_url: 'file:///etc/passwd' });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('GPU service result export', () => {
+  it('writes the formatted result to the target and reports it alongside the transcript', async () => {
+    const puts: Array<{ type: string | undefined; body: string }> = [];
+    const sink = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        puts.push({ type: req.headers['content-type'], body });
+        res.writeHead(req.url === '/denied' ? 403 : 200).end();
+      });
+    });
+    try {
+      const ok = await signedTranscribe({
+        audio_url: `${files.url}/speech.flac`,
+        result_target: { url: `${sink.url}/out.vtt`, format: 'vtt' },
+      });
+      const body = (await ok.json()) as { result: { text: string }; export: { ok: boolean; bytes: number } };
+      expect(body.export).toEqual({ ok: true, bytes: Buffer.byteLength(puts[0]!.body) });
+      expect(puts[0]!.body.startsWith('WEBVTT')).toBe(true);
+      expect(puts[0]!.type).toBe('text/vtt; charset=utf-8');
+
+      const denied = await signedTranscribe({
+        audio_url: `${files.url}/speech.flac`,
+        result_target: { url: `${sink.url}/denied`, format: 'json' },
+      });
+      expect(denied.status).toBe(200);
+      const deniedBody = (await denied.json()) as {
+        result: { text: string };
+        export: { ok: boolean; error: string };
+      };
+      expect(deniedBody.result.text).toBe(body.result.text);
+      expect(deniedBody.export).toEqual({
+        ok: false,
+        error: 'could not write the result (upstream HTTP 403)',
+      });
+    } finally {
+      await sink.close();
+    }
   });
 });

@@ -11,14 +11,22 @@ export const transcribeOptionsSchema = z.object({
 });
 export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 
+/** Where the GPU service writes the formatted result: every export reduces to a URL to PUT to. */
+export const resultTargetSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  format: z.enum(responseFormats),
+});
+export type ResultTarget = z.infer<typeof resultTargetSchema>;
+
 /** What the edge asks of the GPU service: every input mode reduces to a URL to stream from. */
 export const transcribeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
   /** `external` URLs come from callers (pre-signed S3): fetched only after SSRF checks. */
   audio_source: z.enum(['edge', 'external']).default('edge'),
   options: transcribeOptionsSchema.default({ task: 'transcribe' }),
+  result_target: resultTargetSchema.optional(),
 });
-export type TranscribeRequest = z.infer<typeof transcribeRequestSchema>;
+export type TranscribeRequest = z.input<typeof transcribeRequestSchema>;
 
 export const segmentSchema = z.object({
   id: z.number().int().nonnegative(),
@@ -38,3 +46,16 @@ export const transcriptionResultSchema = z.object({
   segments: z.array(segmentSchema),
 });
 export type TranscriptionResult = z.infer<typeof transcriptionResultSchema>;
+
+/** The outcome of writing the result to its target; a failed export never loses the transcript. */
+export const exportOutcomeSchema = z.union([
+  z.object({ ok: z.literal(true), bytes: z.number().int().nonnegative() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type ExportOutcome = z.infer<typeof exportOutcomeSchema>;
+
+export const transcribeResponseSchema = z.object({
+  result: transcriptionResultSchema,
+  export: exportOutcomeSchema.optional(),
+});
+export type TranscribeResponse = z.infer<typeof transcribeResponseSchema>;

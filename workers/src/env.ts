@@ -10,6 +10,16 @@ declare global {
       PUBLIC_URL?: string;
       /** Comma-separated `name=key` or `key` entries; when set, every route but /health needs one. */
       API_KEYS?: string;
+      /** R2's S3 API (`https://<account>.r2.cloudflarestorage.com`): enables pre-signed R2 URLs. */
+      R2_ENDPOINT?: string;
+      R2_ACCESS_KEY_ID?: string;
+      R2_SECRET_ACCESS_KEY?: string;
+      /** AWS credentials, only for exporting results to S3 (never needed for pre-signed inputs). */
+      AWS_ACCESS_KEY_ID?: string;
+      AWS_SECRET_ACCESS_KEY?: string;
+      AWS_DEFAULT_REGION?: string;
+      /** S3-compatible endpoint instead of AWS (MinIO, R2, …), path-style. */
+      AWS_S3_ENDPOINT?: string;
     }
   }
 }

@@ -2,6 +2,7 @@ import { ApiError, transcribeRequestSchema } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import { decodeAudio } from '../audio/decode-audio.js';
 import { openAudioStream } from '../audio/fetch-audio.js';
+import { putResult } from '../export/put-result.js';
 import type { ModelManager } from '../inference/model-manager.js';
 import { transcribe } from '../inference/transcribe.js';
 
@@ -19,7 +20,7 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
         code: 'invalid_request',
       });
     }
-    const { audio_url, audio_source, options: transcribeOptions } = parsed.data;
+    const { audio_url, audio_source, options: transcribeOptions, result_target } = parsed.data;
     const signal = c.req.raw.signal;
     // Load the model while the audio downloads and decodes.
     const model = options.models.get();
@@ -31,6 +32,7 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
     });
     const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
     const result = await transcribe(await model, audio, transcribeOptions);
-    return c.json(result);
+    if (!result_target) return c.json({ result });
+    return c.json({ result, export: await putResult(result_target, result) });
   });
 }

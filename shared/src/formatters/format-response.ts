@@ -9,11 +9,19 @@ export interface FormattedResponse {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
-/** Renders the canonical result in the caller's response_format; pure so both services can use it. */
-export function formatResponse(result: TranscriptionResult, format: ResponseFormat): FormattedResponse {
+/**
+ * Renders the canonical result in the caller's response_format; pure so both services can use it.
+ * `extras` (e.g. an export's storage_url) are added to the JSON formats; text formats have no place
+ * for them, so callers send them as headers.
+ */
+export function formatResponse(
+  result: TranscriptionResult,
+  format: ResponseFormat,
+  extras: Record<string, unknown> = {},
+): FormattedResponse {
   switch (format) {
     case 'json':
-      return { body: JSON.stringify({ text: result.text }), contentType: JSON_TYPE };
+      return { body: JSON.stringify({ text: result.text, ...extras }), contentType: JSON_TYPE };
     case 'text':
       return { body: `${result.text}\n`, contentType: TEXT_TYPE };
     case 'srt':
@@ -28,6 +36,7 @@ export function formatResponse(result: TranscriptionResult, format: ResponseForm
           duration: result.duration,
           text: result.text,
           segments: result.segments,
+          ...extras,
         }),
         contentType: JSON_TYPE,
       };

@@ -3,6 +3,7 @@ import type { Bindings } from '../env.js';
 import type { Tenant } from '../middleware/api-key-auth.js';
 import { signObjectUrl } from './object-urls.js';
 import type { StoredFile } from './receive-form.js';
+import { presign, r2S3Endpoint } from './storage-clients.js';
 import { assertTenantKey } from './tenant-keys.js';
 
 export interface AudioInput {
@@ -81,8 +82,11 @@ export async function resolveAudioInput(
   if (!file && !(await context.env.UPLOADS.head(key))) {
     throw new ApiError(404, 'File not found in R2', { param: 'storage_key', code: 'object_not_found' });
   }
-  return {
-    audioUrl: await signObjectUrl(context.origin, context.secret, key, { ttlSeconds }),
-    source: 'edge',
-  };
+  // R2's own pre-signed URL when its S3 API is configured (the GPU service then reads R2 directly);
+  // otherwise the Worker's signed object route streams it from the binding.
+  const r2 = r2S3Endpoint(context.env);
+  const audioUrl = r2
+    ? await presign(r2, context.env.R2_BUCKET_NAME, key, { method: 'GET', expiresSeconds: ttlSeconds })
+    : await signObjectUrl(context.origin, context.secret, key, { ttlSeconds });
+  return { audioUrl, source: 'edge' };
 }

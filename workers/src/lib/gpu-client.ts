@@ -4,8 +4,8 @@ import {
   isErrorBody,
   signRequest,
   type TranscribeRequest,
-  type TranscriptionResult,
-  transcriptionResultSchema,
+  type TranscribeResponse,
+  transcribeResponseSchema,
 } from '@whisper-edge/shared';
 
 export interface GpuClientOptions {
@@ -31,7 +31,7 @@ function unavailable(reason: string): ApiError {
 export async function transcribeOnGpu(
   options: GpuClientOptions,
   request: TranscribeRequest,
-): Promise<TranscriptionResult> {
+): Promise<TranscribeResponse> {
   if (!options.secret) {
     throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', {
       code: 'server_misconfigured',
@@ -64,7 +64,7 @@ export async function transcribeOnGpu(
     }
     throw unavailable(`it answered HTTP ${response.status}`);
   }
-  const parsed = transcriptionResultSchema.safeParse(payload);
+  const parsed = transcribeResponseSchema.safeParse(payload);
   if (!parsed.success) throw unavailable('it returned a malformed result');
   return parsed.data;
 }

@@ -14,7 +14,28 @@ function parseRange(header: string | undefined): R2Range | undefined {
 }
 
 /** Streams an R2 object to whoever holds a valid signed URL (the GPU service), with Range support. */
-export const objectRoutes = new Hono<AppEnv>().on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
+export const objectRoutes = new Hono<AppEnv>();
+
+/** Stores a body at the signed key: how the GPU service writes results without R2 credentials. */
+objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
+  const url = new URL(c.req.url);
+  const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  const secret = c.env.GPU_SHARED_SECRET;
+  if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
+  const check = await verifyObjectUrl(secret, key, 'PUT', url.searchParams);
+  if (!check.ok) throw new ApiError(check.status, check.reason);
+  // R2 needs the length of a streamed body up front.
+  if (!c.req.header('content-length')) throw new ApiError(411, 'Content-Length is required');
+  const contentType = c.req.header('content-type');
+  const object = await c.env.UPLOADS.put(
+    key,
+    c.req.raw.body,
+    contentType ? { httpMetadata: { contentType } } : {},
+  );
+  return c.body(null, 200, { etag: object.httpEtag });
+});
+
+objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
   const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
   const secret = c.env.GPU_SHARED_SECRET;

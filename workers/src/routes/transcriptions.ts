@@ -4,6 +4,7 @@ import type { AppEnv, Bindings } from '../env.js';
 import { resolveAudioInput } from '../lib/audio-input.js';
 import { transcribeOnGpu } from '../lib/gpu-client.js';
 import { readRequestFields } from '../lib/request-fields.js';
+import { planExport } from '../lib/result-export.js';
 import { tenantRoot } from '../lib/tenant-keys.js';
 import { parseTranscriptionParams } from '../lib/transcription-params.js';
 
@@ -22,25 +23,43 @@ export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcript
     // ffmpeg is the judge here: it reads formats no signature list knows, and says why it could not.
     requireMedia: false,
   });
-  let params: ReturnType<typeof parseTranscriptionParams>;
-  let input: Awaited<ReturnType<typeof resolveAudioInput>>;
+  const origin = publicOrigin(c.env, c.req.raw);
+  let prepared;
   try {
-    params = parseTranscriptionParams(fields, 'transcribe');
-    input = await resolveAudioInput(fields, file, {
+    const params = parseTranscriptionParams(fields, 'transcribe');
+    const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
+    const plannedExport = await planExport(fields, {
       env: c.env,
       tenant,
-      origin: publicOrigin(c.env, c.req.raw),
+      origin,
       secret,
+      format: params.responseFormat,
     });
+    prepared = { params, input, plannedExport };
   } catch (error) {
     // A request refused before any work must not leave its upload behind.
     if (file) await c.env.UPLOADS.delete(file.key);
     throw error;
   }
-  const result = await transcribeOnGpu(
+  const { params, input, plannedExport } = prepared;
+
+  const response = await transcribeOnGpu(
     { baseUrl: c.env.GPU_SERVICE_URL, secret },
-    { audio_url: input.audioUrl, audio_source: input.source, options: params.options },
+    {
+      audio_url: input.audioUrl,
+      audio_source: input.source,
+      options: params.options,
+      ...(plannedExport ? { result_target: plannedExport.target } : {}),
+    },
   );
-  const formatted = formatResponse(result, params.responseFormat);
-  return c.body(formatted.body, 200, { 'content-type': formatted.contentType });
+  const extras: Record<string, string> = {};
+  if (plannedExport) {
+    if (response.export?.ok) extras.storage_url = plannedExport.storageUrl;
+    else extras.export_error = response.export?.error ?? 'the GPU service did not export the result';
+  }
+  const formatted = formatResponse(response.result, params.responseFormat, extras);
+  const headers: Record<string, string> = { 'content-type': formatted.contentType };
+  if (extras.storage_url) headers['x-storage-url'] = extras.storage_url;
+  if (extras.export_error) headers['x-export-error'] = extras.export_error.replace(/[\r\n]+/g, ' ');
+  return c.body(formatted.body, 200, headers);
 });

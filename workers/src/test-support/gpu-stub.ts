@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:test';
 import {
+  formatResponse,
+  type ResultTarget,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
+  type TranscribeResponse,
   type TranscriptionResult,
   verifyRequest,
 } from '@whisper-edge/shared';
@@ -18,6 +21,7 @@ export interface GpuCall {
   audioSource: string;
   audio: Uint8Array;
   options: Record<string, unknown>;
+  resultTarget: ResultTarget | undefined;
   signatureOk: boolean;
 }
 
@@ -39,6 +43,7 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       audio_url: string;
       audio_source: string;
       options: Record<string, unknown>;
+      result_target?: ResultTarget;
     };
     // Edge URLs point back at this Worker; external ones belong to the caller and are not fetched here.
     const audioResponse =
@@ -50,15 +55,39 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       audioSource: payload.audio_source,
       audio: new Uint8Array(await audioResponse.arrayBuffer()),
       options: payload.options,
+      resultTarget: payload.result_target,
       signatureOk: verdict.ok,
     };
     calls.push(call);
-    return answer(call);
+    const answered = await answer(call);
+    const target = payload.result_target;
+    if (!target || !answered.ok) return answered;
+    // Like the GPU service: write the formatted result to the target URL (here, the Worker's PUT route).
+    const gpuAnswer = (await answered.json()) as TranscribeResponse;
+    if (gpuAnswer.export) return Response.json(gpuAnswer);
+    const formatted = formatResponse(gpuAnswer.result, target.format);
+    const put = await app.fetch(
+      new Request(target.url, {
+        method: 'PUT',
+        body: formatted.body,
+        headers: { 'content-type': formatted.contentType, 'content-length': String(formatted.body.length) },
+      }),
+      env,
+    );
+    const exportOutcome = put.ok
+      ? { ok: true as const, bytes: formatted.body.length }
+      : { ok: false as const, error: `HTTP ${put.status}` };
+    return Response.json({ ...gpuAnswer, export: exportOutcome });
   });
   return { calls, spy };
 }
 
-export function fakeResult(text: string): TranscriptionResult {
+/** A GPU service answer with `text` and, when asked for, the export outcome. */
+export function fakeResult(text: string, exportOutcome?: TranscribeResponse['export']): TranscribeResponse {
+  return { result: fakeTranscript(text), ...(exportOutcome ? { export: exportOutcome } : {}) };
+}
+
+export function fakeTranscript(text: string): TranscriptionResult {
   return {
     task: 'transcribe',
     text,

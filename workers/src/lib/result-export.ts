@@ -1,0 +1,82 @@
+import { ApiError, type ResponseFormat, type ResultTarget } from '@whisper-edge/shared';
+import type { Bindings } from '../env.js';
+import type { Tenant } from '../middleware/api-key-auth.js';
+import { signObjectUrl } from './object-urls.js';
+import { awsS3Endpoint, presign, r2NotConfigured, r2S3Endpoint, s3NotConfigured } from './storage-clients.js';
+import { assertTenantKey, tenantRoot } from './tenant-keys.js';
+import { newUploadKey } from './upload-keys.js';
+
+export interface PlannedExport {
+  target: ResultTarget;
+  /** `s3://bucket/key`, the address the guide returns for stored objects. */
+  storageUrl: string;
+}
+
+interface ExportContext {
+  env: Bindings;
+  tenant: Tenant;
+  origin: string;
+  secret: string;
+  format: ResponseFormat;
+}
+
+const EXTENSIONS: Record<ResponseFormat, string> = {
+  json: 'json',
+  verbose_json: 'json',
+  text: 'txt',
+  srt: 'srt',
+  vtt: 'vtt',
+};
+
+const EXPORT_URL_TTL_SECONDS = 3600;
+
+export function parseBoolean(value: string | undefined, param: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ApiError(400, `Invalid '${param}': expected true or false`, { param, code: 'invalid_value' });
+}
+
+/**
+ * Turns the guide's output parameters into a URL the GPU service can PUT the formatted result to.
+ * Without `output_bucket` the result goes to the bound R2 bucket (the only bucket with a default);
+ * with one, `output_use_r2` picks R2 or S3 (default S3). Credentials stay here: only URLs leave.
+ */
+export async function planExport(
+  fields: Record<string, string>,
+  context: ExportContext,
+): Promise<PlannedExport | undefined> {
+  const storedOutput = parseBoolean(fields.stored_output, 'stored_output');
+  const useR2Flag = parseBoolean(fields.output_use_r2, 'output_use_r2');
+  const bucketField = fields.output_bucket?.trim() || undefined;
+  if (!bucketField && !fields.output_key && !storedOutput) return undefined;
+
+  const { env, tenant } = context;
+  const useR2 = bucketField === undefined ? true : (useR2Flag ?? false);
+  const bucket = bucketField ?? env.R2_BUCKET_NAME;
+  const key = fields.output_key
+    ? assertTenantKey(tenant, fields.output_key, 'output_key')
+    : newUploadKey(EXTENSIONS[context.format], new Date(), `${tenantRoot(tenant)}transcriptions/`);
+
+  let url: string;
+  if (useR2) {
+    const r2 = r2S3Endpoint(env);
+    if (r2) {
+      url = await presign(r2, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
+    } else if (bucket === env.R2_BUCKET_NAME) {
+      url = await signObjectUrl(context.origin, context.secret, key, {
+        method: 'PUT',
+        ttlSeconds: EXPORT_URL_TTL_SECONDS,
+      });
+    } else {
+      // Buckets other than the bound one are reachable only through R2's S3 API.
+      throw r2NotConfigured();
+    }
+  } else {
+    const s3 = awsS3Endpoint(env);
+    if (!s3) throw s3NotConfigured();
+    url = await presign(s3, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
+  }
+  return { target: { url, format: context.format }, storageUrl: `s3://${bucket}/${key}` };
+}
