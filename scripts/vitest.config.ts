@@ -7,5 +7,7 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Each file runs a whole local stack; two at once on two cores only slows both.
+    fileParallelism: false,
   },
 });

@@ -36,6 +36,7 @@ export function createApp({ config, models, log = console.error }: AppDeps) {
       models,
       ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
       maxAudioBytes: config.MAX_AUDIO_BYTES,
+      allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
     }),
   );
   return app;

@@ -24,6 +24,8 @@ const envSchema = z.object({
     .default(2 * 1024 ** 3),
   SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
   FFMPEG_PATH: z.string().optional(),
+  /** Local development and tests only: lets caller URLs reach loopback/private hosts over http. */
+  ALLOW_PRIVATE_AUDIO_URLS: z.stringbool().default(false),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -7,10 +7,13 @@
  *   npm start -- --test-model      # the generated random-weight model: works offline, output is gibberish
  *   npm start -- --port 8787 --gpu-port 8788
  *   npm start -- --edge-only       # only the Worker, for a GPU service running elsewhere
+ *   npm start -- --object-route    # audio via the Worker's signed route instead of R2's S3 API
+ *   npm start -- --local-s3        # S3 exports go to wrangler's local S3 endpoint (no AWS needed)
+ *   npm start -- --allow-local-urls  # s3_presigned_url may be http://127.0.0.1 (local testing only)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +26,9 @@ const { values } = parseArgs({
     'test-model': { type: 'boolean', default: false },
     /** Only the Worker, pointed at --gpu-port: for a GPU service run elsewhere (or to see it missing). */
     'edge-only': { type: 'boolean', default: false },
+    'object-route': { type: 'boolean', default: false },
+    'local-s3': { type: 'boolean', default: false },
+    'allow-local-urls': { type: 'boolean', default: false },
     model: { type: 'string' },
   },
 });
@@ -44,7 +50,28 @@ const model = values.model ?? testModel ?? process.env.WHISPER_MODEL;
 const stateDir = path.join(root, '.wrangler');
 mkdirSync(stateDir, { recursive: true });
 const envFile = path.join(stateDir, `dev-secrets-${values.port}.env`);
-writeFileSync(envFile, `GPU_SHARED_SECRET=${secret}\n`, { mode: 0o600 });
+// wrangler dev serves the local bucket over R2's S3 API with the local-only keys in wrangler.toml,
+// so by default the production path (SigV4 pre-signed URLs) is the one that runs locally too.
+const wranglerToml = readFileSync(path.join(root, 'wrangler.toml'), 'utf8');
+const localKeys = {
+  id: /accessKeyId\s*=\s*"([^"]+)"/.exec(wranglerToml)?.[1],
+  secret: /secretAccessKey\s*=\s*"([^"]+)"/.exec(wranglerToml)?.[1],
+};
+const localS3 = `${edgeUrl}/cdn-cgi/local/r2/s3`;
+const useR2S3 = !values['object-route'] && localKeys.id && localKeys.secret;
+const secrets: Record<string, string> = { GPU_SHARED_SECRET: secret };
+const vars: Record<string, string> = { GPU_SERVICE_URL: gpuUrl };
+if (useR2S3) {
+  Object.assign(secrets, { R2_ACCESS_KEY_ID: localKeys.id, R2_SECRET_ACCESS_KEY: localKeys.secret });
+  vars.R2_ENDPOINT = localS3;
+}
+if (values['local-s3'] && localKeys.id && localKeys.secret) {
+  Object.assign(secrets, { AWS_ACCESS_KEY_ID: localKeys.id, AWS_SECRET_ACCESS_KEY: localKeys.secret });
+  Object.assign(vars, { AWS_S3_ENDPOINT: localS3, AWS_DEFAULT_REGION: 'auto' });
+}
+if (values['allow-local-urls']) vars.DEV_ALLOW_LOCAL_URLS = 'true';
+const envLines = Object.entries(secrets).map(([k, v]) => `${k}=${v}`);
+writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -121,18 +148,15 @@ if (!values['edge-only']) {
     DEVICE: process.env.DEVICE ?? 'cpu',
     MODEL_DIR: process.env.MODEL_DIR ?? path.join(root, 'models'),
     ...(model ? { WHISPER_MODEL: model } : {}),
+    ...(values['allow-local-urls'] ? { ALLOW_PRIVATE_AUDIO_URLS: 'true' } : {}),
   });
 }
 start(
   'wrangler',
   bin('wrangler'),
-  ['dev', '--ip', '127.0.0.1', '--port', values.port, '--persist-to', path.join(stateDir, 'state')].concat([
-    '--env-file',
-    envFile,
-    '--var',
-    `GPU_SERVICE_URL:${gpuUrl}`,
-    '--show-interactive-dev-session=false',
-  ]),
+  ['dev', '--ip', '127.0.0.1', '--port', values.port, '--persist-to', path.join(stateDir, 'state')]
+    .concat(['--env-file', envFile, '--show-interactive-dev-session=false'])
+    .concat(Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])),
   { WRANGLER_SEND_METRICS: 'false' },
 );
 
@@ -140,6 +164,7 @@ try {
   const services = values['edge-only'] ? [edgeUrl] : [gpuUrl, edgeUrl];
   await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
   log(`ready: send requests to ${edgeUrl} (GPU service at ${gpuUrl})`);
+  log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
   log((error as Error).message);

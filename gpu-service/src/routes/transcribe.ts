@@ -10,6 +10,7 @@ export interface TranscribeRouteOptions {
   models: ModelManager;
   ffmpegPath: () => string;
   maxAudioBytes: number;
+  allowPrivateAudioUrls: boolean;
 }
 
 export function transcribeRoutes(options: TranscribeRouteOptions) {
@@ -29,6 +30,7 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
       maxBytes: options.maxAudioBytes,
       signal,
       source: audio_source,
+      allowPrivateExternal: options.allowPrivateAudioUrls,
     });
     const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
     const result = await transcribe(await model, audio, transcribeOptions);

@@ -31,7 +31,11 @@ function hostAllowed(host: string, allowList: string | undefined): boolean {
   return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 }
 
-export function validatePresignedUrl(raw: string, allowList: string | undefined): string {
+export function validatePresignedUrl(
+  raw: string,
+  allowList: string | undefined,
+  allowInsecureLocal = false,
+): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -46,7 +50,10 @@ export function validatePresignedUrl(raw: string, allowList: string | undefined)
       param: PRESIGNED_PARAM,
       code: 'invalid_url',
     });
-  if (url.protocol !== 'https:') throw refuse('only https URLs are accepted');
+  // Local development may point at wrangler's http S3 endpoint; deployments never set the flag.
+  const localHttp =
+    allowInsecureLocal && url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !localHttp) throw refuse('only https URLs are accepted');
   if (url.username || url.password) throw refuse('credentials in the URL are not accepted');
   if (!hostAllowed(url.hostname.toLowerCase(), allowList))
     throw refuse(`host ${url.hostname} is not allowed`);
@@ -74,7 +81,11 @@ export async function resolveAudioInput(
   const ttlSeconds = Number(context.env.AUDIO_URL_TTL_SECONDS) || 3600;
   if (fields[PRESIGNED_PARAM]) {
     return {
-      audioUrl: validatePresignedUrl(fields[PRESIGNED_PARAM], context.env.S3_URL_ALLOWED_HOSTS),
+      audioUrl: validatePresignedUrl(
+        fields[PRESIGNED_PARAM],
+        context.env.S3_URL_ALLOWED_HOSTS,
+        context.env.DEV_ALLOW_LOCAL_URLS === 'true',
+      ),
       source: 'external',
     };
   }

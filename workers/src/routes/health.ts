@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { gpuHealth } from '../lib/gpu-client.js';
+import { awsS3Endpoint, r2S3Endpoint } from '../lib/storage-clients.js';
 
 async function r2Works(bucket: R2Bucket | undefined): Promise<boolean> {
   if (!bucket) return false;
@@ -19,7 +20,12 @@ export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
   return c.json({
     status: healthy ? 'healthy' : 'degraded',
     gpu_available: gpu.reachable && gpu.device === 'cuda',
-    storage_clients: { r2_enabled: r2Enabled, s3_enabled: false },
+    // s3_enabled: credentials for S3 exports are configured; r2_presigned: R2's S3 API signs URLs.
+    storage_clients: {
+      r2_enabled: r2Enabled,
+      s3_enabled: awsS3Endpoint(c.env) !== undefined,
+      r2_presigned: r2S3Endpoint(c.env) !== undefined,
+    },
     gpu_service: gpu,
   });
 });
