@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { corsFromEnv } from './middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { objectRoutes } from './routes/objects.js';
@@ -14,6 +15,8 @@ export function createApp() {
   app.route('/', healthRoutes);
   // Object URLs carry their own signature; everything under /v1 needs an API key when keys are set.
   app.route('/', objectRoutes);
+  // CORS first, so preflights (which carry no credentials) are answered before auth.
+  app.use('/v1/*', corsFromEnv());
   app.use('/v1/*', apiKeyAuth());
   app.route('/', uploadRoutes);
   app.route('/', transcriptionRoutes);

@@ -20,6 +20,8 @@ declare global {
       AWS_DEFAULT_REGION?: string;
       /** S3-compatible endpoint instead of AWS (MinIO, R2, …), path-style. */
       AWS_S3_ENDPOINT?: string;
+      /** Comma-separated browser origins allowed to call the API (`*` for any); unset = none. */
+      CORS_ORIGINS?: string;
       /** Local development only: lets s3_presigned_url be http://127.0.0.1 (wrangler's S3 endpoint). */
       DEV_ALLOW_LOCAL_URLS?: string;
     }
