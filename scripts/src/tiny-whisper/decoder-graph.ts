@@ -16,6 +16,8 @@
  * none afterwards). That consumes the encoder cache inputs instead of leaving
  * them dangling and avoids re-projecting 1500 positions on every token.
  */
+
+import { buildDecoderEmbeddings, DEFAULT_TUNING, type DecoderTuning } from './decoder-init.js';
 import { headDim, MAX_SOURCE_POSITIONS, MAX_TARGET_POSITIONS, type WhisperDims } from './dims.js';
 import {
   attend,
@@ -30,9 +32,12 @@ import {
 } from './nn-blocks.js';
 import { attr, GraphBuilder } from './onnx-builder.js';
 import type { Rng } from './rng.js';
+import type { SpecialTokenLayout } from './special-tokens.js';
 
 export interface DecoderGraphOptions {
-  vocabSize: number;
+  layout: SpecialTokenLayout;
+  /** Overrides for the structured init (see decoder-init.ts); meant for experiments. */
+  tuning?: Partial<DecoderTuning>;
 }
 
 export function decoderCacheInputNames(layer: number): Record<'dk' | 'dv' | 'ek' | 'ev', string> {
@@ -52,7 +57,11 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
   const d = dims.dModel;
   const H = dims.heads;
   const hd = headDim(dims);
-  const V = opts.vocabSize;
+  const V = opts.layout.vocabSize;
+  const tuning: DecoderTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  // Keeps the residual stream's scale, which the control directions are calibrated
+  // against, roughly independent of the number of layers.
+  const layerScale = Math.sqrt(2 / dims.decoderLayers);
   const g = new GraphBuilder('whisper_decoder_with_past');
   const wf = new WeightFactory(g, rng.fork('decoder'));
 
@@ -70,11 +79,21 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
     };
   });
 
-  // Unit-scale embeddings: logits are LN(h)·E^T, so E's scale directly sets how peaked
-  // the random model's distributions are (too flat and Whisper's timestamp rule fires
-  // on every step, because 1501 timestamp tokens then outweigh any single text token).
-  const embedTokens = wf.normal('model.decoder.embed_tokens.weight', [V, d], (1 / Math.sqrt(d)) * 4);
-  const embedPositions = wf.normal('model.decoder.embed_positions.weight', [MAX_TARGET_POSITIONS, d], 0.5);
+  const emb = buildDecoderEmbeddings(
+    d,
+    MAX_TARGET_POSITIONS,
+    opts.layout,
+    rng.fork('decoder-embeddings'),
+    tuning,
+  );
+  // Block outputs never write to the control directions, so there the residual
+  // stream holds exactly what the embeddings put in (see decoder-init.ts).
+  const protect = emb.reserved;
+  const embedTokens = g.weight('model.decoder.embed_tokens.weight', emb.tokens, [V, d]);
+  const embedPositions = g.weight('model.decoder.embed_positions.weight', emb.positions, [
+    MAX_TARGET_POSITIONS,
+    d,
+  ]);
 
   // Absolute positions continue from the cached length.
   const firstPast = past[0]!;
@@ -109,11 +128,19 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
     const p = `model.decoder.layers.${i}`;
     const cache = past[i]!;
     const selfLn = wf.layerNorm(`${p}.self_attn_layer_norm`, d);
-    const selfW = makeAttentionWeights(wf, `${p}.self_attn`, d);
+    const selfW = makeAttentionWeights(wf, `${p}.self_attn`, d, {
+      outGain: tuning.selfOutGain * layerScale,
+      qkGain: tuning.selfQkGain,
+      protect,
+    });
     const crossLn = wf.layerNorm(`${p}.encoder_attn_layer_norm`, d);
-    const crossW = makeAttentionWeights(wf, `${p}.encoder_attn`, d);
+    const crossW = makeAttentionWeights(wf, `${p}.encoder_attn`, d, {
+      outGain: tuning.crossOutGain * layerScale,
+      qkGain: tuning.crossQkGain,
+      protect,
+    });
     const mlpLn = wf.layerNorm(`${p}.final_layer_norm`, d);
-    const mlpW = makeMlpWeights(wf, p, d, dims.ffnDim);
+    const mlpW = makeMlpWeights(wf, p, d, dims.ffnDim, { gain: tuning.mlpGain * layerScale, protect });
 
     // Self-attention with cache.
     const h = layerNorm(g, x, selfLn, `dec${i}_ln1`);

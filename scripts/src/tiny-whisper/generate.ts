@@ -28,7 +28,7 @@ import { Rng } from './rng.js';
 import { buildWhisperTokenizer, nonSpeechTokens } from './tokenizer.js';
 
 /** Bump whenever the bytes produced for the same options change, so cached outputs are rebuilt. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface TinyWhisperOptions {
   outDir: string;
@@ -157,7 +157,7 @@ export async function generateTinyWhisper(options: TinyWhisperOptions): Promise<
   await write('onnx/encoder_model.onnx', buildEncoderGraph(identity.dims, rng));
   await write(
     'onnx/decoder_model_merged.onnx',
-    buildDecoderGraph(identity.dims, { vocabSize: tok.layout.vocabSize }, rng),
+    buildDecoderGraph(identity.dims, { layout: tok.layout }, rng),
   );
 
   const manifest: TinyWhisperManifest = { ...identity, files };

@@ -23,15 +23,39 @@ export class WeightFactory {
     return this.g.weight(name, new Float32Array(n).fill(value), dims);
   }
 
-  /** 1/sqrt(fan_in) keeps each output unit at roughly unit variance for unit-variance inputs. */
-  linear(name: string, dIn: number, dOut: number, opts: { bias: boolean; gain?: number }): LinearWeights {
-    const weight = this.normal(`${name}.weight`, [dIn, dOut], (opts.gain ?? 1) / Math.sqrt(dIn));
-    const bias = opts.bias ? this.normal(`${name}.bias`, [dOut], 0.02) : null;
-    return { weight, bias };
+  /**
+   * 1/sqrt(fan_in) keeps each output unit at roughly unit variance for unit-variance inputs.
+   * `protect` lists unit directions of the output space the layer must not write to.
+   */
+  linear(
+    name: string,
+    dIn: number,
+    dOut: number,
+    opts: { bias: boolean; gain?: number; protect?: readonly Float32Array[] },
+  ): LinearWeights {
+    const w = this.rng.fork(`${name}.weight`).normalArray(dIn * dOut, (opts.gain ?? 1) / Math.sqrt(dIn));
+    const b = opts.bias ? this.rng.fork(`${name}.bias`).normalArray(dOut, 0.02) : null;
+    if (opts.protect?.length) {
+      for (let i = 0; i < dIn; i++) projectOut(w.subarray(i * dOut, (i + 1) * dOut), opts.protect);
+      if (b) projectOut(b, opts.protect);
+    }
+    return {
+      weight: this.g.weight(`${name}.weight`, w, [dIn, dOut]),
+      bias: b ? this.g.weight(`${name}.bias`, b, [dOut]) : null,
+    };
   }
 
   layerNorm(name: string, d: number): LayerNormWeights {
     return { gamma: this.filled(`${name}.weight`, [d], 1), beta: this.filled(`${name}.bias`, [d], 0) };
+  }
+}
+
+/** Removes the components of `row` along each (unit, mutually orthogonal) direction. */
+export function projectOut(row: Float32Array, dirs: readonly Float32Array[]): void {
+  for (const dir of dirs) {
+    let dot = 0;
+    for (let i = 0; i < row.length; i++) dot += row[i]! * dir[i]!;
+    for (let i = 0; i < row.length; i++) row[i]! -= dot * dir[i]!;
   }
 }
 
@@ -113,11 +137,15 @@ export function makeMlpWeights(
   prefix: string,
   d: number,
   ffn: number,
-  gain = 1,
+  opts: { gain?: number; protect?: readonly Float32Array[] } = {},
 ): MlpWeights {
   return {
     fc1: wf.linear(`${prefix}.fc1`, d, ffn, { bias: true }),
-    fc2: wf.linear(`${prefix}.fc2`, ffn, d, { bias: true, gain }),
+    fc2: wf.linear(`${prefix}.fc2`, ffn, d, {
+      bias: true,
+      gain: opts.gain ?? 1,
+      protect: opts.protect ?? [],
+    }),
   };
 }
 
@@ -138,12 +166,19 @@ export function makeAttentionWeights(
   wf: WeightFactory,
   prefix: string,
   d: number,
-  outGain = 1,
+  opts: { outGain?: number; qkGain?: number; protect?: readonly Float32Array[] } = {},
 ): AttentionWeights {
+  // Scaling q and k by g scales attention logits by g²: with unit gains, random
+  // attention over 1500 encoder frames is almost uniform and carries no signal.
+  const qk = opts.qkGain ?? 1;
   return {
-    q: wf.linear(`${prefix}.q_proj`, d, d, { bias: true }),
-    k: wf.linear(`${prefix}.k_proj`, d, d, { bias: false }),
+    q: wf.linear(`${prefix}.q_proj`, d, d, { bias: true, gain: qk }),
+    k: wf.linear(`${prefix}.k_proj`, d, d, { bias: false, gain: qk }),
     v: wf.linear(`${prefix}.v_proj`, d, d, { bias: true }),
-    out: wf.linear(`${prefix}.out_proj`, d, d, { bias: true, gain: outGain }),
+    out: wf.linear(`${prefix}.out_proj`, d, d, {
+      bias: true,
+      gain: opts.outGain ?? 1,
+      protect: opts.protect ?? [],
+    }),
   };
 }
