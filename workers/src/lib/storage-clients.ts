@@ -69,3 +69,33 @@ export function r2NotConfigured(): ApiError {
 export function s3NotConfigured(): ApiError {
   return new ApiError(400, 'S3 client not configured', { code: 's3_not_configured' });
 }
+
+/**
+ * S3 ListParts for an upload whose parts went straight to R2. Returns undefined where the endpoint
+ * does not implement it (wrangler's local S3 answers 501), so callers fall back to their own ledger.
+ */
+export async function awsList(
+  target: S3Endpoint,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<Array<{ PartNumber: number; Size: number; ETag: string }> | undefined> {
+  const url = new URL(
+    `${target.endpoint}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`,
+  );
+  url.searchParams.set('uploadId', uploadId);
+  const response = await target.client.fetch(url.toString(), { method: 'GET' });
+  if (!response.ok) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const xml = await response.text();
+  return [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((match) => {
+    const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(match[1]!)?.[1] ?? '';
+    return {
+      PartNumber: Number(field('PartNumber')),
+      Size: Number(field('Size')),
+      ETag: field('ETag').replace(/&quot;/g, '"'),
+    };
+  });
+}

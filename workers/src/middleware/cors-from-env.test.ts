@@ -6,7 +6,11 @@ function preflight(origin: string, bindings: Cloudflare.Env) {
   return app.fetch(
     new Request('http://edge.test/v1/uploads', {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     }),
     bindings,
   );
@@ -20,7 +24,10 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
     const simple = await app.fetch(
-      new Request('http://edge.test/v1/uploads', { method: 'POST', headers: { origin: 'https://app.example.com' } }),
+      new Request('http://edge.test/v1/uploads', {
+        method: 'POST',
+        headers: { origin: 'https://app.example.com' },
+      }),
       bindings,
     );
     expect(simple.status).toBe(401);

@@ -1,7 +1,9 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { OBJECT_ROUTE_PREFIX, verifyObjectUrl } from '../lib/object-urls.js';
+import { OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from '../lib/object-urls.js';
+import { recordPart } from '../lib/part-ledger.js';
+import { corsFromEnv } from '../middleware/cors-from-env.js';
 
 function parseRange(header: string | undefined): R2Range | undefined {
   const match = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
@@ -16,7 +18,13 @@ function parseRange(header: string | undefined): R2Range | undefined {
 /** Streams an R2 object to whoever holds a valid signed URL (the GPU service), with Range support. */
 export const objectRoutes = new Hono<AppEnv>();
 
-/** Stores a body at the signed key: how the GPU service writes results without R2 credentials. */
+// Browsers PUT multipart parts here when R2's S3 API is not configured.
+objectRoutes.use(`${OBJECT_ROUTE_PREFIX}*`, corsFromEnv());
+
+/**
+ * Stores a body at the signed key: how the GPU service writes results and browsers upload parts,
+ * without R2 credentials. A part URL binds the upload id and part number into its signature.
+ */
 objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
   const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
@@ -26,6 +34,23 @@ objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   if (!check.ok) throw new ApiError(check.status, check.reason);
   // R2 needs the length of a streamed body up front.
   if (!c.req.header('content-length')) throw new ApiError(411, 'Content-Length is required');
+  const part = partOf(url.searchParams);
+  if (part) {
+    if (part.partNumber < 1 || part.partNumber > 10_000)
+      throw new ApiError(400, 'partNumber must be 1–10000');
+    const size = Number(c.req.header('content-length'));
+    const upload = c.env.UPLOADS.resumeMultipartUpload(key, part.uploadId);
+    const uploaded = await upload.uploadPart(part.partNumber, c.req.raw.body!).catch((error: Error) => {
+      throw new ApiError(404, `Upload part failed: ${error.message}`, { code: 'upload_part_failed' });
+    });
+    // Only a part that arrived whole is recorded, so a resuming client re-sends interrupted ones.
+    await recordPart(c.env.UPLOADS, part.uploadId, {
+      PartNumber: part.partNumber,
+      Size: size,
+      ETag: uploaded.etag,
+    });
+    return c.body(null, 200, { etag: `"${uploaded.etag}"` });
+  }
   const contentType = c.req.header('content-type');
   const object = await c.env.UPLOADS.put(
     key,
