@@ -24,8 +24,7 @@ export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcript
     requireMedia: false,
   });
   const origin = publicOrigin(c.env, c.req.raw);
-  let prepared;
-  try {
+  const prepared = await (async () => {
     const params = parseTranscriptionParams(fields, 'transcribe');
     const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
     const plannedExport = await planExport(fields, {
@@ -35,12 +34,12 @@ export const transcriptionRoutes = new Hono<AppEnv>().post('/v1/audio/transcript
       secret,
       format: params.responseFormat,
     });
-    prepared = { params, input, plannedExport };
-  } catch (error) {
+    return { params, input, plannedExport };
+  })().catch(async (error: unknown) => {
     // A request refused before any work must not leave its upload behind.
     if (file) await c.env.UPLOADS.delete(file.key);
     throw error;
-  }
+  });
   const { params, input, plannedExport } = prepared;
 
   const response = await transcribeOnGpu(
