@@ -1,6 +1,6 @@
 /** `npm run fixtures`: makes what the tests need that is generated rather than committed. */
-import { ensureTestModel } from './test-model.js';
+import { ensureTestModels } from './test-model.js';
 
 const started = performance.now();
-const dir = await ensureTestModel();
-console.log(`test model ready in ${dir} (${Math.round(performance.now() - started)} ms)`);
+const dirs = await ensureTestModels();
+console.log(`test models ready in ${dirs.join(', ')} (${Math.round(performance.now() - started)} ms)`);

@@ -3,11 +3,17 @@ import { z } from 'zod';
 export const responseFormats = ['json', 'text', 'srt', 'vtt', 'verbose_json'] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
+export const timestampGranularities = ['segment', 'word'] as const;
+export type TimestampGranularity = (typeof timestampGranularities)[number];
+
 export const transcribeOptionsSchema = z.object({
   language: z.string().min(2).max(16).optional(),
   task: z.enum(['transcribe', 'translate']).default('transcribe'),
   prompt: z.string().max(4000).optional(),
   temperature: z.number().min(0).max(1).optional(),
+  /** Requested model; `whisper-1` means the service's default. */
+  model: z.string().max(200).optional(),
+  timestamp_granularities: z.array(z.enum(timestampGranularities)).optional(),
 });
 export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 
@@ -15,6 +21,7 @@ export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 export const resultTargetSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   format: z.enum(responseFormats),
+  timestamp_granularities: z.array(z.enum(timestampGranularities)).optional(),
 });
 export type ResultTarget = z.infer<typeof resultTargetSchema>;
 
@@ -44,6 +51,8 @@ export const transcriptionResultSchema = z.object({
   duration: z.number().nonnegative(),
   model: z.string(),
   segments: z.array(segmentSchema),
+  /** Present when word timestamps were asked for. */
+  words: z.array(z.object({ word: z.string(), start: z.number(), end: z.number() })).optional(),
 });
 export type TranscriptionResult = z.infer<typeof transcriptionResultSchema>;
 

@@ -4,6 +4,7 @@ import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { corsFromEnv } from './middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
 import { multipartUploadRoutes } from './routes/multipart-uploads.js';
 import { objectRoutes } from './routes/objects.js';
 import { transcriptionRoutes } from './routes/transcriptions.js';
@@ -21,6 +22,7 @@ export function createApp() {
   app.use('/v1/*', apiKeyAuth());
   app.route('/', uploadRoutes);
   app.route('/', multipartUploadRoutes);
+  app.route('/', modelRoutes);
   app.route('/', transcriptionRoutes);
   return app;
 }

@@ -24,7 +24,9 @@ export async function putResult(
   result: TranscriptionResult,
   options: PutResultOptions = {},
 ): Promise<ExportOutcome> {
-  const { body, contentType } = formatResponse(result, target.format);
+  const { body, contentType } = formatResponse(result, target.format, {
+    timestampGranularities: target.timestamp_granularities,
+  });
   const bytes = new TextEncoder().encode(body);
   const attempts = options.attempts ?? 3;
   let lastError = 'not attempted';

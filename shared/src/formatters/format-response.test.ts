@@ -57,3 +57,49 @@ describe('formatCueTime', () => {
     expect(formatCueTime(-1, ',')).toBe('00:00:00,000');
   });
 });
+
+describe('verbose_json', () => {
+  const withWords: TranscriptionResult = {
+    ...result,
+    words: [
+      { word: 'Hello', start: 0, end: 0.5 },
+      { word: 'there.', start: 0.5, end: 1.25 },
+    ],
+  };
+
+  it('has OpenAI’s shape: full language name and segments by default', () => {
+    const body = JSON.parse(formatResponse(withWords, 'verbose_json').body);
+    expect(body).toEqual({
+      task: 'transcribe',
+      language: 'english',
+      duration: 3661.5,
+      text: 'Hello there. General Kenobi.',
+      segments: [
+        { id: 0, seek: 0, start: 0, end: 1.25, text: ' Hello there.' },
+        { id: 1, seek: 360050, start: 3600.5, end: 3661.5, text: ' General Kenobi.' },
+      ],
+    });
+  });
+
+  it('adds words when asked for, and drops segments unless asked for too', () => {
+    const words = JSON.parse(
+      formatResponse(withWords, 'verbose_json', { timestampGranularities: ['word'] }).body,
+    );
+    expect(words.words).toEqual(withWords.words);
+    expect(words.segments).toBeUndefined();
+    const both = JSON.parse(
+      formatResponse(withWords, 'verbose_json', { timestampGranularities: ['word', 'segment'] }).body,
+    );
+    expect(both.segments).toHaveLength(2);
+    expect(both.words).toHaveLength(2);
+  });
+
+  it('reports english for translations, and carries extras', () => {
+    const body = JSON.parse(
+      formatResponse({ ...result, task: 'translate', language: 'fr' }, 'verbose_json', {
+        extras: { storage_url: 's3://b/k' },
+      }).body,
+    );
+    expect(body).toMatchObject({ task: 'translate', language: 'english', storage_url: 's3://b/k' });
+  });
+});

@@ -1,24 +1,28 @@
-import type { ResponseFormat, TranscriptionResult } from '../transcription.js';
+import type { ResponseFormat, TimestampGranularity, TranscriptionResult } from '../transcription.js';
 import { formatSrt, formatVtt } from './subtitles.js';
+import { verboseJson } from './verbose-json.js';
 
 export interface FormattedResponse {
   body: string;
   contentType: string;
 }
 
+export interface FormatOptions {
+  /** Added to the JSON formats (e.g. an export's storage_url); text formats send them as headers. */
+  extras?: Record<string, unknown>;
+  timestampGranularities?: readonly TimestampGranularity[] | undefined;
+}
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
-/**
- * Renders the canonical result in the caller's response_format; pure so both services can use it.
- * `extras` (e.g. an export's storage_url) are added to the JSON formats; text formats have no place
- * for them, so callers send them as headers.
- */
+/** Renders the canonical result in the caller's response_format; pure so both services can use it. */
 export function formatResponse(
   result: TranscriptionResult,
   format: ResponseFormat,
-  extras: Record<string, unknown> = {},
+  options: FormatOptions = {},
 ): FormattedResponse {
+  const extras = options.extras ?? {};
   switch (format) {
     case 'json':
       return { body: JSON.stringify({ text: result.text, ...extras }), contentType: JSON_TYPE };
@@ -30,14 +34,7 @@ export function formatResponse(
       return { body: formatVtt(result), contentType: 'text/vtt; charset=utf-8' };
     case 'verbose_json':
       return {
-        body: JSON.stringify({
-          task: result.task,
-          language: result.language,
-          duration: result.duration,
-          text: result.text,
-          segments: result.segments,
-          ...extras,
-        }),
+        body: JSON.stringify(verboseJson(result, options.timestampGranularities, extras)),
         contentType: JSON_TYPE,
       };
   }

@@ -60,7 +60,9 @@ export async function receiveForm(
         const stored = await uploadStream(bucket, key, all, { contentType });
         file = { ...stored, filename: part.filename, contentType };
       } else {
-        fields[part.name] = await readText(part.body);
+        const value = await readText(part.body);
+        // Repeated fields (timestamp_granularities[]) are kept as a comma-separated list.
+        fields[part.name] = part.name in fields ? `${fields[part.name]},${value}` : value;
       }
     }
   } catch (error) {

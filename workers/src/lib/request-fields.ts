@@ -27,7 +27,11 @@ export async function readRequestFields(
   if (type.startsWith('application/x-www-form-urlencoded')) {
     // Decoded by hand: workerd warns that .text() on a urlencoded body "will probably be corrupted".
     const text = new TextDecoder().decode(await request.arrayBuffer());
-    return { fields: Object.fromEntries(new URLSearchParams(text)), file: undefined };
+    const fields: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams(text)) {
+      fields[name] = name in fields ? `${fields[name]},${value}` : value;
+    }
+    return { fields, file: undefined };
   }
   if (type.startsWith('application/json')) {
     const body: unknown = await request.json().catch(() => undefined);

@@ -1,4 +1,9 @@
-import { ApiError, type ResponseFormat, type ResultTarget } from '@whisper-edge/shared';
+import {
+  ApiError,
+  type ResponseFormat,
+  type ResultTarget,
+  type TimestampGranularity,
+} from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
 import type { Tenant } from '../middleware/api-key-auth.js';
 import { signObjectUrl } from './object-urls.js';
@@ -18,6 +23,7 @@ interface ExportContext {
   origin: string;
   secret: string;
   format: ResponseFormat;
+  timestampGranularities?: TimestampGranularity[] | undefined;
 }
 
 const EXTENSIONS: Record<ResponseFormat, string> = {
@@ -78,5 +84,10 @@ export async function planExport(
     if (!s3) throw s3NotConfigured();
     url = await presign(s3, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
   }
-  return { target: { url, format: context.format }, storageUrl: `s3://${bucket}/${key}` };
+  const target = {
+    url,
+    format: context.format,
+    ...(context.timestampGranularities ? { timestamp_granularities: context.timestampGranularities } : {}),
+  };
+  return { target, storageUrl: `s3://${bucket}/${key}` };
 }

@@ -1,12 +1,17 @@
-import { ApiError, type ResponseFormat, responseFormats, type TranscribeOptions } from '@whisper-edge/shared';
+import {
+  ApiError,
+  languageCode,
+  type ResponseFormat,
+  responseFormats,
+  type TimestampGranularity,
+  type TranscribeOptions,
+  timestampGranularities,
+} from '@whisper-edge/shared';
 import { z } from 'zod';
 
 const paramsSchema = z.object({
   response_format: z.enum(responseFormats).default('json'),
-  language: z
-    .string()
-    .regex(/^[a-zA-Z-]{2,16}$/, 'must be a language code such as "en"')
-    .optional(),
+  language: z.string().max(32).optional(),
   prompt: z.string().max(4000).optional(),
   temperature: z.coerce.number().min(0).max(1).optional(),
   model: z.string().max(200).optional(),
@@ -14,27 +19,61 @@ const paramsSchema = z.object({
 
 export interface TranscriptionParams {
   responseFormat: ResponseFormat;
-  model: string | undefined;
+  timestampGranularities: TimestampGranularity[] | undefined;
   options: TranscribeOptions;
 }
 
-/** Validates the form fields of a transcription request; the first problem becomes a 400 naming it. */
-export function parseTranscriptionParams(fields: Record<string, string>, task: TranscribeOptions['task']) {
+function invalid(param: string, message: string): ApiError {
+  return new ApiError(400, `Invalid '${param}': ${message}`, { param, code: 'invalid_value' });
+}
+
+/** `timestamp_granularities[]` (OpenAI SDKs) or `timestamp_granularities`, repeated, comma-listed or JSON. */
+function parseGranularities(fields: Record<string, string>): TimestampGranularity[] | undefined {
+  const raw = fields['timestamp_granularities[]'] ?? fields.timestamp_granularities;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let values: unknown;
+  try {
+    values = raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',');
+  } catch {
+    throw invalid('timestamp_granularities', 'expected a list of "segment" and/or "word"');
+  }
+  const list = (Array.isArray(values) ? values : [values]).map((v) => String(v).trim());
+  for (const value of list) {
+    if (!(timestampGranularities as readonly string[]).includes(value)) {
+      throw invalid('timestamp_granularities', `'${value}' is not one of segment, word`);
+    }
+  }
+  return [...new Set(list)] as TimestampGranularity[];
+}
+
+/** Validates the fields of a transcription or translation request; the first problem becomes a 400. */
+export function parseTranscriptionParams(
+  fields: Record<string, string>,
+  task: TranscribeOptions['task'],
+): TranscriptionParams {
   const parsed = paramsSchema.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const param = String(issue.path[0] ?? '');
-    throw new ApiError(400, `Invalid '${param}': ${issue.message}`, { param, code: 'invalid_value' });
+    throw invalid(String(issue.path[0] ?? ''), issue.message);
   }
   const { response_format, language, prompt, temperature, model } = parsed.data;
+  const granularities = parseGranularities(fields);
+  if (granularities && response_format !== 'verbose_json') {
+    throw invalid('timestamp_granularities', "requires response_format 'verbose_json'");
+  }
+  // Translations always produce English; OpenAI's endpoint takes no language.
+  const code = language && task === 'transcribe' ? languageCode(language) : undefined;
+  if (language && task === 'transcribe' && !code) throw invalid('language', `unknown language '${language}'`);
   return {
     responseFormat: response_format,
-    model,
+    timestampGranularities: granularities,
     options: {
       task,
-      ...(language ? { language: language.toLowerCase() } : {}),
+      ...(code ? { language: code } : {}),
       ...(prompt ? { prompt } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
+      ...(model ? { model } : {}),
+      ...(granularities ? { timestamp_granularities: granularities } : {}),
     },
-  } satisfies TranscriptionParams;
+  };
 }

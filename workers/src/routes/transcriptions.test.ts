@@ -40,7 +40,7 @@ describe('POST /v1/audio/transcriptions', () => {
     const [call] = gpu.calls;
     expect(call!.signatureOk).toBe(true);
     expect(call!.audio).toEqual(audio);
-    expect(call!.options).toEqual({ task: 'transcribe', language: 'en' });
+    expect(call!.options).toEqual({ task: 'transcribe', language: 'en', model: 'whisper-1' });
     const keys = (await storedKeys()).filter((key) => !before.includes(key));
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^uploads\/\d{8}_\d{6}_[0-9a-f]{12}\.flac$/);

@@ -65,7 +65,9 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
     // Like the GPU service: write the formatted result to the target URL (here, the Worker's PUT route).
     const gpuAnswer = (await answered.json()) as TranscribeResponse;
     if (gpuAnswer.export) return Response.json(gpuAnswer);
-    const formatted = formatResponse(gpuAnswer.result, target.format);
+    const formatted = formatResponse(gpuAnswer.result, target.format, {
+      timestampGranularities: target.timestamp_granularities,
+    });
     const put = await app.fetch(
       new Request(target.url, {
         method: 'PUT',

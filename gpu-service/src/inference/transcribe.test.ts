@@ -1,0 +1,85 @@
+import { openAsBlob } from 'node:fs';
+import { WHISPER_LANGUAGES } from '@whisper-edge/shared';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio } from '../audio/decode-audio.js';
+import { resolveFfmpeg } from '../audio/ffmpeg-path.js';
+import { speechFlac, testModelDir, testModelEnDir } from '../test-support/fixtures.js';
+import { detectLanguage } from './detect-language.js';
+import { type LoadedModel, ModelManager } from './model-manager.js';
+import { transcribe } from './transcribe.js';
+
+let multilingual: LoadedModel;
+let englishOnly: LoadedModel;
+let audio: Float32Array;
+
+function load(dir: string): Promise<LoadedModel> {
+  return new ModelManager({ model: dir, modelDir: dir, device: 'cpu', hubTimeoutMs: 1000 }).get();
+}
+
+beforeAll(async () => {
+  [multilingual, englishOnly] = await Promise.all([load(testModelDir), load(testModelEnDir)]);
+  audio = await decodeAudio((await openAsBlob(speechFlac)).stream(), { ffmpegPath: resolveFfmpeg() });
+});
+
+describe('transcribe', () => {
+  it('detects the language from the decoder’s first step when none is given', async () => {
+    const guess = await detectLanguage(multilingual, audio);
+    expect(Object.keys(WHISPER_LANGUAGES)).toContain(guess.language);
+    expect(guess.probability).toBeGreaterThan(0);
+    expect(guess.probability).toBeLessThanOrEqual(1);
+    const result = await transcribe(multilingual, audio, { task: 'transcribe' });
+    expect(result.language).toBe(guess.language);
+    // Detection and an explicit language give the same text when they name the same language.
+    const explicit = await transcribe(multilingual, audio, { task: 'transcribe', language: guess.language });
+    expect(explicit.text).toBe(result.text);
+  });
+
+  it('returns word timestamps inside the audio when asked for', async () => {
+    const result = await transcribe(multilingual, audio, {
+      task: 'transcribe',
+      language: 'en',
+      timestamp_granularities: ['word'],
+    });
+    expect(result.words!.length).toBeGreaterThan(0);
+    for (const word of result.words!) {
+      expect(word.start).toBeGreaterThanOrEqual(0);
+      expect(word.end).toBeGreaterThanOrEqual(word.start);
+      expect(word.end).toBeLessThanOrEqual(result.duration);
+    }
+  });
+
+  it('accepts whisper-1 and the model id, and refuses other names listing the allowed ones', async () => {
+    await expect(
+      transcribe(multilingual, audio, { task: 'transcribe', model: 'whisper-1' }),
+    ).resolves.toBeDefined();
+    await expect(
+      transcribe(multilingual, audio, { task: 'transcribe', model: 'whisper-test' }),
+    ).resolves.toBeDefined();
+    await expect(
+      transcribe(multilingual, audio, { task: 'transcribe', model: 'large-v9' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: `Unknown model 'large-v9'. Allowed: whisper-1, ${testModelDir}, whisper-test`,
+    });
+  });
+
+  it('has an English-only model refuse translation and other languages with a 400', async () => {
+    await expect(transcribe(englishOnly, audio, { task: 'translate' })).rejects.toMatchObject({
+      status: 400,
+      message: `Model '${testModelEnDir}' is English-only: it cannot translate`,
+    });
+    await expect(
+      transcribe(englishOnly, audio, { task: 'transcribe', language: 'de' }),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
+    const english = await transcribe(englishOnly, audio, { task: 'transcribe' });
+    expect(english.language).toBe('en');
+  });
+
+  it('translates with a multilingual model', async () => {
+    const result = await transcribe(multilingual, audio, { task: 'translate' });
+    expect(result.task).toBe('translate');
+    expect(result.text.length).toBeGreaterThan(0);
+  });
+});
