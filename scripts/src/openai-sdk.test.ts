@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
+
+/**
+ * The official `openai` SDK, unchanged, pointed at the local stack: what existing clients do.
+ * The generated model's words are gibberish, so the checks are on shape, types and agreement.
+ */
+const speech = readFileSync(path.join(root, 'fixtures/audio/speech-en.flac'));
+let stack: RunningStack;
+let client: OpenAI;
+
+beforeAll(async () => {
+  const port = await freePort();
+  stack = await startStack(['--test-model', '--port', String(port), '--gpu-port', String(await freePort())]);
+  client = new OpenAI({
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey: 'unused-without-API_KEYS',
+    maxRetries: 0,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop('SIGKILL');
+});
+
+describe('official openai SDK against the edge', () => {
+  it('transcribes a toFile upload with whisper-1 (json)', async () => {
+    const result = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac', { type: 'audio/flac' }),
+      model: 'whisper-1',
+    });
+    expect(typeof result.text).toBe('string');
+    expect(result.text.length).toBeGreaterThan(0);
+  });
+
+  it('returns verbose_json with words and segments when asked, in OpenAI’s shape', async () => {
+    const result = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word', 'segment'],
+      language: 'en',
+    });
+    expect(result).toMatchObject({ task: 'transcribe', language: 'english', text: expect.any(String) });
+    expect(result.duration).toBeCloseTo(5.98, 1);
+    expect(Array.isArray(result.segments)).toBe(true);
+    expect(result.words!.length).toBeGreaterThan(0);
+    expect(result.words![0]).toEqual({
+      word: expect.any(String),
+      start: expect.any(Number),
+      end: expect.any(Number),
+    });
+  });
+
+  it('returns text and subtitles as strings', async () => {
+    const text = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+      response_format: 'text',
+    });
+    expect(typeof text).toBe('string');
+    const vtt = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+      response_format: 'vtt',
+    });
+    expect(String(vtt).startsWith('WEBVTT')).toBe(true);
+  });
+
+  it('translates', async () => {
+    const result = await client.audio.translations.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+    });
+    expect(result).toMatchObject({ task: 'translate', language: 'english' });
+  });
+
+  it('lists models', async () => {
+    const ids = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toContain('whisper-1');
+  });
+
+  it('surfaces our errors as the SDK’s typed errors', async () => {
+    const error = await client.audio.transcriptions
+      .create({ file: await toFile(speech, 'speech.flac'), model: 'no-such-model' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(
+      "Unknown model 'no-such-model'",
+    );
+  });
+});
