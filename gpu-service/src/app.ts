@@ -1,4 +1,5 @@
 import { ApiError } from '@whisper-edge/shared';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
@@ -7,25 +8,46 @@ import { ModelLoadError, type ModelManager } from './inference/model-manager.js'
 import { verifySignature } from './middleware/verify-signature.js';
 import { healthRoutes } from './routes/health.js';
 import { transcribeRoutes } from './routes/transcribe.js';
+import { Admission } from './runtime/admission.js';
+import { createMetrics, type Metrics } from './runtime/metrics.js';
 
 export interface AppDeps {
   config: Config;
   models: ModelManager;
   log?: (message: string) => void;
+  admission?: Admission;
+  metrics?: Metrics;
 }
 
-export function createApp({ config, models, log = console.error }: AppDeps) {
+function errorResponse(c: Context, error: ApiError): Response {
+  if (error.retryAfter !== undefined) c.header('retry-after', String(error.retryAfter));
+  return c.json(error.toBody(), error.status as ContentfulStatusCode);
+}
+
+export function createApp({ config, models, log = console.error, ...deps }: AppDeps) {
+  const admission =
+    deps.admission ??
+    new Admission({ maxConcurrent: config.MAX_CONCURRENT_REQUESTS, maxQueue: config.MAX_QUEUED_REQUESTS });
+  const metrics =
+    deps.metrics ?? createMetrics({ queued: () => admission.queued, inFlight: () => admission.inFlight });
   const app = new Hono();
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status as ContentfulStatusCode);
+    if (error instanceof ApiError) return errorResponse(c, error);
     if (error instanceof ModelLoadError) {
-      return c.json(new ApiError(503, error.message, { code: 'model_unavailable' }).toBody(), 503);
+      return errorResponse(c, new ApiError(503, error.message, { code: 'model_unavailable' }));
     }
     log(`unhandled error: ${error.stack ?? error.message}`);
-    return c.json(new ApiError(500, 'Internal server error', { type: 'server_error' }).toBody(), 500);
+    return errorResponse(c, new ApiError(500, 'Internal server error', { type: 'server_error' }));
   });
   app.notFound((c) => c.json(new ApiError(404, 'Not found').toBody(), 404));
   app.route('/', healthRoutes(models));
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
+  app.use('/internal/*', async (c, next) => {
+    await next();
+    metrics.requests.inc({ route: new URL(c.req.url).pathname, status: String(c.res.status) });
+  });
   app.use(
     '/internal/*',
     verifySignature({ secret: config.GPU_SHARED_SECRET, maxSkewSeconds: config.SIGNATURE_MAX_SKEW_SECONDS }),
@@ -34,6 +56,8 @@ export function createApp({ config, models, log = console.error }: AppDeps) {
     '/',
     transcribeRoutes({
       models,
+      admission,
+      metrics,
       ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
       maxAudioBytes: config.MAX_AUDIO_BYTES,
       allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,

@@ -22,6 +22,11 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 ** 3),
+  /** Requests processed at once; more wait in a bounded queue, beyond which callers get 429. */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(15),
+  MAX_QUEUED_REQUESTS: z.coerce.number().int().nonnegative().default(64),
+  /** How long SIGTERM waits for admitted work to finish before exiting anyway. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
   FFMPEG_PATH: z.string().optional(),
   /** Local development and tests only: lets caller URLs reach loopback/private hosts over http. */

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ModelManager } from './inference/model-manager.js';
+import { Admission } from './runtime/admission.js';
 
 const log = (message: string) => console.error(`[gpu-service] ${message}`);
 const config = loadConfig();
@@ -14,9 +15,13 @@ const models = new ModelManager({
   remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
   log,
 });
+const admission = new Admission({
+  maxConcurrent: config.MAX_CONCURRENT_REQUESTS,
+  maxQueue: config.MAX_QUEUED_REQUESTS,
+});
 
 const server = serve(
-  { fetch: createApp({ config, models, log }).fetch, port: config.PORT, hostname: config.HOST },
+  { fetch: createApp({ config, models, admission, log }).fetch, port: config.PORT, hostname: config.HOST },
   (info) => {
     log(`listening on http://${info.address}:${info.port} (model ${config.WHISPER_MODEL})`);
   },
@@ -25,10 +30,26 @@ const server = serve(
 // Warm the model at start so the first request does not pay for loading; failures are reported by /health.
 models.get().catch((error: Error) => log(error.message));
 
-function shutdown(signal: string) {
-  log(`${signal}: closing`);
+let stopping = false;
+
+/**
+ * SIGTERM drains: new work is refused with 503 (the edge or a load balancer retries elsewhere) while
+ * everything already admitted finishes; then the process exits. A second signal exits at once.
+ */
+async function shutdown(signal: string) {
+  if (stopping) process.exit(1);
+  stopping = true;
+  log(`${signal}: draining ${admission.inFlight} running and ${admission.queued} queued requests`);
+  const deadline = setTimeout(() => {
+    log('drain timed out; exiting');
+    process.exit(1);
+  }, config.DRAIN_TIMEOUT_MS);
+  deadline.unref();
+  await admission.drain();
   server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 10_000).unref();
+  // Idle keep-alive connections would hold close() open.
+  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  setTimeout(() => process.exit(0), 2000).unref();
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -48,6 +48,14 @@ export class ApiError extends Error {
     this.param = options.param ?? null;
   }
 
+  /** Seconds the caller should wait before retrying (sent as Retry-After). */
+  retryAfter: number | undefined;
+
+  withRetryAfter(seconds: number): this {
+    this.retryAfter = seconds;
+    return this;
+  }
+
   toBody(): ErrorBody {
     return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
   }

@@ -5,9 +5,13 @@ import { openAudioStream } from '../audio/fetch-audio.js';
 import { putResult } from '../export/put-result.js';
 import type { ModelManager } from '../inference/model-manager.js';
 import { transcribe } from '../inference/transcribe.js';
+import type { Admission } from '../runtime/admission.js';
+import type { Metrics } from '../runtime/metrics.js';
 
 export interface TranscribeRouteOptions {
   models: ModelManager;
+  admission: Admission;
+  metrics: Metrics;
   ffmpegPath: () => string;
   maxAudioBytes: number;
   allowPrivateAudioUrls: boolean;
@@ -23,18 +27,30 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
     }
     const { audio_url, audio_source, options: transcribeOptions, result_target } = parsed.data;
     const signal = c.req.raw.signal;
-    // Load the model while the audio downloads and decodes.
-    const model = options.models.get();
-    model.catch(() => undefined);
-    const stream = await openAudioStream(audio_url, {
-      maxBytes: options.maxAudioBytes,
-      signal,
-      source: audio_source,
-      allowPrivateExternal: options.allowPrivateAudioUrls,
+    const response = await options.admission.run(async () => {
+      const started = performance.now();
+      // Load the model while the audio downloads and decodes.
+      const model = options.models.get();
+      model.catch(() => undefined);
+      const stream = await openAudioStream(audio_url, {
+        maxBytes: options.maxAudioBytes,
+        signal,
+        source: audio_source,
+        allowPrivateExternal: options.allowPrivateAudioUrls,
+      });
+      const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
+      const loaded = await model;
+      options.metrics.modelLoadSeconds.set(
+        { model: loaded.name, device: loaded.device },
+        loaded.loadMs / 1000,
+      );
+      const result = await transcribe(loaded, audio, transcribeOptions);
+      const seconds = (performance.now() - started) / 1000;
+      options.metrics.audioSeconds.inc(result.duration);
+      options.metrics.processingSeconds.inc(seconds);
+      if (seconds > 0) options.metrics.realTimeFactor.observe(result.duration / seconds);
+      return result_target ? { result, export: await putResult(result_target, result) } : { result };
     });
-    const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
-    const result = await transcribe(await model, audio, transcribeOptions);
-    if (!result_target) return c.json({ result });
-    return c.json({ result, export: await putResult(result_target, result) });
+    return c.json(response);
   });
 }

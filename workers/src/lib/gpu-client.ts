@@ -60,7 +60,10 @@ export async function transcribeOnGpu(
       // a deployment problem (secrets differ), not the caller's fault.
       if (response.status === 401)
         throw unavailable(`the GPU service refused our signature (${payload.error.message})`);
-      throw apiErrorFromBody(response.status, payload);
+      const error = apiErrorFromBody(response.status, payload);
+      // Busy or draining: tell the caller when to come back, as the GPU service told us.
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw retryAfter > 0 ? error.withRetryAfter(retryAfter) : error;
     }
     throw unavailable(`it answered HTTP ${response.status}`);
   }

@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /** Every failure leaves the edge in OpenAI's error shape; internals are logged, never returned. */
 export function errorHandler(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
+    if (error.retryAfter !== undefined) c.header('retry-after', String(error.retryAfter));
     return c.json(error.toBody(), error.status as ContentfulStatusCode);
   }
   if (error instanceof HTTPException) {

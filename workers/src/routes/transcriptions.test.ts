@@ -133,4 +133,20 @@ describe('POST /v1/audio/transcriptions', () => {
     const response = await post(audioForm());
     expect(response.status).toBe(503);
   });
+
+  it('passes the GPU service’s 429 and Retry-After on to the caller', async () => {
+    stubGpuService(
+      () =>
+        new Response(
+          JSON.stringify({
+            error: { message: 'The GPU service is at capacity; retry later', type: 'rate_limit_error' },
+          }),
+          { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '7' } },
+        ),
+    );
+    const response = await post(audioForm());
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await response.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
+  });
 });
