@@ -1,0 +1,122 @@
+import * as ort from 'onnxruntime-node';
+import { applyRules, argmax, logSoftmaxAt, sample } from './logit-rules.js';
+import type { WhisperVocab } from './whisper-vocab.js';
+
+export interface DecoderShape {
+  layers: number;
+  heads: number;
+  headDim: number;
+}
+
+export interface DecodeRequest {
+  /** Prompt tokens, the same length for every sequence of the batch (e.g. sot, language, task). */
+  prompt: number[];
+  withTimestamps: boolean;
+  temperature: number;
+  /** Uniform random numbers in [0, 1) for sampling at temperature > 0. */
+  random?: () => number;
+  maxNewTokens?: number;
+}
+
+export interface DecodedSequence {
+  tokens: number[];
+  sumLogprob: number;
+  /** Probability of <|nospeech|> at the position after <|startoftranscript|>. */
+  noSpeechProb: number;
+}
+
+const empty = (batch: number, shape: DecoderShape) =>
+  new ort.Tensor('float32', new Float32Array(0), [batch, shape.heads, 0, shape.headDim]);
+
+function softmaxAt(row: Float32Array, index: number): number {
+  return Math.exp(logSoftmaxAt(row, index));
+}
+
+/**
+ * Greedy (or sampled) decoding of a whole batch of windows at once through the merged decoder,
+ * feeding the self-attention cache back each step and the cross-attention cache from the first step.
+ * Works with graphs that have `use_cache_branch` (hub exports) and without (our generated model).
+ */
+export async function decodeBatch(
+  session: ort.InferenceSession,
+  encoderHiddenStates: ort.Tensor,
+  vocab: WhisperVocab,
+  shape: DecoderShape,
+  request: DecodeRequest,
+): Promise<DecodedSequence[]> {
+  const batch = encoderHiddenStates.dims[0]!;
+  const promptLength = request.prompt.length;
+  const maxNew = Math.min(request.maxNewTokens ?? vocab.maxLength, vocab.maxLength - promptLength);
+  const sequences: DecodedSequence[] = Array.from({ length: batch }, () => ({
+    tokens: [],
+    sumLogprob: 0,
+    noSpeechProb: 0,
+  }));
+  const done = new Array<boolean>(batch).fill(false);
+  const sotIndex = request.prompt.lastIndexOf(vocab.sot);
+  const hasCacheBranch = session.inputNames.includes('use_cache_branch');
+
+  const past: Record<string, ort.Tensor> = {};
+  for (let layer = 0; layer < shape.layers; layer++) {
+    for (const kind of ['decoder', 'encoder'] as const) {
+      for (const kv of ['key', 'value'] as const)
+        past[`past_key_values.${layer}.${kind}.${kv}`] = empty(batch, shape);
+    }
+  }
+
+  let inputIds = BigInt64Array.from(
+    Array.from({ length: batch }, () => request.prompt.map((t) => BigInt(t))).flat(),
+  );
+  let stepLength = promptLength;
+  for (let step = 0; step < maxNew && done.includes(false); step++) {
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', inputIds, [batch, stepLength]),
+      encoder_hidden_states: encoderHiddenStates,
+      ...past,
+    };
+    if (hasCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', [step > 0], [1]);
+    const outputs = await session.run(feeds);
+    const logits = outputs.logits!;
+    const vocabSize = logits.dims[2]!;
+    const data = logits.data as Float32Array;
+
+    for (let layer = 0; layer < shape.layers; layer++) {
+      for (const kv of ['key', 'value'] as const) {
+        past[`past_key_values.${layer}.decoder.${kv}`] = outputs[`present.${layer}.decoder.${kv}`]!;
+        // The cross-attention cache is computed once, on the first step.
+        if (step === 0)
+          past[`past_key_values.${layer}.encoder.${kv}`] = outputs[`present.${layer}.encoder.${kv}`]!;
+      }
+    }
+
+    const next = new BigInt64Array(batch);
+    for (let b = 0; b < batch; b++) {
+      const sequence = sequences[b]!;
+      if (step === 0 && vocab.noSpeech !== undefined && sotIndex >= 0) {
+        const sotRow = data.subarray(
+          (b * stepLength + sotIndex) * vocabSize,
+          (b * stepLength + sotIndex + 1) * vocabSize,
+        );
+        sequence.noSpeechProb = softmaxAt(sotRow, vocab.noSpeech);
+      }
+      if (done[b]) {
+        next[b] = BigInt(vocab.eot);
+        continue;
+      }
+      const offset = (b * stepLength + stepLength - 1) * vocabSize;
+      const row = data.slice(offset, offset + vocabSize);
+      applyRules(row, vocab, { generated: sequence.tokens, withTimestamps: request.withTimestamps });
+      const token =
+        request.temperature > 0 && request.random
+          ? sample(row, request.temperature, request.random())
+          : argmax(row);
+      sequence.sumLogprob += logSoftmaxAt(row, token);
+      sequence.tokens.push(token);
+      if (token === vocab.eot) done[b] = true;
+      next[b] = BigInt(token);
+    }
+    inputIds = next;
+    stepLength = 1;
+  }
+  return sequences;
+}

@@ -1,0 +1,94 @@
+import { openAsBlob } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio } from '../audio/decode-audio.js';
+import { resolveFfmpeg } from '../audio/ffmpeg-path.js';
+import { type LoadedModel, ModelManager } from '../inference/model-manager.js';
+import { speechFlac, testModelDir } from '../test-support/fixtures.js';
+import { transformersFeatures, WhisperEngine } from './whisper-engine.js';
+
+let model: LoadedModel;
+let windows: Float32Array[];
+
+beforeAll(async () => {
+  model = await new ModelManager({
+    model: testModelDir,
+    modelDir: testModelDir,
+    device: 'cpu',
+    hubTimeoutMs: 1000,
+  }).get();
+  const speech = await decodeAudio((await openAsBlob(speechFlac)).stream(), { ffmpegPath: resolveFfmpeg() });
+  // Distinct windows: the clip, the clip reversed, a louder half, and a quiet tone.
+  const reversed = speech.slice().reverse();
+  const louder = speech.slice(0, speech.length >> 1).map((v) => Math.max(-1, Math.min(1, v * 3)));
+  const tone = new Float32Array(16_000 * 4).map((_, i) => 0.05 * Math.sin((2 * Math.PI * 440 * i) / 16_000));
+  windows = [speech, reversed, louder, tone];
+});
+
+async function stockTokens(window: Float32Array, withTimestamps: boolean): Promise<number[]> {
+  const { input_features } = (await model.transcriber.processor(window)) as { input_features: unknown };
+  const generate = model.transcriber.model.generate as unknown as (args: Record<string, unknown>) => Promise<{
+    tolist(): bigint[][];
+  }>;
+  const output = await generate.call(model.transcriber.model, {
+    inputs: input_features,
+    language: 'en',
+    task: 'transcribe',
+    return_timestamps: withTimestamps,
+    max_new_tokens: 440,
+  });
+  const sequence = output.tolist()[0]!.map(Number);
+  // Strip the prompt the pipeline put in front (sot, language, task[, notimestamps]).
+  return sequence.slice(withTimestamps ? 3 : 4);
+}
+
+describe('WhisperEngine fidelity', () => {
+  for (const withTimestamps of [true, false]) {
+    it(`picks token for token what Transformers.js's generate picks (${withTimestamps ? 'timestamps' : 'no timestamps'})`, async () => {
+      const engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: 1 });
+      const ours = await engine.transcribeWindows(windows, {
+        language: 'en',
+        task: 'transcribe',
+        withTimestamps,
+        temperatures: [0],
+      });
+      for (const [i, window] of windows.entries()) {
+        const stock = await stockTokens(window, withTimestamps);
+        // A real sequence, not just an end token, so agreement means something.
+        expect(stock.filter((t) => t < engine.vocab.eot).length).toBeGreaterThan(3);
+        expect(ours[i]!.tokens.filter((t) => t !== engine.vocab.eot)).toEqual(
+          stock.filter((t) => t !== engine.vocab.eot),
+        );
+      }
+    });
+  }
+
+  it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
+    const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
+    const single = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 1,
+    }).transcribeWindows(windows, options);
+    const batched = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 4,
+    }).transcribeWindows(windows, options);
+    expect(batched.map((r) => r.tokens)).toEqual(single.map((r) => r.tokens));
+    for (const [i, r] of batched.entries()) expect(r.avgLogprob).toBeCloseTo(single[i]!.avgLogprob, 4);
+  });
+
+  it('reports Whisper’s quality figures and segments inside the window', async () => {
+    const engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: 4 });
+    const [result] = await engine.transcribeWindows([windows[0]!], {
+      language: 'en',
+      task: 'transcribe',
+      withTimestamps: true,
+    });
+    expect(result!.avgLogprob).toBeLessThanOrEqual(0);
+    expect(result!.compressionRatio).toBeGreaterThan(0);
+    expect(result!.noSpeechProb).toBeGreaterThanOrEqual(0);
+    expect(result!.noSpeechProb).toBeLessThanOrEqual(1);
+    for (const segment of result!.segments) {
+      expect(segment.start).toBeGreaterThanOrEqual(0);
+      expect(segment.end).toBeLessThanOrEqual(windows[0]!.length / 16_000);
+      expect(segment.tokens.length).toBeGreaterThan(0);
+    }
+  });
+});
