@@ -12,6 +12,7 @@ const models = new ModelManager({
   device: config.DEVICE,
   dtype: config.DTYPE,
   hubTimeoutMs: config.HUB_TIMEOUT_MS,
+  batchSize: config.BATCH_SIZE,
   remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
   log,
 });

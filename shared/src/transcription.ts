@@ -40,6 +40,13 @@ export const segmentSchema = z.object({
   start: z.number().nonnegative(),
   end: z.number().nonnegative(),
   text: z.string(),
+  /** Whisper's decoding figures, as OpenAI's verbose_json reports them per segment. */
+  seek: z.number().int().nonnegative().optional(),
+  tokens: z.array(z.number().int()).optional(),
+  temperature: z.number().optional(),
+  avg_logprob: z.number().optional(),
+  compression_ratio: z.number().optional(),
+  no_speech_prob: z.number().optional(),
 });
 export type Segment = z.infer<typeof segmentSchema>;
 

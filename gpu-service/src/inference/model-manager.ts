@@ -16,6 +16,8 @@ export interface ModelManagerOptions {
   device: DevicePreference;
   dtype?: Dtype | undefined;
   hubTimeoutMs: number;
+  /** BATCH_SIZE; default 8 on CUDA, 1 on CPU. */
+  batchSize?: number | undefined;
   /** Hub mirror (HF_ENDPOINT); defaults to huggingface.co. */
   remoteHost?: string | undefined;
   log?: (message: string) => void;
@@ -27,6 +29,8 @@ export interface LoadedModel {
   transcriber: AutomaticSpeechRecognitionPipeline;
   multilingual: boolean;
   loadMs: number;
+  /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
+  batchSize: number;
 }
 
 export class ModelLoadError extends Error {
@@ -100,6 +104,7 @@ export class ModelManager {
           transcriber,
           multilingual: generationConfig?.is_multilingual !== false,
           loadMs,
+          batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
         };
       } catch (error) {
         lastError = error as Error;

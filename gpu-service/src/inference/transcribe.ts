@@ -2,8 +2,10 @@ import path from 'node:path';
 import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { transformersFeatures, WhisperEngine } from '../engine/whisper-engine.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
+import { fixedWindows } from './windows.js';
 
 interface PipelineChunk {
   timestamp: [number, number | null];
@@ -15,16 +17,6 @@ interface PipelineOutput {
   chunks?: PipelineChunk[];
 }
 
-function toSegments(chunks: PipelineChunk[], duration: number): Segment[] {
-  return chunks.map((chunk, id) => {
-    const start = Math.min(chunk.timestamp[0], duration);
-    // The last chunk of a window may be left open by the model: it ends where the audio does.
-    const end = Math.min(chunk.timestamp[1] ?? duration, duration);
-    return { id, start, end: Math.max(start, end), text: chunk.text };
-  });
-}
-
-/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
 /** The names a request may use for the loaded model: `whisper-1` (what OpenAI clients send) or its id. */
 export function acceptedModelNames(model: LoadedModel): string[] {
   return [...new Set(['whisper-1', model.name, path.basename(model.name)])];
@@ -54,6 +46,20 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
 }
 
 /** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
+const engines = new WeakMap<LoadedModel, WhisperEngine>();
+
+function engineFor(model: LoadedModel): WhisperEngine {
+  let engine = engines.get(model);
+  if (!engine) {
+    engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: model.batchSize });
+    engines.set(model, engine);
+  }
+  return engine;
+}
+
+const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
 export async function transcribe(
   model: LoadedModel,
   audio: Float32Array,
@@ -64,25 +70,68 @@ export async function transcribe(
   const language = model.multilingual
     ? (options.language ?? (await detectLanguage(model, audio)).language)
     : 'en';
-  const common = {
-    chunk_length_s: duration > 30 ? 30 : 0,
-    ...(model.multilingual ? { task: options.task, language } : {}),
-  };
-  const output = (await model.transcriber(audio, { ...common, return_timestamps: true })) as PipelineOutput;
-  // The stock pipeline gives words or segments per pass, not both; the engine work replaces this.
+  const windows = fixedWindows(audio);
+  const results = await engineFor(model).transcribeWindows(
+    windows.map((w) => w.samples),
+    {
+      language,
+      task: options.task,
+      prompt: options.prompt,
+      withTimestamps: true,
+      ...(options.temperature !== undefined && options.temperature > 0
+        ? {
+            temperatures: [
+              options.temperature,
+              ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > options.temperature!),
+            ],
+          }
+        : {}),
+    },
+  );
+  const segments: Segment[] = [];
+  results.forEach((result, w) => {
+    // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
+    if (result.silent) return;
+    const window = windows[w]!;
+    for (const segment of result.segments) {
+      const start = round(Math.min(window.offset + segment.start, duration));
+      segments.push({
+        id: segments.length,
+        seek: Math.round(window.offset * 100),
+        start,
+        end: Math.max(start, round(Math.min(window.offset + segment.end, duration))),
+        text: segment.text,
+        tokens: segment.tokens,
+        temperature: result.temperature,
+        avg_logprob: result.avgLogprob,
+        compression_ratio: result.compressionRatio,
+        no_speech_prob: result.noSpeechProb,
+      });
+    }
+  });
+  // Word timestamps still come from the stock pipeline's cross-attention alignment, in a second pass.
   const words = options.timestamp_granularities?.includes('word')
     ? toWords(
-        ((await model.transcriber(audio, { ...common, return_timestamps: 'word' })) as PipelineOutput).chunks,
+        (
+          (await model.transcriber(audio, {
+            chunk_length_s: duration > 30 ? 30 : 0,
+            ...(model.multilingual ? { task: options.task, language } : {}),
+            return_timestamps: 'word',
+          })) as PipelineOutput
+        ).chunks,
         duration,
       )
     : undefined;
   return {
     task: options.task,
-    text: output.text.trim(),
+    text: segments
+      .map((s) => s.text)
+      .join('')
+      .trim(),
     language,
-    duration: Math.round(duration * 1000) / 1000,
+    duration: round(duration),
     model: model.name,
-    segments: toSegments(output.chunks ?? [], duration),
+    segments,
     ...(words ? { words } : {}),
   };
 }

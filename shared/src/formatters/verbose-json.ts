@@ -5,6 +5,12 @@ import type { TimestampGranularity, TranscriptionResult } from '../transcription
  * OpenAI's verbose_json: `language` as a full name, segments by default, words only when asked for
  * (and segments then only if asked for too, as OpenAI does).
  */
+function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
 export function verboseJson(
   result: TranscriptionResult,
   granularities: readonly TimestampGranularity[] | undefined,
@@ -21,10 +27,12 @@ export function verboseJson(
       ? {
           segments: result.segments.map((segment) => ({
             id: segment.id,
-            seek: Math.floor(segment.start * 100),
+            seek: segment.seek ?? Math.floor(segment.start * 100),
             start: segment.start,
             end: segment.end,
             text: segment.text,
+            // Decoding figures are reported when the engine measured them, never invented.
+            ...pick(segment, ['tokens', 'temperature', 'avg_logprob', 'compression_ratio', 'no_speech_prob']),
           })),
         }
       : {}),
