@@ -12,6 +12,8 @@ const envSchema = z.object({
   MODEL_DIR: z.string().default(path.resolve('models')),
   DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
   DTYPE: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
+  /** Cut audio at silences with Silero VAD; `false` falls back to plain 30 s windows. */
+  VAD: z.stringbool().default(true),
   /** Windows per encoder/decoder run; default 8 on CUDA, 1 on CPU (batching does not pay on CPU). */
   BATCH_SIZE: z.coerce.number().int().min(1).max(256).optional(),
   /** A Hugging Face Hub mirror, as huggingface_hub reads it. */

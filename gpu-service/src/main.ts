@@ -13,6 +13,7 @@ const models = new ModelManager({
   dtype: config.DTYPE,
   hubTimeoutMs: config.HUB_TIMEOUT_MS,
   batchSize: config.BATCH_SIZE,
+  vad: config.VAD,
   remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
   log,
 });

@@ -16,6 +16,8 @@ export interface DecodeRequest {
   /** Uniform random numbers in [0, 1) for sampling at temperature > 0. */
   random?: () => number;
   maxNewTokens?: number;
+  /** openai/whisper's stricter timestamp rules (see RuleState); off reproduces Transformers.js. */
+  strictTimestamps?: boolean;
 }
 
 export interface DecodedSequence {
@@ -24,6 +26,9 @@ export interface DecodedSequence {
   /** Probability of <|nospeech|> at the position after <|startoftranscript|>. */
   noSpeechProb: number;
 }
+
+/** openai/whisper's max_initial_timestamp of 1.0 s, in 20 ms timestamp steps. */
+const MAX_INITIAL_TIMESTAMP_INDEX = 50;
 
 const empty = (batch: number, shape: DecoderShape) =>
   new ort.Tensor('float32', new Float32Array(0), [batch, shape.heads, 0, shape.headDim]);
@@ -105,7 +110,13 @@ export async function decodeBatch(
       }
       const offset = (b * stepLength + stepLength - 1) * vocabSize;
       const row = data.slice(offset, offset + vocabSize);
-      applyRules(row, vocab, { generated: sequence.tokens, withTimestamps: request.withTimestamps });
+      applyRules(row, vocab, {
+        generated: sequence.tokens,
+        withTimestamps: request.withTimestamps,
+        ...(request.strictTimestamps
+          ? { maxInitialTimestampIndex: MAX_INITIAL_TIMESTAMP_INDEX, monotonicTimestamps: true }
+          : {}),
+      });
       const token =
         request.temperature > 0 && request.random
           ? sample(row, request.temperature, request.random())

@@ -9,6 +9,12 @@ export interface RuleState {
   /** Tokens generated so far for this sequence (after the prompt). */
   generated: readonly number[];
   withTimestamps: boolean;
+  /**
+   * openai/whisper's extra timestamp rules, which Transformers.js leaves out: the first timestamp may
+   * not exceed this index (50 = 1.0 s), and timestamps may not go backwards. Undefined = off.
+   */
+  maxInitialTimestampIndex?: number | undefined;
+  monotonicTimestamps?: boolean;
 }
 
 export function applyRules(logits: Float32Array, vocab: WhisperVocab, state: RuleState): void {
@@ -20,8 +26,11 @@ export function applyRules(logits: Float32Array, vocab: WhisperVocab, state: Rul
   const tsBegin = vocab.timestampBegin;
   logits[vocab.noTimestamps] = Number.NEGATIVE_INFINITY;
   if (atBegin) {
-    // The first token of a timestamped transcript is a timestamp.
+    // The first token of a timestamped transcript is a timestamp, and an early one.
     logits.fill(Number.NEGATIVE_INFINITY, 0, tsBegin);
+    if (state.maxInitialTimestampIndex !== undefined) {
+      logits.fill(Number.NEGATIVE_INFINITY, tsBegin + state.maxInitialTimestampIndex + 1);
+    }
     return;
   }
   const seq = state.generated;
@@ -32,6 +41,15 @@ export function applyRules(logits: Float32Array, vocab: WhisperVocab, state: Rul
     // Timestamps come in pairs (closing one segment, opening the next), except right before the end.
     if (penultimateWasTimestamp) logits.fill(Number.NEGATIVE_INFINITY, tsBegin);
     else logits.fill(Number.NEGATIVE_INFINITY, 0, vocab.eot);
+  }
+  if (state.monotonicTimestamps) {
+    let lastTimestamp = -1;
+    for (const token of seq) if (token >= tsBegin) lastTimestamp = token;
+    if (lastTimestamp >= 0) {
+      // A segment's end may equal its start only when it opens a new segment right after a pair.
+      const floor = lastWasTimestamp && !penultimateWasTimestamp ? lastTimestamp : lastTimestamp + 1;
+      logits.fill(Number.NEGATIVE_INFINITY, tsBegin, Math.min(floor, logits.length));
+    }
   }
   // If the timestamps together are likelier than any single text token, a timestamp it is.
   let max = Number.NEGATIVE_INFINITY;

@@ -44,7 +44,10 @@ async function stockTokens(window: Float32Array, withTimestamps: boolean): Promi
 describe('WhisperEngine fidelity', () => {
   for (const withTimestamps of [true, false]) {
     it(`picks token for token what Transformers.js's generate picks (${withTimestamps ? 'timestamps' : 'no timestamps'})`, async () => {
-      const engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: 1 });
+      const engine = new WhisperEngine(model, transformersFeatures(model), {
+        batchSize: 1,
+        timestampRules: 'transformers.js',
+      });
       const ours = await engine.transcribeWindows(windows, {
         language: 'en',
         task: 'transcribe',

@@ -89,7 +89,12 @@ export class WhisperEngine {
   constructor(
     model: LoadedModel,
     private readonly features: FeatureExtractor,
-    private readonly options: { batchSize: number; thresholds?: QualityThresholds },
+    private readonly options: {
+      batchSize: number;
+      thresholds?: QualityThresholds;
+      /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
+      timestampRules?: 'openai' | 'transformers.js';
+    },
   ) {
     const pretrained = model.transcriber.model as unknown as {
       sessions: Record<string, ort.InferenceSession>;
@@ -177,6 +182,7 @@ export class WhisperEngine {
           withTimestamps: options.withTimestamps,
           temperature,
           random,
+          strictTimestamps: this.options.timestampRules !== 'transformers.js',
           ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
         });
         decoded.forEach((sequence, k) => {

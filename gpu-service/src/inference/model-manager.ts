@@ -18,6 +18,8 @@ export interface ModelManagerOptions {
   hubTimeoutMs: number;
   /** BATCH_SIZE; default 8 on CUDA, 1 on CPU. */
   batchSize?: number | undefined;
+  /** Cut audio at silences with Silero VAD (default) rather than every 30 s. */
+  vad?: boolean | undefined;
   /** Hub mirror (HF_ENDPOINT); defaults to huggingface.co. */
   remoteHost?: string | undefined;
   log?: (message: string) => void;
@@ -31,6 +33,7 @@ export interface LoadedModel {
   loadMs: number;
   /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
   batchSize: number;
+  vad: boolean;
 }
 
 export class ModelLoadError extends Error {
@@ -105,6 +108,7 @@ export class ModelManager {
           multilingual: generationConfig?.is_multilingual !== false,
           loadMs,
           batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
+          vad: this.options.vad ?? true,
         };
       } catch (error) {
         lastError = error as Error;

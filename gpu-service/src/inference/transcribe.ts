@@ -5,7 +5,7 @@ import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { transformersFeatures, WhisperEngine } from '../engine/whisper-engine.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
-import { fixedWindows } from './windows.js';
+import { fixedWindows, speechWindows } from './windows.js';
 
 interface PipelineChunk {
   timestamp: [number, number | null];
@@ -59,18 +59,28 @@ function engineFor(model: LoadedModel): WhisperEngine {
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
+/** A caller's temperature starts the fallback ladder; the default (0) is Whisper's full schedule. */
+function temperatureSchedule(temperature: number | undefined): { temperatures?: number[] } {
+  if (temperature === undefined || temperature <= 0) return {};
+  return { temperatures: [temperature, ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > temperature)] };
+}
+
 /** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
 export async function transcribe(
   model: LoadedModel,
   audio: Float32Array,
   options: TranscribeOptions,
+  /** Overrides for tests and benchmarks: e.g. `[0]` turns temperature fallback off. */
+  tuning: { temperatures?: number[] } = {},
 ): Promise<TranscriptionResult> {
   assertSupported(model, options);
   const duration = audio.length / SAMPLE_RATE;
+  const windows = model.vad ? await speechWindows(audio) : fixedWindows(audio);
+  // Language is identified on speech, the first window, not on whatever silence opens the file.
+  const firstWindow = windows[0]?.samples;
   const language = model.multilingual
-    ? (options.language ?? (await detectLanguage(model, audio)).language)
+    ? (options.language ?? (firstWindow ? (await detectLanguage(model, firstWindow)).language : 'en'))
     : 'en';
-  const windows = fixedWindows(audio);
   const results = await engineFor(model).transcribeWindows(
     windows.map((w) => w.samples),
     {
@@ -78,14 +88,9 @@ export async function transcribe(
       task: options.task,
       prompt: options.prompt,
       withTimestamps: true,
-      ...(options.temperature !== undefined && options.temperature > 0
-        ? {
-            temperatures: [
-              options.temperature,
-              ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > options.temperature!),
-            ],
-          }
-        : {}),
+      ...(tuning.temperatures
+        ? { temperatures: tuning.temperatures }
+        : temperatureSchedule(options.temperature)),
     },
   );
   const segments: Segment[] = [];
@@ -94,12 +99,12 @@ export async function transcribe(
     if (result.silent) return;
     const window = windows[w]!;
     for (const segment of result.segments) {
-      const start = round(Math.min(window.offset + segment.start, duration));
+      const start = round(Math.min(window.toSource(segment.start, 'start'), duration));
       segments.push({
         id: segments.length,
         seek: Math.round(window.offset * 100),
         start,
-        end: Math.max(start, round(Math.min(window.offset + segment.end, duration))),
+        end: Math.max(start, round(Math.min(window.toSource(segment.end, 'end'), duration))),
         text: segment.text,
         tokens: segment.tokens,
         temperature: result.temperature,

@@ -8,6 +8,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startStack } from '../test-support/stack.js';
+import { engineBench } from './engine-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
 
 const MiB = 1024 * 1024;
@@ -54,3 +55,4 @@ async function uploadBench(): Promise<void> {
 
 const which = process.argv[2] ?? 'all';
 if (which === 'all' || which === 'upload') await uploadBench();
+if (which === 'all' || which === 'engine') await engineBench();
