@@ -5,11 +5,15 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApiError } from '@whisper-edge/shared';
 
 export const SAMPLE_RATE = 16_000;
+/** One second of samples per block: small enough to keep memory flat, large enough to be cheap. */
+const BLOCK_SAMPLES = SAMPLE_RATE;
 
 export interface DecodeOptions {
   ffmpegPath: string;
   signal?: AbortSignal;
 }
+
+type ByteStream = ReadableStream<Uint8Array> | WebReadableStream<Uint8Array>;
 
 function lastLines(stderr: string): string {
   const lines = stderr
@@ -19,14 +23,19 @@ function lastLines(stderr: string): string {
   return lines.slice(-2).join('; ') || 'no audio stream';
 }
 
+function decodeError(reason: string): ApiError {
+  return new ApiError(400, `could not decode audio: ${reason}`, { code: 'invalid_audio', param: 'file' });
+}
+
 /**
- * Pipes an encoded byte stream through ffmpeg into 16 kHz mono float PCM, whatever the container or
- * codec. ffmpeg's own complaint becomes the 400 message so callers learn what was wrong with the file.
+ * Pipes an encoded byte stream through ffmpeg and yields 16 kHz mono float PCM in fixed blocks, so an
+ * hour of audio never sits in memory at once. Any container or codec ffmpeg reads works; ffmpeg's own
+ * complaint becomes the 400 message, so callers learn what was wrong with the file.
  */
-export async function decodeAudio(
-  input: ReadableStream<Uint8Array> | WebReadableStream<Uint8Array>,
+export async function* decodeAudioBlocks(
+  input: ByteStream,
   options: DecodeOptions,
-): Promise<Float32Array> {
+): AsyncGenerator<Float32Array> {
   const ffmpeg = spawn(
     options.ffmpegPath,
     [
@@ -49,37 +58,65 @@ export async function decodeAudio(
   ffmpeg.stderr.on('data', (text: string) => {
     stderr = (stderr + text).slice(-4000);
   });
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  ffmpeg.stdout.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    bytes += chunk.length;
-  });
   const exited = new Promise<number | null>((resolve, reject) => {
     ffmpeg.once('error', reject);
     ffmpeg.once('close', (code) => resolve(code));
   });
+  exited.catch(() => undefined);
   // ffmpeg may stop reading early (bad data); its stdin then breaks, which is not our error to report.
   const fed = pipeline(Readable.fromWeb(input as WebReadableStream<Uint8Array>), ffmpeg.stdin).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     },
   );
-  const [code] = await Promise.all([exited, fed]);
-  if (code !== 0) {
-    throw new ApiError(400, `could not decode audio: ${lastLines(stderr)}`, {
-      code: 'invalid_audio',
-      param: 'file',
-    });
+  fed.catch(() => undefined);
+
+  let block = new Float32Array(BLOCK_SAMPLES);
+  let filled = 0;
+  let total = 0;
+  let carry: Buffer | undefined;
+  try {
+    for await (const chunk of ffmpeg.stdout as AsyncIterable<Buffer>) {
+      const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const whole = bytes.length - (bytes.length % 4);
+      carry = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
+      // Byte copies into the block's memory: f32le is the platform's own float layout on x86 and ARM.
+      for (let offset = 0; offset < whole; ) {
+        const n = Math.min((whole - offset) / 4, BLOCK_SAMPLES - filled);
+        new Uint8Array(block.buffer, filled * 4, n * 4).set(bytes.subarray(offset, offset + n * 4));
+        filled += n;
+        offset += n * 4;
+        if (filled === BLOCK_SAMPLES) {
+          total += filled;
+          yield block;
+          block = new Float32Array(BLOCK_SAMPLES);
+          filled = 0;
+        }
+      }
+    }
+    const [code] = await Promise.all([exited, fed]);
+    if (code !== 0) throw decodeError(lastLines(stderr));
+    total += filled;
+    if (total === 0) throw decodeError('the file contains no audio samples');
+    if (filled > 0) yield block.subarray(0, filled);
+  } finally {
+    if (ffmpeg.exitCode === null) ffmpeg.kill('SIGKILL');
   }
-  if (bytes < 4) {
-    throw new ApiError(400, 'could not decode audio: the file contains no audio samples', {
-      code: 'invalid_audio',
-      param: 'file',
-    });
+}
+
+/** The whole decoded signal in one array: for short inputs and tests. */
+export async function decodeAudio(input: ByteStream, options: DecodeOptions): Promise<Float32Array> {
+  const blocks: Float32Array[] = [];
+  let length = 0;
+  for await (const block of decodeAudioBlocks(input, options)) {
+    blocks.push(block);
+    length += block.length;
   }
-  const pcm = Buffer.concat(chunks, bytes);
-  const samples = new Float32Array(Math.floor(bytes / 4));
-  new Uint8Array(samples.buffer).set(pcm.subarray(0, samples.length * 4));
-  return samples;
+  const out = new Float32Array(length);
+  let offset = 0;
+  for (const block of blocks) {
+    out.set(block, offset);
+    offset += block.length;
+  }
+  return out;
 }

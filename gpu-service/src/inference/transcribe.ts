@@ -5,7 +5,7 @@ import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { transformersFeatures, WhisperEngine } from '../engine/whisper-engine.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
-import { fixedWindows, speechWindows } from './windows.js';
+import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
 interface PipelineChunk {
   timestamp: [number, number | null];
@@ -65,89 +65,133 @@ function temperatureSchedule(temperature: number | undefined): { temperatures?: 
   return { temperatures: [temperature, ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > temperature)] };
 }
 
+export interface TranscribeTuning {
+  /** e.g. `[0]` turns temperature fallback off (tests and benchmarks). */
+  temperatures?: number[];
+  /** Called with the samples held after each block: lets tests see memory stays bounded. */
+  onRetained?: (samples: number) => void;
+}
+
+type Word = NonNullable<TranscriptionResult['words']>[number];
+
+async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
+  yield audio;
+}
+
 /** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
-export async function transcribe(
+export function transcribe(
   model: LoadedModel,
   audio: Float32Array,
   options: TranscribeOptions,
-  /** Overrides for tests and benchmarks: e.g. `[0]` turns temperature fallback off. */
-  tuning: { temperatures?: number[] } = {},
+  tuning: TranscribeTuning = {},
+): Promise<TranscriptionResult> {
+  return transcribeStream(model, single(audio), options, tuning);
+}
+
+/**
+ * The streaming form: PCM blocks in (from ffmpeg), windows out as soon as they are final, decoded in
+ * batches. Memory holds one window being assembled plus one batch, whatever the input's length.
+ */
+export async function transcribeStream(
+  model: LoadedModel,
+  blocks: AsyncIterable<Float32Array>,
+  options: TranscribeOptions,
+  tuning: TranscribeTuning = {},
 ): Promise<TranscriptionResult> {
   assertSupported(model, options);
-  const duration = audio.length / SAMPLE_RATE;
-  const windows = model.vad ? await speechWindows(audio) : fixedWindows(audio);
-  // Language is identified on speech, the first window, not on whatever silence opens the file.
-  const firstWindow = windows[0]?.samples;
-  const language = model.multilingual
-    ? (options.language ?? (firstWindow ? (await detectLanguage(model, firstWindow)).language : 'en'))
-    : 'en';
-  const results = await engineFor(model).transcribeWindows(
-    windows.map((w) => w.samples),
-    {
-      language,
-      task: options.task,
-      prompt: options.prompt,
-      withTimestamps: true,
-      ...(tuning.temperatures
-        ? { temperatures: tuning.temperatures }
-        : temperatureSchedule(options.temperature)),
-    },
-  );
+  const engine = engineFor(model);
+  const assembler = await WindowAssembler.create(model.vad);
   const segments: Segment[] = [];
-  results.forEach((result, w) => {
-    // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
-    if (result.silent) return;
-    const window = windows[w]!;
-    for (const segment of result.segments) {
-      const start = round(Math.min(window.toSource(segment.start, 'start'), duration));
-      segments.push({
-        id: segments.length,
-        seek: Math.round(window.offset * 100),
-        start,
-        end: Math.max(start, round(Math.min(window.toSource(segment.end, 'end'), duration))),
-        text: segment.text,
-        tokens: segment.tokens,
-        temperature: result.temperature,
-        avg_logprob: result.avgLogprob,
-        compression_ratio: result.compressionRatio,
-        no_speech_prob: result.noSpeechProb,
-      });
+  const words: Word[] = [];
+  const wantWords = options.timestamp_granularities?.includes('word') === true;
+  let language: string | undefined = model.multilingual ? options.language : 'en';
+  let queue: AudioWindow[] = [];
+
+  const run = async (windows: AudioWindow[]) => {
+    if (windows.length === 0) return;
+    // Language is identified on speech, the first window, not on whatever silence opens the file.
+    language ??= (await detectLanguage(model, windows[0]!.samples)).language;
+    const results = await engine.transcribeWindows(
+      windows.map((w) => w.samples),
+      {
+        language,
+        task: options.task,
+        prompt: options.prompt,
+        withTimestamps: true,
+        ...(tuning.temperatures
+          ? { temperatures: tuning.temperatures }
+          : temperatureSchedule(options.temperature)),
+      },
+    );
+    for (const [w, result] of results.entries()) {
+      // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
+      if (result.silent) continue;
+      const window = windows[w]!;
+      for (const segment of result.segments) {
+        const start = round(window.toSource(segment.start, 'start'));
+        segments.push({
+          id: segments.length,
+          seek: Math.round(window.offset * 100),
+          start,
+          end: Math.max(start, round(window.toSource(segment.end, 'end'))),
+          text: segment.text,
+          tokens: segment.tokens,
+          temperature: result.temperature,
+          avg_logprob: result.avgLogprob,
+          compression_ratio: result.compressionRatio,
+          no_speech_prob: result.noSpeechProb,
+        });
+      }
+      if (wantWords) words.push(...(await windowWords(model, window, options.task, language)));
     }
-  });
-  // Word timestamps still come from the stock pipeline's cross-attention alignment, in a second pass.
-  const words = options.timestamp_granularities?.includes('word')
-    ? toWords(
-        (
-          (await model.transcriber(audio, {
-            chunk_length_s: duration > 30 ? 30 : 0,
-            ...(model.multilingual ? { task: options.task, language } : {}),
-            return_timestamps: 'word',
-          })) as PipelineOutput
-        ).chunks,
-        duration,
-      )
-    : undefined;
+  };
+
+  for await (const block of blocks) {
+    queue.push(...(await assembler.push(block)));
+    tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
+    if (queue.length >= model.batchSize) {
+      const batch = queue;
+      queue = [];
+      await run(batch);
+    }
+  }
+  queue.push(...(await assembler.finish()));
+  await run(queue);
+
+  const duration = assembler.received / SAMPLE_RATE;
+  const clamp = (t: number) => Math.min(t, round(duration));
   return {
     task: options.task,
     text: segments
       .map((s) => s.text)
       .join('')
       .trim(),
-    language,
+    language: language ?? 'en',
     duration: round(duration),
     model: model.name,
-    segments,
-    ...(words ? { words } : {}),
+    segments: segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
+    ...(wantWords ? { words: words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) } : {}),
   };
 }
 
-function toWords(chunks: PipelineChunk[] | undefined, duration: number) {
-  return (chunks ?? []).map((chunk) => {
-    const start = Math.min(chunk.timestamp[0], duration);
-    return {
-      word: chunk.text.trim(),
-      start,
-      end: Math.max(start, Math.min(chunk.timestamp[1] ?? duration, duration)),
-    };
+/**
+ * Word timestamps from Transformers.js's cross-attention alignment on one window, mapped back to the
+ * original timeline. (Moving this into the engine's own decode is the next step.)
+ */
+async function windowWords(
+  model: LoadedModel,
+  window: AudioWindow,
+  task: TranscribeOptions['task'],
+  language: string,
+): Promise<Word[]> {
+  const output = (await model.transcriber(window.samples, {
+    ...(model.multilingual ? { task, language } : {}),
+    return_timestamps: 'word',
+  })) as PipelineOutput;
+  const windowSeconds = window.samples.length / SAMPLE_RATE;
+  return (output.chunks ?? []).map((chunk) => {
+    const start = window.toSource(Math.min(chunk.timestamp[0], windowSeconds), 'start');
+    const end = window.toSource(Math.min(chunk.timestamp[1] ?? windowSeconds, windowSeconds), 'end');
+    return { word: chunk.text.trim(), start: round(start), end: round(Math.max(start, end)) };
   });
 }

@@ -1,10 +1,10 @@
 import { ApiError, transcribeRequestSchema } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { decodeAudio } from '../audio/decode-audio.js';
+import { decodeAudioBlocks } from '../audio/decode-audio.js';
 import { openAudioStream } from '../audio/fetch-audio.js';
 import { putResult } from '../export/put-result.js';
 import type { ModelManager } from '../inference/model-manager.js';
-import { transcribe } from '../inference/transcribe.js';
+import { transcribeStream } from '../inference/transcribe.js';
 import type { Admission } from '../runtime/admission.js';
 import type { Metrics } from '../runtime/metrics.js';
 
@@ -38,13 +38,14 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
         source: audio_source,
         allowPrivateExternal: options.allowPrivateAudioUrls,
       });
-      const audio = await decodeAudio(stream, { ffmpegPath: options.ffmpegPath(), signal });
       const loaded = await model;
       options.metrics.modelLoadSeconds.set(
         { model: loaded.name, device: loaded.device },
         loaded.loadMs / 1000,
       );
-      const result = await transcribe(loaded, audio, transcribeOptions);
+      // Decoding, VAD and inference run as one stream: memory stays flat for hours of audio.
+      const blocks = decodeAudioBlocks(stream, { ffmpegPath: options.ffmpegPath(), signal });
+      const result = await transcribeStream(loaded, blocks, transcribeOptions);
       const seconds = (performance.now() - started) / 1000;
       options.metrics.audioSeconds.inc(result.duration);
       options.metrics.processingSeconds.inc(seconds);
