@@ -3,16 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ModelManager } from './inference/model-manager.js';
+import { ModelRegistry } from './inference/model-registry.js';
 import { serveFiles, startServer, type TestServer } from './test-support/file-server.js';
 import { probeDuration, speechFlac, testModelDir } from './test-support/fixtures.js';
 
 const secret = 'a-test-secret-of-enough-length';
 const config = loadConfig({ GPU_SHARED_SECRET: secret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
-const models = new ModelManager({
-  model: testModelDir,
-  modelDir: testModelDir,
-  device: 'cpu',
-  hubTimeoutMs: 1000,
+const models = new ModelRegistry({
+  defaultModel: testModelDir,
+  allowed: [],
+  idleTtlMs: 0,
+  create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
 });
 const app = createApp({ config, models, log: () => undefined });
 let files: TestServer;

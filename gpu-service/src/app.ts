@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { Config } from './config.js';
-import { ModelLoadError, type ModelManager } from './inference/model-manager.js';
+import { ModelLoadError } from './inference/model-manager.js';
+import type { ModelRegistry } from './inference/model-registry.js';
 import { verifySignature } from './middleware/verify-signature.js';
 import { healthRoutes } from './routes/health.js';
 import { transcribeRoutes } from './routes/transcribe.js';
@@ -13,7 +14,7 @@ import { createMetrics, type Metrics } from './runtime/metrics.js';
 
 export interface AppDeps {
   config: Config;
-  models: ModelManager;
+  models: ModelRegistry;
   log?: (message: string) => void;
   admission?: Admission;
   metrics?: Metrics;

@@ -8,6 +8,12 @@ const envSchema = z.object({
   GPU_SHARED_SECRET: z.string().min(16, 'GPU_SHARED_SECRET must be at least 16 characters'),
   /** A Hugging Face Hub id (ONNX export, e.g. onnx-community/whisper-base) or a local model directory. */
   WHISPER_MODEL: z.string().default('onnx-community/whisper-base'),
+  /** Further models requests may pick with `model` (comma-separated ids or directories). */
+  WHISPER_MODELS: z.string().default(''),
+  /** Models loaded and warmed at start and never unloaded; default: WHISPER_MODEL. */
+  PRELOAD_MODELS: z.string().optional(),
+  /** Unload a model unused for this long (not preloaded ones); 0 = never. */
+  MODEL_IDLE_TTL_SECONDS: z.coerce.number().int().nonnegative().default(1800),
   /** Where hub models are cached; mount a volume here in containers. */
   MODEL_DIR: z.string().default(path.resolve('models')),
   DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),

@@ -2,20 +2,32 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ModelManager } from './inference/model-manager.js';
+import { ModelRegistry } from './inference/model-registry.js';
 import { Admission } from './runtime/admission.js';
 
 const log = (message: string) => console.error(`[gpu-service] ${message}`);
 const config = loadConfig();
-const models = new ModelManager({
-  model: config.WHISPER_MODEL,
-  modelDir: config.MODEL_DIR,
-  device: config.DEVICE,
-  dtype: config.DTYPE,
-  hubTimeoutMs: config.HUB_TIMEOUT_MS,
-  batchSize: config.BATCH_SIZE,
-  vad: config.VAD,
-  remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
-  log,
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+const models = new ModelRegistry({
+  defaultModel: config.WHISPER_MODEL,
+  allowed: list(config.WHISPER_MODELS),
+  idleTtlMs: config.MODEL_IDLE_TTL_SECONDS * 1000,
+  create: (id) =>
+    new ModelManager({
+      model: id,
+      modelDir: config.MODEL_DIR,
+      device: config.DEVICE,
+      dtype: config.DTYPE,
+      hubTimeoutMs: config.HUB_TIMEOUT_MS,
+      batchSize: config.BATCH_SIZE,
+      vad: config.VAD,
+      remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
+      log,
+    }),
 });
 const admission = new Admission({
   maxConcurrent: config.MAX_CONCURRENT_REQUESTS,
@@ -29,8 +41,10 @@ const server = serve(
   },
 );
 
-// Warm the model at start so the first request does not pay for loading; failures are reported by /health.
-models.get().catch((error: Error) => log(error.message));
+// Warm the models at start so the first request does not pay for loading; failures show on /health.
+models
+  .preload(list(config.PRELOAD_MODELS ?? config.WHISPER_MODEL))
+  .catch((error: Error) => log(error.message));
 
 let stopping = false;
 

@@ -36,6 +36,8 @@ export interface LoadedModel {
   vad: boolean;
 }
 
+let loadQueue: Promise<unknown> = Promise.resolve();
+
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
@@ -58,6 +60,18 @@ export class ModelManager {
       device: this.loaded?.device ?? null,
       ...(this.lastError ? { model_error: this.lastError } : {}),
     };
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  /** Frees the model's sessions; the next get() loads it again. */
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    this.loading = undefined;
+    await (loaded?.transcriber as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
   }
 
   /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
@@ -90,7 +104,14 @@ export class ModelManager {
     }
   }
 
-  private async load(): Promise<LoadedModel> {
+  private load(): Promise<LoadedModel> {
+    // Transformers.js keeps its hub/local settings in one global: loads take turns.
+    const turn = loadQueue.then(() => this.loadNow());
+    loadQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async loadNow(): Promise<LoadedModel> {
     this.configureEnvironment();
     const started = performance.now();
     const devices: Device[] = this.options.device === 'auto' ? ['cuda', 'cpu'] : [this.options.device];

@@ -48,21 +48,6 @@ describe('transcribe', () => {
     }
   });
 
-  it('accepts whisper-1 and the model id, and refuses other names listing the allowed ones', async () => {
-    await expect(
-      transcribe(multilingual, audio, { task: 'transcribe', model: 'whisper-1' }),
-    ).resolves.toBeDefined();
-    await expect(
-      transcribe(multilingual, audio, { task: 'transcribe', model: 'whisper-test' }),
-    ).resolves.toBeDefined();
-    await expect(
-      transcribe(multilingual, audio, { task: 'transcribe', model: 'large-v9' }),
-    ).rejects.toMatchObject({
-      status: 400,
-      message: `Unknown model 'large-v9'. Allowed: whisper-1, ${testModelDir}, whisper-test`,
-    });
-  });
-
   it('has an English-only model refuse translation and other languages with a 400', async () => {
     await expect(transcribe(englishOnly, audio, { task: 'translate' })).rejects.toMatchObject({
       status: 400,

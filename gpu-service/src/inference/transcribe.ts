@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
-import { transformersFeatures, WhisperEngine } from '../engine/whisper-engine.js';
+import { WhisperEngine } from '../engine/whisper-engine.js';
+import { LogMelExtractor } from '../features/log-mel-extractor.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
@@ -17,22 +17,7 @@ interface PipelineOutput {
   chunks?: PipelineChunk[];
 }
 
-/** The names a request may use for the loaded model: `whisper-1` (what OpenAI clients send) or its id. */
-export function acceptedModelNames(model: LoadedModel): string[] {
-  return [...new Set(['whisper-1', model.name, path.basename(model.name)])];
-}
-
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
-  if (options.model !== undefined && !acceptedModelNames(model).includes(options.model)) {
-    throw new ApiError(
-      400,
-      `Unknown model '${options.model}'. Allowed: ${acceptedModelNames(model).join(', ')}`,
-      {
-        code: 'model_not_found',
-        param: 'model',
-      },
-    );
-  }
   if (
     !model.multilingual &&
     (options.task === 'translate' || (options.language && options.language !== 'en'))
@@ -46,12 +31,27 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
 }
 
 /** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
-const engines = new WeakMap<LoadedModel, WhisperEngine>();
+const engines = new WeakMap<LoadedModel, Promise<WhisperEngine>>();
+/** One worker pool per mel size, shared by every model that needs it. */
+const extractors = new Map<80 | 128, Promise<LogMelExtractor>>();
 
-function engineFor(model: LoadedModel): WhisperEngine {
+function extractorFor(nMels: 80 | 128): Promise<LogMelExtractor> {
+  let extractor = extractors.get(nMels);
+  if (!extractor) {
+    extractor = LogMelExtractor.create({ nMels });
+    extractors.set(nMels, extractor);
+  }
+  return extractor;
+}
+
+function engineFor(model: LoadedModel): Promise<WhisperEngine> {
   let engine = engines.get(model);
   if (!engine) {
-    engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: model.batchSize });
+    const nMels =
+      (model.transcriber.model.config as { num_mel_bins?: number }).num_mel_bins === 128 ? 128 : 80;
+    engine = extractorFor(nMels).then(
+      (features) => new WhisperEngine(model, features, { batchSize: model.batchSize }),
+    );
     engines.set(model, engine);
   }
   return engine;
@@ -99,7 +99,7 @@ export async function transcribeStream(
   tuning: TranscribeTuning = {},
 ): Promise<TranscriptionResult> {
   assertSupported(model, options);
-  const engine = engineFor(model);
+  const engine = await engineFor(model);
   const assembler = await WindowAssembler.create(model.vad);
   const segments: Segment[] = [];
   const words: Word[] = [];

@@ -3,13 +3,13 @@ import { Hono } from 'hono';
 import { decodeAudioBlocks } from '../audio/decode-audio.js';
 import { openAudioStream } from '../audio/fetch-audio.js';
 import { putResult } from '../export/put-result.js';
-import type { ModelManager } from '../inference/model-manager.js';
+import type { ModelRegistry } from '../inference/model-registry.js';
 import { transcribeStream } from '../inference/transcribe.js';
 import type { Admission } from '../runtime/admission.js';
 import type { Metrics } from '../runtime/metrics.js';
 
 export interface TranscribeRouteOptions {
-  models: ModelManager;
+  models: ModelRegistry;
   admission: Admission;
   metrics: Metrics;
   ffmpegPath: () => string;
@@ -30,7 +30,8 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
     const response = await options.admission.run(async () => {
       const started = performance.now();
       // Load the model while the audio downloads and decodes.
-      const model = options.models.get();
+      // An unknown model is refused here, before any download.
+      const model = options.models.get(transcribeOptions.model);
       model.catch(() => undefined);
       const stream = await openAudioStream(audio_url, {
         maxBytes: options.maxAudioBytes,

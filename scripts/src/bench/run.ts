@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startStack } from '../test-support/stack.js';
 import { engineBench } from './engine-bench.js';
+import { featuresBench } from './features-bench.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
 
@@ -56,5 +57,6 @@ async function uploadBench(): Promise<void> {
 
 const which = process.argv[2] ?? 'all';
 if (which === 'all' || which === 'upload') await uploadBench();
+if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();
 if (which === 'all' || which === 'memory') await memoryBench();

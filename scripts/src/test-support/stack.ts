@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendantsNamed } from './processes.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -39,17 +40,25 @@ export async function startStack(args: string[], readyTimeoutMs = 240_000): Prom
     output += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /**
+   * Stops the runner the way a person would (Ctrl-C) so it stops its own children, then makes sure:
+   * wrangler and the GPU service run in process groups of their own, so a runner that dies hard would
+   * orphan them, and an orphaned stack keeps a CI machine busy long after the tests.
+   */
   const stop = async (signal: NodeJS.Signals = 'SIGINT') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, 20_000);
+    const family = descendantsNamed(child.pid!, /.*/);
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill(signal === 'SIGKILL' ? 'SIGINT' : signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const code = await exited;
     clearTimeout(timer);
+    for (const pid of [...family, ...descendantsNamed(child.pid!, /.*/)]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     return code;
   };
   const deadline = Date.now() + readyTimeoutMs;
