@@ -18,6 +18,8 @@ export interface GpuHealth {
   device?: string;
   model?: string;
   model_loaded?: boolean;
+  /** Every model the service may run (the default first). */
+  models?: string[];
   error?: string;
 }
 
@@ -78,12 +80,15 @@ export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
       signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
     });
     if (!response.ok) return { reachable: false, error: `HTTP ${response.status}` };
-    const body = (await response.json()) as Partial<GpuHealth>;
+    const body = (await response.json()) as Omit<Partial<GpuHealth>, 'models'> & {
+      models?: Array<{ id: string }>;
+    };
     return {
       reachable: true,
       ...(body.device ? { device: body.device } : {}),
       ...(body.model ? { model: body.model } : {}),
       model_loaded: body.model_loaded === true,
+      ...(Array.isArray(body.models) ? { models: body.models.map((m) => m.id) } : {}),
     };
   } catch (error) {
     return { reachable: false, error: (error as Error).message };

@@ -19,11 +19,12 @@ export const modelRoutes = new Hono<AppEnv>()
         code: 'gpu_unavailable',
       });
     }
-    return c.json({ object: 'list', data: [modelObject('whisper-1'), modelObject(gpu.model)] });
+    const ids = ['whisper-1', ...new Set([gpu.model, ...(gpu.models ?? [])])];
+    return c.json({ object: 'list', data: ids.map(modelObject) });
   })
   .get('/v1/models/:id{.+}', async (c) => {
     const id = c.req.param('id');
     const gpu = await gpuHealth(c.env.GPU_SERVICE_URL);
-    if (id === 'whisper-1' || id === gpu.model) return c.json(modelObject(id));
+    if (id === 'whisper-1' || id === gpu.model || gpu.models?.includes(id)) return c.json(modelObject(id));
     throw new ApiError(404, `The model '${id}' does not exist`, { code: 'model_not_found', param: 'model' });
   });

@@ -65,12 +65,21 @@ describe('OpenAI parity at the edge', () => {
 
   it('lists the served model and the whisper-1 alias', async () => {
     vi.spyOn(globalThis, 'fetch').mockImplementation(async () =>
-      Response.json({ device: 'cpu', model: 'onnx-community/whisper-base', model_loaded: true }),
+      Response.json({
+        device: 'cpu',
+        model: 'onnx-community/whisper-base',
+        model_loaded: true,
+        models: [{ id: 'onnx-community/whisper-base' }, { id: 'onnx-community/whisper-large-v3-turbo' }],
+      }),
     );
     const response = await app.fetch(new Request('http://edge.test/v1/models'), env);
     const body = (await response.json()) as { object: string; data: Array<{ id: string; object: string }> };
     expect(body.object).toBe('list');
-    expect(body.data.map((m) => m.id)).toEqual(['whisper-1', 'onnx-community/whisper-base']);
+    expect(body.data.map((m) => m.id)).toEqual([
+      'whisper-1',
+      'onnx-community/whisper-base',
+      'onnx-community/whisper-large-v3-turbo',
+    ]);
     const one = await app.fetch(new Request('http://edge.test/v1/models/onnx-community/whisper-base'), env);
     expect(await one.json()).toMatchObject({ id: 'onnx-community/whisper-base', object: 'model' });
     const missing = await app.fetch(new Request('http://edge.test/v1/models/gpt-4'), env);
