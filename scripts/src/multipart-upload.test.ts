@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { AwsClient } from 'aws4fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssBytes, runMultipartUpload } from './bench/multipart-upload.js';
+import { localS3Client } from './test-support/local-s3.js';
 import { descendantsNamed } from './test-support/processes.js';
-import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
+import { freePort, type RunningStack, startStack } from './test-support/stack.js';
 
 /**
  * A 320 MB browser-style multipart upload through the local stack's Worker part route (wrangler dev,
@@ -35,13 +33,7 @@ afterAll(async () => {
 });
 
 async function downloadSha256(key: string): Promise<string> {
-  const toml = readFileSync(path.join(root, 'wrangler.toml'), 'utf8');
-  const s3 = new AwsClient({
-    accessKeyId: /accessKeyId\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-    secretAccessKey: /secretAccessKey\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-    service: 's3',
-    region: 'auto',
-  });
+  const s3 = localS3Client();
   const url = `${edge}/cdn-cgi/local/r2/s3/default-uploads/${key}?X-Amz-Expires=600`;
   const signed = await s3.sign(new Request(url), { aws: { signQuery: true } });
   const response = await fetch(signed.url);

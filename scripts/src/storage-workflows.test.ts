@@ -1,7 +1,7 @@
 import { openAsBlob, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AwsClient } from 'aws4fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localS3Client } from './test-support/local-s3.js';
 import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
@@ -10,13 +10,7 @@ import { freePort, type RunningStack, root, startStack } from './test-support/st
  * (`--local-s3`), and pre-signed inputs may be http on loopback (`--allow-local-urls`, dev only).
  */
 const speechFlac = path.join(root, 'fixtures/audio/speech-en.flac');
-const toml = readFileSync(path.join(root, 'wrangler.toml'), 'utf8');
-const s3 = new AwsClient({
-  accessKeyId: /accessKeyId\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-  secretAccessKey: /secretAccessKey\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-  service: 's3',
-  region: 'auto',
-});
+const s3 = localS3Client();
 
 let stack: RunningStack;
 let edge: string;

@@ -1,22 +1,14 @@
-import { openAsBlob } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudio } from '../audio/decode-audio.js';
-import { resolveFfmpeg } from '../audio/ffmpeg-path.js';
-import { type LoadedModel, ModelManager } from '../inference/model-manager.js';
-import { speechFlac, testModelDir } from '../test-support/fixtures.js';
+import type { LoadedModel } from '../inference/model-manager.js';
+import { loadTestModel, speechSamples } from '../test-support/test-model.js';
 import { transformersFeatures, WhisperEngine } from './whisper-engine.js';
 
 let model: LoadedModel;
 let windows: Float32Array[];
 
 beforeAll(async () => {
-  model = await new ModelManager({
-    model: testModelDir,
-    modelDir: testModelDir,
-    device: 'cpu',
-    hubTimeoutMs: 1000,
-  }).get();
-  const speech = await decodeAudio((await openAsBlob(speechFlac)).stream(), { ffmpegPath: resolveFfmpeg() });
+  model = await loadTestModel();
+  const speech = await speechSamples();
   // Distinct windows: the clip, the clip reversed, a louder half, and a quiet tone.
   const reversed = speech.slice().reverse();
   const louder = speech.slice(0, speech.length >> 1).map((v) => Math.max(-1, Math.min(1, v * 3)));

@@ -1,8 +1,8 @@
 import type { TranscriptionResult } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testModelDir } from '../test-support/fixtures.js';
+import { loadTestModel } from '../test-support/test-model.js';
 import { buildSpeechSignal, type SpeechSignal } from '../vad/speech-fixture.js';
-import { type LoadedModel, ModelManager } from './model-manager.js';
+import type { LoadedModel } from './model-manager.js';
 import { transcribe } from './transcribe.js';
 
 /**
@@ -23,12 +23,7 @@ let signal: SpeechSignal;
 let result: TranscriptionResult;
 
 beforeAll(async () => {
-  model = await new ModelManager({
-    model: testModelDir,
-    modelDir: testModelDir,
-    device: 'cpu',
-    hubTimeoutMs: 1000,
-  }).get();
+  model = await loadTestModel();
   signal = buildSpeechSignal(90, PLACEMENTS);
   // Greedy only: sampled fallbacks of a random model put timestamps anywhere.
   result = await transcribe(model, signal.pcm, { task: 'transcribe', language: 'en' }, { temperatures: [0] });

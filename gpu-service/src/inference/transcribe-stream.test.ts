@@ -1,9 +1,6 @@
-import { openAsBlob } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudio } from '../audio/decode-audio.js';
-import { resolveFfmpeg } from '../audio/ffmpeg-path.js';
-import { speechFlac, testModelDir } from '../test-support/fixtures.js';
-import { type LoadedModel, ModelManager } from './model-manager.js';
+import { loadTestModel, speechSamples } from '../test-support/test-model.js';
+import type { LoadedModel } from './model-manager.js';
 import { transcribeStream } from './transcribe.js';
 
 const SR = 16_000;
@@ -11,13 +8,8 @@ let model: LoadedModel;
 let clip: Float32Array;
 
 beforeAll(async () => {
-  model = await new ModelManager({
-    model: testModelDir,
-    modelDir: testModelDir,
-    device: 'cpu',
-    hubTimeoutMs: 1000,
-  }).get();
-  clip = await decodeAudio((await openAsBlob(speechFlac)).stream(), { ffmpegPath: resolveFfmpeg() });
+  model = await loadTestModel();
+  clip = await speechSamples();
 });
 
 /** `minutes` of audio, the speech clip at the start of each minute, in one-second blocks. */

@@ -1,24 +1,21 @@
-import { openAsBlob } from 'node:fs';
 import { WHISPER_LANGUAGES } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudio } from '../audio/decode-audio.js';
-import { resolveFfmpeg } from '../audio/ffmpeg-path.js';
-import { speechFlac, testModelDir, testModelEnDir } from '../test-support/fixtures.js';
+import { testModelDir, testModelEnDir } from '../test-support/fixtures.js';
+import { loadTestModel, speechSamples } from '../test-support/test-model.js';
 import { detectLanguage } from './detect-language.js';
-import { type LoadedModel, ModelManager } from './model-manager.js';
+import type { LoadedModel } from './model-manager.js';
 import { transcribe } from './transcribe.js';
 
 let multilingual: LoadedModel;
 let englishOnly: LoadedModel;
 let audio: Float32Array;
 
-function load(dir: string): Promise<LoadedModel> {
-  return new ModelManager({ model: dir, modelDir: dir, device: 'cpu', hubTimeoutMs: 1000 }).get();
-}
-
 beforeAll(async () => {
-  [multilingual, englishOnly] = await Promise.all([load(testModelDir), load(testModelEnDir)]);
-  audio = await decodeAudio((await openAsBlob(speechFlac)).stream(), { ffmpegPath: resolveFfmpeg() });
+  [multilingual, englishOnly] = await Promise.all([
+    loadTestModel(testModelDir),
+    loadTestModel(testModelEnDir),
+  ]);
+  audio = await speechSamples();
 });
 
 describe('transcribe', () => {

@@ -31,7 +31,7 @@ export class WindowAssembler {
   /** Where the last emitted speech ended: nothing before it is needed again. */
   private spokenUpTo = 0;
 
-  private constructor(private readonly useVad: boolean) {}
+  private constructor(readonly _useVad: boolean) {}
 
   static async create(useVad: boolean): Promise<WindowAssembler> {
     const assembler = new WindowAssembler(useVad);

@@ -4,13 +4,13 @@
  * default 5 s stride) on the same 10 minutes of audio. Both decode a fixed number of tokens per window
  * (end-of-text is suppressed on both sides) so the work per window is the same.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env, pipeline } from '@huggingface/transformers';
 import { WhisperEngine } from '@whisper-edge/gpu-service/engine/whisper-engine';
 import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
 import type { LoadedModel } from '@whisper-edge/gpu-service/inference/model-manager';
+import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,27 +18,7 @@ const SAMPLE_RATE = 16_000;
 
 /** 10 minutes: the speech clip repeated with pauses, decoded by ffmpeg to 16 kHz mono float. */
 export function benchAudio(minutes: number): Float32Array {
-  const clip = new Float32Array(
-    execFileSync(
-      'ffmpeg',
-      [
-        '-v',
-        'error',
-        '-i',
-        path.join(root, 'fixtures/audio/speech-en.flac'),
-        '-f',
-        'f32le',
-        '-ac',
-        '1',
-        '-ar',
-        '16000',
-        '-',
-      ],
-      {
-        maxBuffer: 64 << 20,
-      },
-    ).buffer,
-  );
+  const clip = speechClipSamples();
   const out = new Float32Array(minutes * 60 * SAMPLE_RATE);
   const period = clip.length + SAMPLE_RATE; // 1 s of silence between repeats
   for (let offset = 0; offset < out.length; offset += period)

@@ -4,39 +4,17 @@
  * model, generated block by block so the input itself takes no memory. Prints peak RSS as JSON.
  * Run in a fresh process per size (see memory-bench.ts): peak RSS is per process.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ModelManager } from '@whisper-edge/gpu-service/inference/model-manager';
 import { transcribeStream } from '@whisper-edge/gpu-service/inference/transcribe';
 import { ensureTestModel } from '../test-model.js';
+import { speechClipSamples } from '../test-support/speech-clip.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLE_RATE = 16_000;
 const minutes = Number(process.argv[2] ?? 10);
 
-const clip = new Float32Array(
-  execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      path.join(root, 'fixtures/audio/speech-en.flac'),
-      '-f',
-      'f32le',
-      '-ac',
-      '1',
-      '-ar',
-      '16000',
-      '-',
-    ],
-    { maxBuffer: 64 << 20 },
-  ).buffer,
-);
+const clip = speechClipSamples();
 
 async function* blocks(): AsyncGenerator<Float32Array> {
-  const perMinute = 60 * SAMPLE_RATE;
   for (let minute = 0; minute < minutes; minute++) {
     for (let second = 0; second < 60; second++) {
       const block = new Float32Array(SAMPLE_RATE);
@@ -45,7 +23,6 @@ async function* blocks(): AsyncGenerator<Float32Array> {
       if (from < clip.length) block.set(clip.subarray(from, Math.min(clip.length, from + SAMPLE_RATE)));
       yield block;
     }
-    void perMinute;
   }
 }
 
