@@ -31,10 +31,8 @@ export class WindowAssembler {
   /** Where the last emitted speech ended: nothing before it is needed again. */
   private spokenUpTo = 0;
 
-  private constructor(readonly _useVad: boolean) {}
-
   static async create(useVad: boolean): Promise<WindowAssembler> {
-    const assembler = new WindowAssembler(useVad);
+    const assembler = new WindowAssembler();
     if (useVad) assembler.vad = new VadStream(await loadSileroVad());
     return assembler;
   }
