@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testModelDir } from '../test-support/fixtures.js';
 import { loadTestModel, speechSamples } from '../test-support/test-model.js';
 import type { LoadedModel } from './model-manager.js';
+import { ModelManager } from './model-manager.js';
 import { transcribeStream } from './transcribe.js';
 
 const SR = 16_000;
@@ -41,5 +43,25 @@ describe('streaming transcription', () => {
       expect(segment.start).toBeGreaterThanOrEqual(minuteStart - 0.3);
       expect(segment.end).toBeLessThanOrEqual(minuteStart + clipSeconds + 0.3);
     }
+  });
+});
+
+describe('concurrent requests', () => {
+  it('share batches on the device and get the same transcripts as when run alone', async () => {
+    const batched = await new ModelManager({
+      model: testModelDir,
+      modelDir: testModelDir,
+      device: 'cpu',
+      hubTimeoutMs: 1000,
+      batchSize: 4,
+    }).get();
+    const options = { task: 'transcribe' as const, language: 'en' };
+    const alone = await transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] });
+    const [a, b] = await Promise.all([
+      transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
+      transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
+    ]);
+    expect(a.segments).toEqual(alone.segments);
+    expect(b.segments).toEqual(alone.segments);
   });
 });

@@ -1,6 +1,7 @@
 import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { BatchScheduler } from '../engine/batch-scheduler.js';
 import { WhisperEngine } from '../engine/whisper-engine.js';
 import { LogMelExtractor } from '../features/log-mel-extractor.js';
 import { detectLanguage } from './detect-language.js';
@@ -31,7 +32,7 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
 }
 
 /** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
-const engines = new WeakMap<LoadedModel, Promise<WhisperEngine>>();
+const engines = new WeakMap<LoadedModel, Promise<BatchScheduler>>();
 /** One worker pool per mel size, shared by every model that needs it. */
 const extractors = new Map<80 | 128, Promise<LogMelExtractor>>();
 
@@ -44,13 +45,18 @@ function extractorFor(nMels: 80 | 128): Promise<LogMelExtractor> {
   return extractor;
 }
 
-function engineFor(model: LoadedModel): Promise<WhisperEngine> {
+/** The model's engine behind a scheduler that batches windows across concurrent requests. */
+function engineFor(model: LoadedModel): Promise<BatchScheduler> {
   let engine = engines.get(model);
   if (!engine) {
     const nMels =
       (model.transcriber.model.config as { num_mel_bins?: number }).num_mel_bins === 128 ? 128 : 80;
     engine = extractorFor(nMels).then(
-      (features) => new WhisperEngine(model, features, { batchSize: model.batchSize }),
+      (features) =>
+        new BatchScheduler(
+          new WhisperEngine(model, features, { batchSize: model.batchSize }),
+          model.batchSize,
+        ),
     );
     engines.set(model, engine);
   }

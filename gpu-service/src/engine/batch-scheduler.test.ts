@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { BatchScheduler } from './batch-scheduler.js';
+import type { DecodeOptions, WindowResult } from './whisper-engine.js';
+
+/** An engine stand-in that records the batches it is given and answers with each window's length. */
+function recordingEngine() {
+  const batches: Array<{ sizes: number[]; language: string | undefined }> = [];
+  return {
+    batches,
+    engine: {
+      async transcribeWindows(windows: Float32Array[], options: DecodeOptions): Promise<WindowResult[]> {
+        batches.push({ sizes: windows.map((w) => w.length), language: options.language });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return windows.map((w) => ({ text: String(w.length) }) as WindowResult);
+      },
+    },
+  };
+}
+
+const options = (language: string): DecodeOptions => ({ language, task: 'transcribe', withTimestamps: true });
+const windows = (...sizes: number[]) => sizes.map((n) => new Float32Array(n));
+
+describe('BatchScheduler', () => {
+  it('fills batches with windows of concurrent requests and gives each request its own results', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 4);
+    const [a, b] = await Promise.all([
+      scheduler.transcribeWindows(windows(1, 2, 3), options('en')),
+      scheduler.transcribeWindows(windows(4, 5, 6), options('en')),
+    ]);
+    expect(a.map((r) => r.text)).toEqual(['1', '2', '3']);
+    expect(b.map((r) => r.text)).toEqual(['4', '5', '6']);
+    expect(batches.map((x) => x.sizes)).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
+  });
+
+  it('never mixes windows that need different prompts', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 8);
+    await Promise.all([
+      scheduler.transcribeWindows(windows(1, 2), options('en')),
+      scheduler.transcribeWindows(windows(3), options('de')),
+      scheduler.transcribeWindows(windows(4), options('en')),
+    ]);
+    expect(batches).toEqual([
+      { sizes: [1, 2, 4], language: 'en' },
+      { sizes: [3], language: 'de' },
+    ]);
+  });
+
+  it('fails only the requests of a failed batch', async () => {
+    let calls = 0;
+    const scheduler = new BatchScheduler(
+      {
+        async transcribeWindows(w: Float32Array[]) {
+          calls++;
+          if (calls === 1) throw new Error('device lost');
+          return w.map(() => ({ text: 'ok' }) as WindowResult);
+        },
+      },
+      1,
+    );
+    const [first, second] = await Promise.allSettled([
+      scheduler.transcribeWindows(windows(1), options('en')),
+      scheduler.transcribeWindows(windows(2), options('en')),
+    ]);
+    expect(first.status).toBe('rejected');
+    expect(second).toMatchObject({ status: 'fulfilled', value: [{ text: 'ok' }] });
+  });
+});

@@ -1,0 +1,73 @@
+import type { DecodeOptions, WhisperEngine, WindowResult } from './whisper-engine.js';
+
+interface Job {
+  window: Float32Array;
+  key: string;
+  options: DecodeOptions;
+  resolve: (result: WindowResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Shares the device between concurrent requests: windows from every request wait in one queue and are
+ * decoded together, up to the batch size, whenever they can share a prompt (same language, task,
+ * prompt and decoding settings). One batch runs at a time, so a busy service fills its batches and a
+ * quiet one answers a lone window at once.
+ */
+export class BatchScheduler {
+  private readonly queue: Job[] = [];
+  private running = false;
+
+  constructor(
+    private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
+    private readonly batchSize: number,
+  ) {}
+
+  transcribeWindows(windows: Float32Array[], options: DecodeOptions): Promise<WindowResult[]> {
+    const key = JSON.stringify([
+      options.language,
+      options.task,
+      options.prompt ?? '',
+      options.withTimestamps,
+      options.temperatures ?? null,
+      options.maxNewTokens ?? null,
+      options.seed ?? null,
+    ]);
+    const results = windows.map(
+      (window) =>
+        new Promise<WindowResult>((resolve, reject) =>
+          this.queue.push({ window, key, options, resolve, reject }),
+        ),
+    );
+    void this.drain();
+    return Promise.all(results);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      // Let windows submitted in the same turn of the event loop (concurrent requests) join the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0) {
+        const key = this.queue[0]!.key;
+        const batch: Job[] = [];
+        for (let i = 0; i < this.queue.length && batch.length < this.batchSize; ) {
+          if (this.queue[i]!.key === key) batch.push(...this.queue.splice(i, 1));
+          else i++;
+        }
+        try {
+          const results = await this.engine.transcribeWindows(
+            batch.map((job) => job.window),
+            batch[0]!.options,
+          );
+          batch.forEach((job, i) => job.resolve(results[i]!));
+        } catch (error) {
+          for (const job of batch) job.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
