@@ -61,7 +61,7 @@ export class BatchScheduler {
             batch.map((job) => job.window),
             batch[0]!.options,
           );
-          batch.forEach((job, i) => job.resolve(results[i]!));
+          for (const [i, job] of batch.entries()) job.resolve(results[i]!);
         } catch (error) {
           for (const job of batch) job.reject(error);
         }
