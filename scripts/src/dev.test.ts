@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openAsBlob, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,13 +139,16 @@ describe('local stack (npm start)', () => {
 
 describe('edge with the GPU service down', () => {
   it('answers 503 with a clear message', async () => {
-    const port = await freePort();
-    const deadGpu = await freePort();
-    const edgeOnly = await startStack(['--edge-only', '--port', String(port), '--gpu-port', String(deadGpu)]);
+    // A port held by a socket that drops every connection: a GPU host that is down. Holding it keeps
+    // any other process (the stack's own workerd picks ephemeral ports too) from answering there.
+    const deadGpu = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => deadGpu.listen(0, '127.0.0.1', resolve));
+    const deadPort = (deadGpu.address() as AddressInfo).port;
+    const edgeOnly = await startStack(['--edge-only', '--gpu-port', String(deadPort)]);
     try {
       const form = new FormData();
       form.append('file', await openAsBlob(speechFlac), 'speech.flac');
-      const response = await fetch(`http://127.0.0.1:${port}/v1/audio/transcriptions`, {
+      const response = await fetch(`${edgeOnly.edge}/v1/audio/transcriptions`, {
         method: 'POST',
         body: form,
       });
@@ -155,6 +159,7 @@ describe('edge with the GPU service down', () => {
       );
     } finally {
       await edgeOnly.stop('SIGKILL');
+      deadGpu.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssBytes, runMultipartUpload } from './bench/multipart-upload.js';
 import { localS3Client } from './test-support/local-s3.js';
 import { descendantsNamed } from './test-support/processes.js';
-import { freePort, type RunningStack, startStack } from './test-support/stack.js';
+import { type RunningStack, startStack } from './test-support/stack.js';
 
 /**
  * A 320 MB browser-style multipart upload through the local stack's Worker part route (wrangler dev,
@@ -16,16 +16,8 @@ let stack: RunningStack;
 let edge: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  edge = `http://127.0.0.1:${port}`;
-  stack = await startStack([
-    '--edge-only',
-    '--object-route',
-    '--port',
-    String(port),
-    '--gpu-port',
-    String(await freePort()),
-  ]);
+  stack = await startStack(['--edge-only', '--object-route']);
+  edge = stack.edge;
 });
 
 afterAll(async () => {

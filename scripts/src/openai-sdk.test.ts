@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
+import { type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
  * The official `openai` SDK, unchanged, pointed at the local stack: what existing clients do.
@@ -13,10 +13,9 @@ let stack: RunningStack;
 let client: OpenAI;
 
 beforeAll(async () => {
-  const port = await freePort();
-  stack = await startStack(['--test-model', '--port', String(port), '--gpu-port', String(await freePort())]);
+  stack = await startStack(['--test-model']);
   client = new OpenAI({
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${stack.edge}/v1`,
     apiKey: 'unused-without-API_KEYS',
     maxRetries: 0,
   });

@@ -2,7 +2,7 @@ import { openAsBlob, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
-import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
+import { type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
  * The storage guide's workflows, end to end on the local stack. wrangler dev's R2 S3 endpoint is a
@@ -36,17 +36,8 @@ function urlencoded(fields: Record<string, string>): RequestInit {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  edge = `http://127.0.0.1:${port}`;
-  stack = await startStack([
-    '--test-model',
-    '--local-s3',
-    '--allow-local-urls',
-    '--port',
-    String(port),
-    '--gpu-port',
-    String(await freePort()),
-  ]);
+  stack = await startStack(['--test-model', '--local-s3', '--allow-local-urls']);
+  edge = stack.edge;
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { freePort, startStack } from '../test-support/stack.js';
+import { startStack } from '../test-support/stack.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
 import { memoryBench } from './memory-bench.js';
@@ -36,17 +36,9 @@ async function plainCopySeconds(bytes: number, partSize: number): Promise<number
 async function uploadBench(): Promise<void> {
   const bytes = 320 * MiB;
   const partSize = 8 * MiB;
-  const port = await freePort();
-  const stack = await startStack([
-    '--edge-only',
-    '--object-route',
-    '--port',
-    String(port),
-    '--gpu-port',
-    String(await freePort()),
-  ]);
+  const stack = await startStack(['--edge-only', '--object-route']);
   try {
-    const run = await runMultipartUpload({ edge: `http://127.0.0.1:${port}`, bytes, partSize });
+    const run = await runMultipartUpload({ edge: stack.edge, bytes, partSize });
     const copy = await plainCopySeconds(bytes, partSize);
     const mbps = (s: number) => (bytes / MiB / s).toFixed(0);
     console.log('upload (320 MB multipart through the Worker into local R2, 8 MiB parts, 3 in flight)');

@@ -19,13 +19,25 @@ export async function freePort(): Promise<number> {
 
 export interface RunningStack {
   process: ChildProcess;
+  /** `http://127.0.0.1:<port>` of the Worker. */
+  edge: string;
+  edgePort: number;
+  gpuPort: number;
   output: () => string;
   exited: Promise<number | null>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Runs `npm start`'s script (scripts/src/dev.ts) and resolves once it prints that it is ready. */
-export async function startStack(args: string[], readyTimeoutMs = 240_000): Promise<RunningStack> {
+/**
+ * Runs `npm start`'s script (scripts/src/dev.ts) and resolves once it prints that it is ready. Ports
+ * not given in `args` are picked free, so stacks of several test files never collide.
+ */
+export async function startStack(givenArgs: string[], readyTimeoutMs = 240_000): Promise<RunningStack> {
+  const args = [...givenArgs];
+  for (const flag of ['--port', '--gpu-port'])
+    if (!args.includes(flag)) args.push(flag, String(await freePort()));
+  const edgePort = Number(args[args.indexOf('--port') + 1]);
+  const gpuPort = Number(args[args.indexOf('--gpu-port') + 1]);
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/src/dev.ts', ...args], {
     cwd: root,
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -69,7 +81,15 @@ export async function startStack(args: string[], readyTimeoutMs = 240_000): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { process: child, output: () => output, exited, stop };
+  return {
+    process: child,
+    edge: `http://127.0.0.1:${edgePort}`,
+    edgePort,
+    gpuPort,
+    output: () => output,
+    exited,
+    stop,
+  };
 }
 
 export async function isListening(port: number): Promise<boolean> {
