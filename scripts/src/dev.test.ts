@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isListening, type RunningStack, root, startStack } from './test-support/stack.js';
 
@@ -11,28 +10,6 @@ import { freePort, isListening, type RunningStack, root, startStack } from './te
  * and the GPU service process with the generated Whisper model on onnxruntime; requests go in over
  * HTTP exactly as a client's would.
  */
-const speechFlac = path.join(root, 'fixtures/audio/speech-en.flac');
-const work = mkdtempSync(path.join(tmpdir(), 'e2e-'));
-
-function convert(extension: string): string {
-  const out = path.join(work, `speech.${extension}`);
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-i', speechFlac, out]);
-  return out;
-}
-
-function clipDuration(file: string): number {
-  const out = execFileSync('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'format=duration',
-    '-of',
-    'csv=p=0',
-    file,
-  ]);
-  return Number(out.toString().trim());
-}
-
 let stack: RunningStack;
 let edgePort: number;
 let gpuPort: number;
@@ -67,8 +44,8 @@ describe('local stack (npm start)', () => {
     });
   });
 
-  const expected = clipDuration(speechFlac);
-  const inputs = { flac: speechFlac, wav: convert('wav'), mp3: convert('mp3') };
+  const expected = probeDuration(speechFlac);
+  const inputs = { flac: speechFlac, wav: convertSpeech('wav'), mp3: convertSpeech('mp3') };
   const texts: Record<string, string> = {};
 
   for (const [format, file] of Object.entries(inputs)) {
