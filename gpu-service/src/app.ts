@@ -41,7 +41,7 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
     return errorResponse(c, new ApiError(500, 'Internal server error', { type: 'server_error' }));
   });
   app.notFound((c) => c.json(new ApiError(404, 'Not found').toBody(), 404));
-  app.route('/', healthRoutes(models));
+  app.route('/', healthRoutes(models, admission));
   app.get('/metrics', async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
@@ -62,6 +62,7 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
       ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
       maxAudioBytes: config.MAX_AUDIO_BYTES,
       allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
+      log,
     }),
   );
   return app;

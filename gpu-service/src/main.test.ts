@@ -79,7 +79,12 @@ describe('GPU service process', () => {
 
   it('drains on SIGTERM: the running request completes, then the process exits 0', async () => {
     const running = transcribeCall();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // SIGTERM only once the service has admitted the request: a busy machine may take a while.
+    for (let i = 0; i < 250; i++) {
+      const health = (await (await fetch(`${base}/health`)).json()) as { load: { in_flight: number } };
+      if (health.load.in_flight > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const exited = new Promise<number | null>((resolve) => service.once('exit', (code) => resolve(code)));
     service.kill('SIGTERM');
     const response = await running;

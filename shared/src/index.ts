@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './formatters/format-response.js';
 export * from './formatters/subtitles.js';
 export * from './formatters/timestamps.js';
+export * from './gpu-stream.js';
 export * from './languages.js';
 export * from './signing.js';
 export * from './transcription.js';

@@ -32,6 +32,10 @@ export const transcribeRequestSchema = z.object({
   audio_source: z.enum(['edge', 'external']).default('edge'),
   options: transcribeOptionsSchema.default({ task: 'transcribe' }),
   result_target: resultTargetSchema.optional(),
+  /** Answer as NDJSON progress events (see gpu-stream.ts) instead of one JSON body at the end. */
+  stream: z.boolean().optional(),
+  /** For the GPU service's logs: which job this attempt belongs to. */
+  job_id: z.string().max(100).optional(),
 });
 export type TranscribeRequest = z.input<typeof transcribeRequestSchema>;
 

@@ -2,13 +2,16 @@ import { openAsBlob } from 'node:fs';
 import { ApiError } from '@whisper-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { convertSpeech, probeDuration, speechFlac } from '../test-support/fixtures.js';
-import { decodeAudio, SAMPLE_RATE } from './decode-audio.js';
+import { type DecodeOptions, decodeAudio, SAMPLE_RATE } from './decode-audio.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
 
 const ffmpegPath = resolveFfmpeg();
 
-async function decodeFile(file: string): Promise<Float32Array> {
-  return decodeAudio((await openAsBlob(file)).stream(), { ffmpegPath });
+async function decodeFile(
+  file: string,
+  headers: Pick<DecodeOptions, 'onDuration' | 'onBitrate'> = {},
+): Promise<Float32Array> {
+  return decodeAudio((await openAsBlob(file)).stream(), { ffmpegPath, ...headers });
 }
 
 function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
@@ -33,6 +36,21 @@ describe('decodeAudio', () => {
     });
   }
 
+  it("reports the duration from ffmpeg's header before the samples, for progress totals", async () => {
+    const durations: number[] = [];
+    const bitrates: number[] = [];
+    const onDuration = (s: number) => durations.push(s);
+    const onBitrate = (kbps: number) => bitrates.push(kbps);
+    await decodeFile(speechFlac, { onDuration, onBitrate });
+    expect(durations).toHaveLength(1);
+    expect(Math.abs(durations[0]! - expected)).toBeLessThan(0.05);
+    expect(bitrates).toEqual([]);
+    // A WAV through a pipe names no duration, only its bitrate (44.1 kHz × 2 × 16 bit).
+    await decodeFile(convertSpeech('wav', ['-ar', '44100', '-ac', '2']), { onDuration, onBitrate });
+    expect(durations).toHaveLength(1);
+    expect(bitrates).toEqual([1411]);
+  });
+
   it('turns non-audio bytes into a 400 that carries ffmpeg’s reason', async () => {
     const error = await decodeAudio(
       bytesStream(new TextEncoder().encode('this is not audio at all'.repeat(50))),
@@ -43,6 +61,8 @@ describe('decodeAudio', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).message).toMatch(/^could not decode audio: .+/);
+    // Only ffmpeg's complaint, without its level tags or info lines.
+    expect((error as ApiError).message).not.toMatch(/\[(error|info)\]|Duration:|Stream #/);
   });
 
   it('turns an empty body into a 400', async () => {

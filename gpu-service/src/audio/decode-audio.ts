@@ -11,7 +11,15 @@ const BLOCK_SAMPLES = SAMPLE_RATE;
 export interface DecodeOptions {
   ffmpegPath: string;
   signal?: AbortSignal;
+  /** Called once with the input's duration in seconds when ffmpeg's header names one (progress totals). */
+  onDuration?: (seconds: number) => void;
+  /** The header's overall bitrate when it names one but no duration (WAV and CBR MP3 through a pipe). */
+  onBitrate?: (kbps: number) => void;
 }
+
+const DURATION_LINE = /Duration: (?:(\d+):(\d\d):(\d\d(?:\.\d+)?)|N\/A).*?(?:bitrate: (\d+) kb\/s)?$/;
+/** ffmpeg's `level+` tags: only problems are kept for the 400 message, info lines only give the duration. */
+const PROBLEM_LINE = /^\[(?:error|fatal|panic)\] /;
 
 type ByteStream = ReadableStream<Uint8Array> | WebReadableStream<Uint8Array>;
 
@@ -42,7 +50,8 @@ export async function* decodeAudioBlocks(
       '-nostdin',
       '-hide_banner',
       '-loglevel',
-      'error',
+      'level+info',
+      '-nostats',
       '-i',
       'pipe:0',
       '-vn',
@@ -55,8 +64,23 @@ export async function* decodeAudioBlocks(
   );
   let stderr = '';
   ffmpeg.stderr.setEncoding('utf8');
+  let pending = '';
+  let durationSeen = false;
   ffmpeg.stderr.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-4000);
+    const lines = (pending + text).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!durationSeen) {
+        const match = DURATION_LINE.exec(line);
+        if (match) {
+          durationSeen = true;
+          if (match[1] !== undefined)
+            options.onDuration?.(Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]));
+          else if (match[4] !== undefined) options.onBitrate?.(Number(match[4]));
+        }
+      }
+      if (PROBLEM_LINE.test(line)) stderr = `${stderr}${line.replace(PROBLEM_LINE, '')}\n`.slice(-4000);
+    }
   });
   const exited = new Promise<number | null>((resolve, reject) => {
     ffmpeg.once('error', reject);
@@ -95,7 +119,10 @@ export async function* decodeAudioBlocks(
       }
     }
     const [code] = await Promise.all([exited, fed]);
-    if (code !== 0) throw decodeError(lastLines(stderr));
+    if (code !== 0)
+      throw decodeError(
+        lastLines(PROBLEM_LINE.test(pending) ? `${stderr}${pending.replace(PROBLEM_LINE, '')}` : stderr),
+      );
     total += filled;
     if (total === 0) throw decodeError('the file contains no audio samples');
     if (filled > 0) yield block.subarray(0, filled);

@@ -11,6 +11,8 @@ export interface OpenAudioOptions {
   source?: AudioSource;
   /** For tests with a loopback stand-in for S3; never set in production. */
   allowPrivateExternal?: boolean;
+  /** Bytes read so far and the announced length: progress for formats whose header gives no duration. */
+  onBytes?: (seen: number, total: number | undefined) => void;
 }
 
 const publicOnlyAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
@@ -58,11 +60,16 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
     });
   }
   if (!response.body) throw downloadError(source, '(empty response)', 'audio_empty');
-  return response.body.pipeThrough(limitBytes(options.maxBytes));
+  return response.body.pipeThrough(
+    limitBytes(options.maxBytes, (seen) => options.onBytes?.(seen, length > 0 ? length : undefined)),
+  );
 }
 
 // Content-Length can be absent (chunked) or wrong, so the limit is enforced on the bytes themselves.
-function limitBytes(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
+function limitBytes(
+  maxBytes: number,
+  onBytes: (seen: number) => void,
+): TransformStream<Uint8Array, Uint8Array> {
   let seen = 0;
   return new TransformStream({
     transform(chunk, controller) {
@@ -73,6 +80,7 @@ function limitBytes(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
         );
         return;
       }
+      onBytes(seen);
       controller.enqueue(chunk);
     },
   });

@@ -78,6 +78,20 @@ export interface TranscribeTuning {
   onRetained?: (samples: number) => void;
 }
 
+export interface WindowsDone {
+  /** Source seconds transcribed so far: everything before this point is final. */
+  processedSeconds: number;
+  /** Segments finished by this batch, with their final ids and source times. */
+  segments: Segment[];
+}
+
+export interface TranscribeHooks {
+  /** Called after each batch of windows, in order: the source of live progress and streamed text. */
+  onWindows?: (update: WindowsDone) => void | Promise<void>;
+  /** Stops the work between blocks and batches (a cancelled job, a caller that went away). */
+  signal?: AbortSignal;
+}
+
 type Word = NonNullable<TranscriptionResult['words']>[number];
 
 async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
@@ -102,9 +116,10 @@ export async function transcribeStream(
   model: LoadedModel,
   blocks: AsyncIterable<Float32Array>,
   options: TranscribeOptions,
-  tuning: TranscribeTuning = {},
+  tuning: TranscribeTuning & TranscribeHooks = {},
 ): Promise<TranscriptionResult> {
   assertSupported(model, options);
+  const { signal } = tuning;
   const engine = await engineFor(model);
   const assembler = await WindowAssembler.create(model.vad);
   const segments: Segment[] = [];
@@ -115,6 +130,8 @@ export async function transcribeStream(
 
   const run = async (windows: AudioWindow[]) => {
     if (windows.length === 0) return;
+    signal?.throwIfAborted();
+    const firstNew = segments.length;
     // Language is identified on speech, the first window, not on whatever silence opens the file.
     language ??= (await detectLanguage(model, windows[0]!.samples)).language;
     const results = await engine.transcribeWindows(
@@ -150,9 +167,15 @@ export async function transcribeStream(
       }
       if (wantWords) words.push(...(await windowWords(model, window, options.task, language)));
     }
+    const last = windows.at(-1)!;
+    await tuning.onWindows?.({
+      processedSeconds: round(last.toSource(last.samples.length / SAMPLE_RATE, 'end')),
+      segments: segments.slice(firstNew),
+    });
   };
 
   for await (const block of blocks) {
+    signal?.throwIfAborted();
     queue.push(...(await assembler.push(block)));
     tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
     if (queue.length >= model.batchSize) {

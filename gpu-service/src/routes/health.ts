@@ -1,10 +1,23 @@
 import { Hono } from 'hono';
 import type { ModelRegistry } from '../inference/model-registry.js';
+import type { Admission } from '../runtime/admission.js';
 import { versions } from '../versions.js';
 
-export function healthRoutes(models: ModelRegistry) {
+export function healthRoutes(models: ModelRegistry, admission: Admission) {
   return new Hono().get('/health', (c) => {
     const status = models.status();
-    return c.json({ status: status.model_error ? 'degraded' : 'ok', ...status, versions: versions() });
+    const { maxConcurrent, maxQueue } = admission.capacity;
+    return c.json({
+      status: status.model_error ? 'degraded' : 'ok',
+      ...status,
+      // What the edge's GPU pool balances on.
+      load: {
+        in_flight: admission.inFlight,
+        queued: admission.queued,
+        max_concurrent: maxConcurrent,
+        max_queued: maxQueue,
+      },
+      versions: versions(),
+    });
   });
 }

@@ -1,12 +1,19 @@
-import { ApiError, transcribeRequestSchema } from '@whisper-edge/shared';
+import {
+  ApiError,
+  type TranscribeResponse,
+  type TranscriptionResult,
+  transcribeRequestSchema,
+} from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { decodeAudioBlocks } from '../audio/decode-audio.js';
+import { decodeAudioBlocks, SAMPLE_RATE } from '../audio/decode-audio.js';
 import { openAudioStream } from '../audio/fetch-audio.js';
 import { putResult } from '../export/put-result.js';
 import type { ModelRegistry } from '../inference/model-registry.js';
-import { transcribeStream } from '../inference/transcribe.js';
+import { type TranscribeHooks, transcribeStream } from '../inference/transcribe.js';
 import type { Admission } from '../runtime/admission.js';
+import { AudioProgress } from '../runtime/audio-progress.js';
 import type { Metrics } from '../runtime/metrics.js';
+import { ndjsonResponse } from '../runtime/ndjson-response.js';
 
 export interface TranscribeRouteOptions {
   models: ModelRegistry;
@@ -15,9 +22,66 @@ export interface TranscribeRouteOptions {
   ffmpegPath: () => string;
   maxAudioBytes: number;
   allowPrivateAudioUrls: boolean;
+  /** Gap between heartbeat lines of a streamed answer. */
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+type Request = ReturnType<typeof transcribeRequestSchema.parse>;
+
+/** Download → ffmpeg → VAD → batched Whisper, as one stream; memory stays flat for hours of audio. */
+async function runTranscription(
+  options: TranscribeRouteOptions,
+  request: Request,
+  hooks: TranscribeHooks & { progress?: AudioProgress; signal: AbortSignal },
+): Promise<TranscribeResponse> {
+  const { audio_url, audio_source, options: transcribeOptions, result_target } = request;
+  const { signal, progress } = hooks;
+  const started = performance.now();
+  // Load the model while the audio downloads and decodes. An unknown model is refused here, before any download.
+  const model = options.models.get(transcribeOptions.model);
+  model.catch(() => undefined);
+  const stream = await openAudioStream(audio_url, {
+    maxBytes: options.maxAudioBytes,
+    signal,
+    source: audio_source,
+    allowPrivateExternal: options.allowPrivateAudioUrls,
+    ...(progress ? { onBytes: progress.onBytes } : {}),
+  });
+  const loaded = await model;
+  options.metrics.modelLoadSeconds.set({ model: loaded.name, device: loaded.device }, loaded.loadMs / 1000);
+  const blocks = decodeAudioBlocks(stream, {
+    ffmpegPath: options.ffmpegPath(),
+    signal,
+    ...(progress ? { onDuration: progress.onDuration, onBitrate: progress.onBitrate } : {}),
+  });
+  const result: TranscriptionResult = await transcribeStream(
+    loaded,
+    counted(blocks, progress),
+    transcribeOptions,
+    {
+      signal,
+      ...(hooks.onWindows ? { onWindows: hooks.onWindows } : {}),
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  options.metrics.audioSeconds.inc(result.duration);
+  options.metrics.processingSeconds.inc(seconds);
+  if (seconds > 0) options.metrics.realTimeFactor.observe(result.duration / seconds);
+  return result_target ? { result, export: await putResult(result_target, result) } : { result };
+}
+
+async function* counted(blocks: AsyncIterable<Float32Array>, progress: AudioProgress | undefined) {
+  let samples = 0;
+  for await (const block of blocks) {
+    samples += block.length;
+    progress?.onDecoded(samples / SAMPLE_RATE);
+    yield block;
+  }
 }
 
 export function transcribeRoutes(options: TranscribeRouteOptions) {
+  const log = options.log ?? console.error;
   return new Hono().post('/internal/transcribe', async (c) => {
     const parsed = transcribeRequestSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
@@ -25,34 +89,34 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
         code: 'invalid_request',
       });
     }
-    const { audio_url, audio_source, options: transcribeOptions, result_target } = parsed.data;
-    const signal = c.req.raw.signal;
-    const response = await options.admission.run(async () => {
-      const started = performance.now();
-      // Load the model while the audio downloads and decodes.
-      // An unknown model is refused here, before any download.
-      const model = options.models.get(transcribeOptions.model);
-      model.catch(() => undefined);
-      const stream = await openAudioStream(audio_url, {
-        maxBytes: options.maxAudioBytes,
-        signal,
-        source: audio_source,
-        allowPrivateExternal: options.allowPrivateAudioUrls,
-      });
-      const loaded = await model;
-      options.metrics.modelLoadSeconds.set(
-        { model: loaded.name, device: loaded.device },
-        loaded.loadMs / 1000,
+    const request = parsed.data;
+    const upstream = c.req.raw.signal;
+    if (!request.stream) {
+      return c.json(
+        await options.admission.run(() => runTranscription(options, request, { signal: upstream })),
       );
-      // Decoding, VAD and inference run as one stream: memory stays flat for hours of audio.
-      const blocks = decodeAudioBlocks(stream, { ffmpegPath: options.ffmpegPath(), signal });
-      const result = await transcribeStream(loaded, blocks, transcribeOptions);
-      const seconds = (performance.now() - started) / 1000;
-      options.metrics.audioSeconds.inc(result.duration);
-      options.metrics.processingSeconds.inc(seconds);
-      if (seconds > 0) options.metrics.realTimeFactor.observe(result.duration / seconds);
-      return result_target ? { result, export: await putResult(result_target, result) } : { result };
-    });
-    return c.json(response);
+    }
+    // Busy and draining answers stay plain HTTP statuses: admission happens before the stream opens.
+    const release = await options.admission.enter();
+    return ndjsonResponse(
+      async (emit, signal) => {
+        const progress = new AudioProgress();
+        const response = await runTranscription(options, request, {
+          signal,
+          progress,
+          onWindows: ({ processedSeconds, segments }) =>
+            emit({
+              type: 'progress',
+              processed_seconds: processedSeconds,
+              total_seconds: progress.totalSeconds(),
+              segments,
+            }),
+        });
+        return { type: 'result', ...response };
+      },
+      { heartbeatMs: options.heartbeatMs ?? 5000, log },
+      upstream,
+      release,
+    );
   });
 }

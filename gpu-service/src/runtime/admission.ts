@@ -31,7 +31,24 @@ export class Admission {
     return Math.max(1, Math.ceil((this.recentSeconds * ahead) / this.options.maxConcurrent));
   }
 
+  get capacity(): { maxConcurrent: number; maxQueue: number } {
+    return { maxConcurrent: this.options.maxConcurrent, maxQueue: this.options.maxQueue };
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.enter();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for a slot (or refuses at once with 429/503) and returns the function that gives it back:
+   * for work that outlives the call that admitted it, such as a streamed response.
+   */
+  async enter(): Promise<() => void> {
     if (this.draining) {
       throw new ApiError(503, 'The GPU service is shutting down; retry on another instance', {
         code: 'shutting_down',
@@ -48,16 +65,17 @@ export class Admission {
       this.running++;
     }
     const started = performance.now();
-    try {
-      return await work();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       // A moving average keeps Retry-After honest as load changes.
       this.recentSeconds = 0.8 * this.recentSeconds + 0.2 * ((performance.now() - started) / 1000);
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
       if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
+    };
   }
 
   /** Refuses new work and resolves once everything admitted (running and queued) has finished. */

@@ -17,6 +17,22 @@ export function convertSpeech(extension: string, extraArgs: string[] = []): stri
   return out;
 }
 
+/** The speech clip played `times` times back to back, as a longer input with many windows. */
+export function loopSpeech(extension: string, times: number): string {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'speech-')), `loop.${extension}`);
+  execFileSync('ffmpeg', [
+    '-y',
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    String(times - 1),
+    '-i',
+    speechFlac,
+    out,
+  ]);
+  return out;
+}
+
 export function probeDuration(file: string): number {
   const out = execFileSync('ffprobe', [
     '-v',

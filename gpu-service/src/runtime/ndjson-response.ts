@@ -1,0 +1,56 @@
+import { ApiError, type GpuStreamEvent, NDJSON_TYPE } from '@whisper-edge/shared';
+
+export interface NdjsonOptions {
+  heartbeatMs: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Streams `work`'s events as NDJSON with heartbeats between them. The returned signal aborts when
+ * the reader goes away (a cancelled job, a dead edge), so the work stops instead of running on.
+ */
+export function ndjsonResponse(
+  work: (emit: (event: GpuStreamEvent) => void, signal: AbortSignal) => Promise<GpuStreamEvent>,
+  options: NdjsonOptions,
+  upstream: AbortSignal,
+  onDone: () => void,
+): Response {
+  const abort = new AbortController();
+  upstream.addEventListener('abort', () => abort.abort(upstream.reason), { once: true });
+  const encoder = new TextEncoder();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const emit = (event: GpuStreamEvent) => {
+        if (abort.signal.aborted) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        } catch {
+          // The reader is gone; the abort below stops the work.
+        }
+      };
+      heartbeat = setInterval(() => emit({ type: 'heartbeat' }), options.heartbeatMs);
+      work(emit, abort.signal)
+        .catch((error: unknown): GpuStreamEvent => {
+          if (abort.signal.aborted) return { type: 'heartbeat' };
+          if (!(error instanceof ApiError)) options.log(`stream failed: ${(error as Error).stack ?? error}`);
+          const apiError =
+            error instanceof ApiError
+              ? error
+              : new ApiError(500, 'Internal server error', { type: 'server_error' });
+          return { type: 'error', status: apiError.status, error: apiError.toBody().error };
+        })
+        .then((last) => {
+          emit(last);
+          clearInterval(heartbeat);
+          onDone();
+          if (!abort.signal.aborted) controller.close();
+        });
+    },
+    cancel(reason) {
+      clearInterval(heartbeat);
+      abort.abort(reason ?? new Error('the caller went away'));
+    },
+  });
+  return new Response(body, { headers: { 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' } });
+}
