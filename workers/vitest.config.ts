@@ -11,7 +11,16 @@ export default defineProject({
       miniflare: {
         // Secrets are not in wrangler.toml; tests use their own. The GPU service is not reachable from
         // workerd here, so tests that need it stub `fetch` and say so.
-        bindings: { GPU_SHARED_SECRET: 'test-secret', GPU_SERVICE_URL: 'http://gpu.test' },
+        // A pool of two: gpu-b.test is unreachable unless a test's stub answers for it.
+        bindings: {
+          GPU_SHARED_SECRET: 'test-secret',
+          GPU_SERVICE_URL: 'http://gpu.test',
+          GPU_SERVICE_URLS: 'http://gpu.test,http://gpu-b.test',
+          JOB_RETRY_BASE_SECONDS: '0',
+          WEBHOOK_RETRY_BASE_SECONDS: '1',
+          GPU_IDLE_TIMEOUT_SECONDS: '5',
+          WEBHOOK_SECRET: `whsec_${btoa('webhook-secret-for-tests-32bytes')}`,
+        },
       },
     }),
   ],

@@ -4,6 +4,7 @@ import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { corsFromEnv } from './middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { multipartUploadRoutes } from './routes/multipart-uploads.js';
 import { objectRoutes } from './routes/objects.js';
@@ -24,5 +25,6 @@ export function createApp() {
   app.route('/', multipartUploadRoutes);
   app.route('/', modelRoutes);
   app.route('/', transcriptionRoutes);
+  app.route('/', jobRoutes);
   return app;
 }

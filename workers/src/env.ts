@@ -22,6 +22,8 @@ declare global {
       AWS_S3_ENDPOINT?: string;
       /** Comma-separated browser origins allowed to call the API (`*` for any); unset = none. */
       CORS_ORIGINS?: string;
+      /** Signs webhooks (Standard Webhooks scheme); `whsec_<base64>` or any string. Needed for callback_url. */
+      WEBHOOK_SECRET?: string;
       /** Local development only: lets s3_presigned_url be http://127.0.0.1 (wrangler's S3 endpoint). */
       DEV_ALLOW_LOCAL_URLS?: string;
     }

@@ -1,0 +1,46 @@
+import type { Segment } from '@whisper-edge/shared';
+import type { PublicJob } from './job-types.js';
+
+/** One server-sent event: `data: <json>` and a blank line, the framing OpenAI's SDKs parse. */
+export function sseFrame(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** OpenAI's streaming transcription events for finished segments: deltas, plus segments when diarized. */
+export function segmentEvents(segments: readonly Segment[]): unknown[] {
+  return segments.flatMap((segment) => {
+    const speaker = (segment as Segment & { speaker?: string }).speaker;
+    return [
+      { type: 'transcript.text.delta', delta: segment.text },
+      ...(speaker
+        ? [
+            {
+              type: 'transcript.text.segment',
+              id: `seg_${segment.id}`,
+              start: segment.start,
+              end: segment.end,
+              text: segment.text.trim(),
+              speaker,
+            },
+          ]
+        : []),
+    ];
+  });
+}
+
+export function doneEvent(text: string, durationSeconds?: number): unknown {
+  return {
+    type: 'transcript.text.done',
+    text,
+    ...(durationSeconds !== undefined
+      ? { usage: { type: 'duration', seconds: Math.ceil(durationSeconds) } }
+      : {}),
+  };
+}
+
+export function jobEvent(job: PublicJob): unknown {
+  return {
+    type: `job.${job.status === 'queued' || job.status === 'running' ? 'progress' : job.status}`,
+    job,
+  };
+}

@@ -1,0 +1,100 @@
+import type {
+  ErrorBody,
+  ResponseFormat,
+  Segment,
+  TimestampGranularity,
+  TranscribeOptions,
+} from '@whisper-edge/shared';
+
+export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+export const isTerminal = (status: JobStatus) =>
+  status === 'succeeded' || status === 'failed' || status === 'cancelled';
+
+/** What a job needs to run again on any attempt: URLs are minted per attempt, never stored. */
+export interface JobSpec {
+  /** The request's validated fields; an uploaded file appears as its `storage_key`, a planned export as a fixed `output_key`. */
+  fields: Record<string, string>;
+  task: TranscribeOptions['task'];
+  responseFormat: ResponseFormat;
+  timestampGranularities?: TimestampGranularity[];
+  /** Origin for the Worker's own signed object URLs. */
+  origin: string;
+  callbackUrl?: string;
+  /** `s3://bucket/key` of the planned export. */
+  storageUrl?: string;
+}
+
+export interface WebhookState {
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status?: number;
+  last_error?: string;
+}
+
+export interface JobState {
+  id: string;
+  tenant: string | null;
+  status: JobStatus;
+  created_at: number;
+  started_at?: number;
+  completed_at?: number;
+  attempts: number;
+  spec: JobSpec;
+  progress: { processed_seconds: number; total_seconds: number | null };
+  /** The attempt that owns the job while it runs; a duplicate delivery waits while this is fresh. */
+  lease?: { id: string; until: number };
+  /** Which GPU service ran the latest attempt. */
+  gpu?: string;
+  /** The canonical result in R2, written before the job is marked done. */
+  result_key?: string;
+  text?: string;
+  export_done?: boolean;
+  export_error?: string;
+  error?: ErrorBody['error'];
+  last_error?: string;
+  webhook?: WebhookState;
+}
+
+export interface JobMessage {
+  job_id: string;
+}
+
+/** The job as its owner sees it (GET /v1/jobs/{id}, webhooks, events). */
+export function publicJob(state: JobState, now = Date.now()) {
+  const { processed_seconds, total_seconds } = state.progress;
+  const done = state.status === 'succeeded';
+  const percent = done
+    ? 100
+    : total_seconds
+      ? Math.min(99, Math.round((processed_seconds / total_seconds) * 1000) / 10)
+      : null;
+  const elapsed = state.started_at ? (now - state.started_at) / 1000 : 0;
+  const eta =
+    state.status === 'running' && total_seconds && processed_seconds > 0
+      ? Math.max(0, Math.round((elapsed * (total_seconds - processed_seconds)) / processed_seconds))
+      : null;
+  return {
+    id: state.id,
+    object: 'transcription.job' as const,
+    status: state.status,
+    created_at: Math.floor(state.created_at / 1000),
+    started_at: state.started_at ? Math.floor(state.started_at / 1000) : null,
+    completed_at: state.completed_at ? Math.floor(state.completed_at / 1000) : null,
+    task: state.spec.task,
+    response_format: state.spec.responseFormat,
+    model: state.spec.fields.model ?? null,
+    attempts: state.attempts,
+    progress: { processed_seconds, total_seconds, percent, eta_seconds: eta },
+    ...(state.spec.storageUrl && state.export_done ? { storage_url: state.spec.storageUrl } : {}),
+    ...(state.export_error ? { export_error: state.export_error } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    ...(state.last_error && !isTerminal(state.status) ? { last_error: state.last_error } : {}),
+    ...(state.webhook ? { webhook: state.webhook } : {}),
+  };
+}
+export type PublicJob = ReturnType<typeof publicJob>;
+
+export type { Segment };

@@ -1,0 +1,129 @@
+import {
+  ApiError,
+  apiErrorFromBody,
+  type TranscriptionResult,
+  transcriptionResultSchema,
+} from '@whisper-edge/shared';
+import type { JobObject } from '../durable/job-object.js';
+import type { Bindings } from '../env.js';
+import { resolveAudioInput } from '../lib/audio-input.js';
+import { GpuUnreachableError, streamFromGpu } from '../lib/gpu-client.js';
+import { numberVar } from '../lib/number-var.js';
+import { tenantRoot } from '../lib/tenant-keys.js';
+import { parseTranscriptionParams } from '../lib/transcription-params.js';
+import { gpuPool } from '../lib/with-gpu.js';
+import { exportJobResult } from './export-job-result.js';
+import type { JobState } from './job-types.js';
+
+/** The job was cancelled or taken over by another delivery: this attempt stops quietly. */
+export class AttemptStopped extends Error {}
+
+export function jobStub(env: Bindings, id: string): DurableObjectStub<JobObject> {
+  return env.JOBS.get(env.JOBS.idFromName(id));
+}
+
+function resultKey(state: JobState): string {
+  return `${tenantRoot({ id: state.tenant })}jobs/${state.id}/result.json`;
+}
+
+/** Streams the job through one GPU service; the result is in R2 before this returns. */
+async function transcribeAttempt(
+  env: Bindings,
+  state: JobState,
+  leaseId: string,
+): Promise<TranscriptionResult> {
+  const job = jobStub(env, state.id);
+  const { spec } = state;
+  const secret = env.GPU_SHARED_SECRET ?? '';
+  const params = parseTranscriptionParams(spec.fields, spec.task);
+  const input = await resolveAudioInput(spec.fields, undefined, {
+    env,
+    tenant: { id: state.tenant },
+    origin: spec.origin,
+    secret,
+  });
+  const pool = gpuPool(env);
+  const lease = await pool.acquire();
+  if (!lease)
+    throw new GpuUnreachableError(503, 'GPU service unavailable: no GPU service is configured', {
+      code: 'gpu_unavailable',
+    });
+  const abort = new AbortController();
+  try {
+    const events = streamFromGpu(
+      { baseUrl: lease.url, secret, idleMs: numberVar(env.GPU_IDLE_TIMEOUT_SECONDS, 120) * 1000 },
+      { audio_url: input.audioUrl, audio_source: input.source, options: params.options, job_id: state.id },
+      abort.signal,
+    );
+    for await (const event of events) {
+      if (event.type === 'error') throw apiErrorFromBody(event.status, { error: event.error });
+      if (event.type === 'result') {
+        const key = resultKey(state);
+        await env.UPLOADS.put(key, JSON.stringify(event.result), {
+          httpMetadata: { contentType: 'application/json' },
+        });
+        await job.resultStored(leaseId, key, event.result.text, event.result.duration);
+        return event.result;
+      }
+      const { stop } = await job.progress(
+        leaseId,
+        event.type === 'progress'
+          ? {
+              processed_seconds: event.processed_seconds,
+              total_seconds: event.total_seconds,
+              segments: event.segments,
+            }
+          : undefined,
+      );
+      if (stop) {
+        // Closing the stream is what stops the work on the GPU service.
+        abort.abort();
+        throw new AttemptStopped();
+      }
+    }
+    throw new GpuUnreachableError(503, 'GPU service unavailable: the stream ended without a result', {
+      code: 'gpu_unavailable',
+    });
+  } catch (error) {
+    if (error instanceof GpuUnreachableError) await pool.reportFailure(lease.url);
+    throw error;
+  } finally {
+    await pool.release(lease.id);
+  }
+}
+
+async function storedResult(env: Bindings, key: string): Promise<TranscriptionResult> {
+  const object = await env.UPLOADS.get(key);
+  if (!object) throw new Error(`stored result ${key} is missing`);
+  return transcriptionResultSchema.parse(await object.json());
+}
+
+/** Runs (or finishes) one attempt of a job. Throws for the caller to decide between retry and failure. */
+export async function runJob(
+  env: Bindings,
+  state: JobState,
+  leaseId: string,
+  action: 'run' | 'finish',
+): Promise<void> {
+  const job = jobStub(env, state.id);
+  const result =
+    action === 'run'
+      ? await transcribeAttempt(env, state, leaseId)
+      : await storedResult(env, state.result_key!);
+  if (state.spec.storageUrl && !state.export_done) {
+    await job.exported(leaseId, await exportJobResult(env, state.spec, state.tenant, result));
+  }
+  await job.complete(leaseId);
+}
+
+/** Errors that another attempt cannot fix: the caller's input or request. */
+export function isPermanent(error: unknown): error is ApiError {
+  return (
+    error instanceof ApiError &&
+    !(error instanceof GpuUnreachableError) &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}

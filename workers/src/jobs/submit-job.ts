@@ -1,0 +1,97 @@
+import { ApiError, sha256Hex } from '@whisper-edge/shared';
+import type { Bindings } from '../env.js';
+import type { StoredFile } from '../lib/receive-form.js';
+import type { PlannedExport } from '../lib/result-export.js';
+import type { TranscriptionParams } from '../lib/transcription-params.js';
+import type { Tenant } from '../middleware/api-key-auth.js';
+import { type JobState, publicJob } from './job-types.js';
+import { jobStub } from './run-job.js';
+
+export interface JobSubmission {
+  fields: Record<string, string>;
+  file: StoredFile | undefined;
+  params: TranscriptionParams;
+  task: JobState['spec']['task'];
+  plannedExport: PlannedExport | undefined;
+  callbackUrl: string | undefined;
+  idempotencyKey: string | undefined;
+  tenant: Tenant;
+  origin: string;
+}
+
+export function tenantJobs(env: Bindings, tenant: Tenant) {
+  return env.TENANT_JOBS.get(env.TENANT_JOBS.idFromName(tenant.id ?? '-'));
+}
+
+/** Fields that say what to do, not how the request was sent: the idempotency fingerprint. */
+async function fingerprint(fields: Record<string, string>, file: StoredFile | undefined): Promise<string> {
+  const sorted = Object.keys(fields)
+    .filter((k) => k !== 'async' && k !== 'stream')
+    .sort()
+    .map((k) => [k, fields[k]]);
+  return sha256Hex(
+    JSON.stringify({ fields: sorted, file: file ? { size: file.size, sha256: file.sha256 } : null }),
+  );
+}
+
+/** Registers, stores and enqueues a job; the same Idempotency-Key gives back the first job. */
+export async function submitJob(
+  env: Bindings,
+  submission: JobSubmission,
+): Promise<{ job: ReturnType<typeof publicJob>; replayed: boolean }> {
+  const { fields, file, params, plannedExport, tenant } = submission;
+  const id = `job_${crypto.randomUUID().replaceAll('-', '')}`;
+  const now = Date.now();
+  const index = tenantJobs(env, tenant);
+  const registered = await index.register(
+    id,
+    now,
+    submission.idempotencyKey
+      ? { key: submission.idempotencyKey, fingerprint: await fingerprint(fields, file) }
+      : undefined,
+  );
+  if (registered.existing) {
+    if (file) await env.UPLOADS.delete(file.key);
+    if (!registered.sameRequest) {
+      throw new ApiError(409, 'This Idempotency-Key was already used with different parameters', {
+        code: 'idempotency_key_reused',
+      });
+    }
+    const state = await jobStub(env, registered.id).get();
+    if (!state)
+      throw new ApiError(409, 'The job for this Idempotency-Key is still being created; retry', {
+        code: 'idempotency_conflict',
+      });
+    return { job: publicJob(state), replayed: true };
+  }
+  // What a later attempt needs, with nothing that expires: the upload by key, the export at a fixed key.
+  const stored: Record<string, string> = { ...fields };
+  delete stored.async;
+  delete stored.stream;
+  delete stored.callback_url;
+  if (file) stored.storage_key = file.key;
+  if (plannedExport) stored.output_key = plannedExport.storageUrl.replace(/^s3:\/\/[^/]+\//, '');
+  const state: JobState = {
+    id,
+    tenant: tenant.id,
+    status: 'queued',
+    created_at: now,
+    attempts: 0,
+    spec: {
+      fields: stored,
+      task: submission.task,
+      responseFormat: params.responseFormat,
+      ...(params.timestampGranularities ? { timestampGranularities: params.timestampGranularities } : {}),
+      origin: submission.origin,
+      ...(submission.callbackUrl ? { callbackUrl: submission.callbackUrl } : {}),
+      ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
+    },
+    progress: { processed_seconds: 0, total_seconds: null },
+    ...(submission.callbackUrl
+      ? { webhook: { url: submission.callbackUrl, status: 'pending' as const, attempts: 0 } }
+      : {}),
+  };
+  await jobStub(env, id).init(state);
+  await env.JOBS_QUEUE.send({ job_id: id });
+  return { job: publicJob(state), replayed: false };
+}

@@ -1,0 +1,39 @@
+/**
+ * Webhook signing in the Standard Webhooks scheme (standardwebhooks.com), so receivers can verify with
+ * any of its libraries: `webhook-signature: v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
+ * A `whsec_`-prefixed secret is base64 (the scheme's format); any other string is used as its bytes.
+ */
+export async function signWebhook(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<Record<string, string>> {
+  const keyBytes = secret.startsWith('whsec_')
+    ? Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0))
+    : new TextEncoder().encode(secret);
+  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': `v1,${signature}`,
+  };
+}
+
+/** 4xx means the receiver refuses this delivery for good, except timeouts and rate limits. */
+export function shouldRetryWebhook(status: number): boolean {
+  if (status >= 200 && status < 300) return false;
+  if (status >= 400 && status < 500) return status === 408 || status === 429;
+  return true;
+}
+
+export const MAX_WEBHOOK_ATTEMPTS = 8;
+
+/** Exponential backoff from `baseSeconds`, capped at an hour. */
+export function webhookDelaySeconds(attempt: number, baseSeconds: number): number {
+  return Math.min(3600, baseSeconds * 2 ** Math.max(0, attempt - 1));
+}
