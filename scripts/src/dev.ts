@@ -9,7 +9,8 @@
  *   npm start -- --edge-only       # only the Worker, for a GPU service running elsewhere
  *   npm start -- --object-route    # audio via the Worker's signed route instead of R2's S3 API
  *   npm start -- --local-s3        # S3 exports go to wrangler's local S3 endpoint (no AWS needed)
- *   npm start -- --allow-local-urls  # s3_presigned_url may be http://127.0.0.1 (local testing only)
+ *   npm start -- --allow-local-urls  # s3_presigned_url and callback_url may be http://127.0.0.1 (local testing only)
+ *   npm start -- --gpus 2          # a pool of two GPU services on --gpu-port, --gpu-port+1
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,12 +31,16 @@ const { values } = parseArgs({
     'local-s3': { type: 'boolean', default: false },
     'allow-local-urls': { type: 'boolean', default: false },
     model: { type: 'string' },
+    gpus: { type: 'string', default: '1' },
   },
 });
 
 const log = (message: string) => console.log(`[dev] ${message}`);
 const secret = process.env.GPU_SHARED_SECRET ?? randomBytes(32).toString('hex');
-const gpuUrl = `http://127.0.0.1:${values['gpu-port']}`;
+const gpuCount = Math.max(1, Math.min(8, Number(values.gpus) || 1));
+const gpuPorts = Array.from({ length: gpuCount }, (_, i) => Number(values['gpu-port']) + i);
+const gpuUrls = gpuPorts.map((port) => `http://127.0.0.1:${port}`);
+const gpuUrl = gpuUrls[0]!;
 const edgeUrl = `http://127.0.0.1:${values.port}`;
 const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
 
@@ -59,8 +64,12 @@ const localKeys = {
 };
 const localS3 = `${edgeUrl}/cdn-cgi/local/r2/s3`;
 const useR2S3 = !values['object-route'] && localKeys.id && localKeys.secret;
-const secrets: Record<string, string> = { GPU_SHARED_SECRET: secret };
-const vars: Record<string, string> = { GPU_SERVICE_URL: gpuUrl };
+// Webhooks are signed with this; a receiver under test reads it from the file named in the log.
+const webhookSecret = process.env.WEBHOOK_SECRET ?? `whsec_${randomBytes(32).toString('base64')}`;
+const webhookSecretFile = path.join(stateDir, `dev-webhook-secret-${values.port}`);
+writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
+const secrets: Record<string, string> = { GPU_SHARED_SECRET: secret, WEBHOOK_SECRET: webhookSecret };
+const vars: Record<string, string> = { GPU_SERVICE_URL: gpuUrl, GPU_SERVICE_URLS: gpuUrls.join(',') };
 if (useR2S3) {
   Object.assign(secrets, { R2_ACCESS_KEY_ID: localKeys.id, R2_SECRET_ACCESS_KEY: localKeys.secret });
   vars.R2_ENDPOINT = localS3;
@@ -76,7 +85,13 @@ writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+function start(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  essential = true,
+): ChildProcess {
   // Own process group, so stopping kills wrangler's workerd and tsx's node too.
   const child = spawn(command, args, {
     cwd: root,
@@ -86,10 +101,14 @@ function start(name: string, command: string, args: string[], env: NodeJS.Proces
   });
   children.push(child);
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); stopping`);
-      void stop(1);
+    if (stopping) return;
+    // One service of a pool may die (that is what the pool is for); the edge routes around it.
+    if (!essential) {
+      log(`${name} exited (${signal ?? code}); the rest of the pool carries on`);
+      return;
     }
+    log(`${name} exited (${signal ?? code}); stopping`);
+    void stop(1);
   });
   return child;
 }
@@ -117,6 +136,7 @@ async function stop(exitCode: number): Promise<void> {
     });
   await Promise.all(exits);
   rmSync(envFile, { force: true });
+  rmSync(webhookSecretFile, { force: true });
   log('stopped');
   process.exit(exitCode);
 }
@@ -141,15 +161,21 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-if (!values['edge-only']) {
-  start('gpu-service', bin('tsx'), ['gpu-service/src/main.ts'], {
-    PORT: values['gpu-port'],
-    GPU_SHARED_SECRET: secret,
-    DEVICE: process.env.DEVICE ?? 'cpu',
-    MODEL_DIR: process.env.MODEL_DIR ?? path.join(root, 'models'),
-    ...(model ? { WHISPER_MODEL: model } : {}),
-    ...(values['allow-local-urls'] ? { ALLOW_PRIVATE_AUDIO_URLS: 'true' } : {}),
-  });
+for (const [i, port] of (values['edge-only'] ? [] : gpuPorts).entries()) {
+  start(
+    gpuCount > 1 ? `gpu-service ${i + 1}` : 'gpu-service',
+    bin('tsx'),
+    ['gpu-service/src/main.ts'],
+    {
+      PORT: String(port),
+      GPU_SHARED_SECRET: secret,
+      DEVICE: process.env.DEVICE ?? 'cpu',
+      MODEL_DIR: process.env.MODEL_DIR ?? path.join(root, 'models'),
+      ...(model ? { WHISPER_MODEL: model } : {}),
+      ...(values['allow-local-urls'] ? { ALLOW_PRIVATE_AUDIO_URLS: 'true' } : {}),
+    },
+    gpuCount === 1,
+  );
 }
 start(
   'wrangler',
@@ -161,9 +187,10 @@ start(
 );
 
 try {
-  const services = values['edge-only'] ? [edgeUrl] : [gpuUrl, edgeUrl];
+  const services = values['edge-only'] ? [edgeUrl] : [...gpuUrls, edgeUrl];
   await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
-  log(`ready: send requests to ${edgeUrl} (GPU service at ${gpuUrl})`);
+  log(`ready: send requests to ${edgeUrl} (GPU service${gpuCount > 1 ? 's' : ''} at ${gpuUrls.join(', ')})`);
+  log(`webhook signing secret: in ${path.relative(root, webhookSecretFile)}`);
   log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
