@@ -93,4 +93,28 @@ describe('official openai SDK against the edge', () => {
       "Unknown model 'no-such-model'",
     );
   });
+
+  it('streams with stream: true: deltas as windows finish, then the same text as a plain request', async () => {
+    const plain = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+    });
+    const stream = await client.audio.transcriptions.create({
+      file: await toFile(speech, 'speech.flac'),
+      model: 'whisper-1',
+      stream: true,
+    });
+    const types: string[] = [];
+    let deltas = '';
+    let done = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'transcript.text.delta') deltas += event.delta;
+      if (event.type === 'transcript.text.done') done = event.text;
+    }
+    expect(types.at(-1)).toBe('transcript.text.done');
+    expect(types.filter((t) => t === 'transcript.text.delta').length).toBeGreaterThan(0);
+    expect(done).toBe(plain.text);
+    expect(deltas.trim()).toBe(done);
+  });
 });

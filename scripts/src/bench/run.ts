@@ -3,6 +3,7 @@
  *
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
+ * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { startStack } from '../test-support/stack.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
+import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
 
@@ -55,3 +57,4 @@ if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();
 if (which === 'all' || which === 'memory') await memoryBench();
+if (which === 'all' || which === 'jobs') await jobsLoadBench();
