@@ -144,9 +144,11 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     await this.settle(state);
   }
 
-  async fail(error: ErrorBody['error']): Promise<JobState | undefined> {
+  /** `unlessRunning`: a dead letter may be a duplicate delivery of a job that is still running fine. */
+  async fail(error: ErrorBody['error'], unlessRunning = false): Promise<JobState | undefined> {
     const state = await this.load();
     if (!state || isTerminal(state.status)) return state;
+    if (unlessRunning && state.lease && state.lease.until > Date.now()) return state;
     state.status = 'failed';
     state.error = error;
     state.completed_at = Date.now();

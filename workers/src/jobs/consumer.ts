@@ -43,12 +43,15 @@ export async function consumeDeadJobs(batch: MessageBatch<JobMessage>, env: Bind
   for (const message of batch.messages) {
     const job = jobStub(env, message.body.job_id);
     const state = await job.get();
-    await job.fail({
-      message: `The job failed after ${state?.attempts ?? message.attempts} attempts: ${state?.last_error ?? 'unknown error'}`,
-      type: 'server_error',
-      code: 'job_retries_exhausted',
-      param: null,
-    });
+    await job.fail(
+      {
+        message: `The job failed after ${state?.attempts ?? message.attempts} attempts: ${state?.last_error ?? 'unknown error'}`,
+        type: 'server_error',
+        code: 'job_retries_exhausted',
+        param: null,
+      },
+      true,
+    );
     message.ack();
   }
 }
