@@ -57,6 +57,40 @@ describe('WhisperEngine fidelity', () => {
     });
   }
 
+  it('places segment timestamps where the stock pipeline does on the same windows (within 20 ms)', async () => {
+    const engine = new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 1,
+      timestampRules: 'transformers.js',
+    });
+    const ours = await engine.transcribeWindows(windows, {
+      language: 'en',
+      task: 'transcribe',
+      withTimestamps: true,
+      temperatures: [0],
+    });
+    let compared = 0;
+    for (const [i, window] of windows.entries()) {
+      const stock = (await model.transcriber(window, {
+        language: 'en',
+        task: 'transcribe',
+        return_timestamps: true,
+      })) as {
+        chunks: Array<{ timestamp: [number, number | null]; text: string }>;
+      };
+      const segments = ours[i]!.segments.filter((s) => s.text.trim() !== '');
+      const chunks = stock.chunks.filter((c) => c.text.trim() !== '');
+      expect(segments.map((s) => s.text.trim())).toEqual(chunks.map((c) => c.text.trim()));
+      for (const [j, chunk] of chunks.entries()) {
+        expect(Math.abs(segments[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
+        // The pipeline leaves an unclosed last chunk open (null): it ends with the window.
+        const end = chunk.timestamp[1] ?? window.length / 16_000;
+        expect(Math.abs(segments[j]!.end - end)).toBeLessThanOrEqual(0.02);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1);
+  });
+
   it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
     const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
     const single = await new WhisperEngine(model, transformersFeatures(model), {
