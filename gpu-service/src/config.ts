@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { dtypeSetting } from './inference/dtype-map.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8788),
@@ -17,7 +18,8 @@ const envSchema = z.object({
   /** Where hub models are cached; mount a volume here in containers. */
   MODEL_DIR: z.string().default(path.resolve('models')),
   DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
-  DTYPE: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
+  /** One dtype (`q8`) or per device (`cuda:fp16,cpu:q8`); unset: fp16 on CUDA, fp32 on CPU. */
+  DTYPE: dtypeSetting.default({}),
   /** Cut audio at silences with Silero VAD; `false` falls back to plain 30 s windows. */
   VAD: z.stringbool().default(true),
   /** Windows per encoder/decoder run; default 8 on CUDA, 1 on CPU (batching does not pay on CPU). */

@@ -3,6 +3,7 @@ import {
   pipeline,
   env as transformersEnv,
 } from '@huggingface/transformers';
+import { type DtypeByDevice, dtypeFor } from './dtype-map.js';
 import { fetchWithHeaderTimeout } from './hub-fetch.js';
 import { isCached, loadFailureMessage, type ModelSource, resolveModelSource } from './model-source.js';
 
@@ -14,7 +15,8 @@ export interface ModelManagerOptions {
   model: string;
   modelDir: string;
   device: DevicePreference;
-  dtype?: Dtype | undefined;
+  /** Per device; see dtype-map.ts. */
+  dtype?: DtypeByDevice | undefined;
   hubTimeoutMs: number;
   /** BATCH_SIZE; default 8 on CUDA, 1 on CPU. */
   batchSize?: number | undefined;
@@ -146,7 +148,7 @@ export class ModelManager {
   }
 
   private async createPipeline(device: Device): Promise<AutomaticSpeechRecognitionPipeline> {
-    const dtype = this.options.dtype ?? (device === 'cuda' ? 'fp16' : 'fp32');
+    const dtype = dtypeFor(device, this.options.dtype);
     const transcriber = await pipeline('automatic-speech-recognition', this.source.id, {
       device,
       dtype,

@@ -37,7 +37,7 @@ export async function engineBench(
   env.localModelPath = path.dirname(dir);
   const transcriber = await pipeline('automatic-speech-recognition', path.basename(dir), {
     device: 'cpu',
-    dtype: 'fp32',
+    dtype: { cpu: 'fp32' },
   });
   const generationConfig = transcriber.model.generation_config as {
     suppress_tokens: number[];
