@@ -22,6 +22,8 @@ export interface WindowQuality {
   avgLogprob: number;
   compressionRatio: number;
   noSpeechProb: number;
+  /** A block of tokens repeated back to back (see repetition.ts). */
+  looping?: boolean;
 }
 
 /** Whisper's rule: silence is a confident <|nospeech|> with an unconfident transcript. */
@@ -32,5 +34,5 @@ export function isSilent(q: WindowQuality, t: QualityThresholds = DEFAULT_THRESH
 /** Whether to decode again at a higher temperature. */
 export function needsFallback(q: WindowQuality, t: QualityThresholds = DEFAULT_THRESHOLDS): boolean {
   if (isSilent(q, t)) return false;
-  return q.compressionRatio > t.compressionRatio || q.avgLogprob < t.logprob;
+  return q.compressionRatio > t.compressionRatio || q.avgLogprob < t.logprob || q.looping === true;
 }

@@ -8,6 +8,7 @@ import {
   needsFallback,
   type QualityThresholds,
 } from './quality.js';
+import { collapseLoops, findLoop } from './repetition.js';
 import { tokensToSegments } from './token-segments.js';
 import { readVocab, type WhisperVocab } from './whisper-vocab.js';
 
@@ -144,9 +145,17 @@ export class WhisperEngine {
     return last_hidden_state!;
   }
 
-  private toResult(decoded: DecodedSequence, windowSeconds: number, temperature: number): WindowResult {
-    const text = this.tokenizer.decode(decoded.tokens, { skip_special_tokens: true }).trim();
-    const segments = tokensToSegments(decoded.tokens, this.vocab, windowSeconds).map((s) => ({
+  private toResult(
+    decoded: DecodedSequence,
+    windowSeconds: number,
+    temperature: number,
+    final: boolean,
+  ): WindowResult {
+    const looping = findLoop(decoded.tokens) !== undefined;
+    // The last temperature's output is kept, minus any loop it still has.
+    const tokens = final && looping ? collapseLoops(decoded.tokens) : decoded.tokens;
+    const text = this.tokenizer.decode(tokens, { skip_special_tokens: true }).trim();
+    const segments = tokensToSegments(tokens, this.vocab, windowSeconds).map((s) => ({
       ...s,
       text: this.tokenizer.decode(s.tokens, { skip_special_tokens: true }),
     }));
@@ -154,9 +163,10 @@ export class WhisperEngine {
       avgLogprob: decoded.sumLogprob / Math.max(1, decoded.tokens.length),
       compressionRatio: compressionRatio(text),
       noSpeechProb: decoded.noSpeechProb,
+      looping,
     };
     return {
-      tokens: decoded.tokens,
+      tokens,
       text,
       segments,
       temperature,
@@ -187,9 +197,9 @@ export class WhisperEngine {
         });
         decoded.forEach((sequence, k) => {
           const index = indices[k]!;
-          const result = this.toResult(sequence, windows[index]!.length / SAMPLE_RATE, temperature);
-          results[index] = result;
           const last = attempt === temperatures.length - 1;
+          const result = this.toResult(sequence, windows[index]!.length / SAMPLE_RATE, temperature, last);
+          results[index] = result;
           if (!last && needsFallback(result, this.options.thresholds ?? DEFAULT_THRESHOLDS))
             retry.push(index);
         });
