@@ -39,5 +39,19 @@ describe('GET /health', () => {
       gpu_service: { reachable: false },
     });
     expect((body.gpu_service as { error: string }).error).toContain('connection refused');
+    expect(body.gpu_pool).toEqual({ size: 2, reachable: 0 });
+  });
+
+  it('stays healthy while one service of the pool is down, and says so', async () => {
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
+      const url = new URL(new Request(input).url);
+      if (url.hostname === 'gpu-b.test') throw new TypeError('connection refused');
+      return Response.json({ device: 'cuda', model_loaded: true });
+    });
+    expect(await health()).toMatchObject({
+      status: 'healthy',
+      gpu_available: true,
+      gpu_pool: { size: 2, reachable: 1 },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { gpuHealth } from '../lib/gpu-client.js';
+import { poolUrls } from '../lib/gpu-pool.js';
 import { awsS3Endpoint, r2S3Endpoint } from '../lib/storage-clients.js';
 
 async function r2Works(bucket: R2Bucket | undefined): Promise<boolean> {
@@ -15,8 +16,14 @@ async function r2Works(bucket: R2Bucket | undefined): Promise<boolean> {
 }
 
 export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
-  const [gpu, r2Enabled] = await Promise.all([gpuHealth(c.env.GPU_SERVICE_URL), r2Works(c.env.UPLOADS)]);
-  const healthy = gpu.reachable && r2Enabled;
+  const [members, r2Enabled] = await Promise.all([
+    Promise.all(poolUrls(c.env).map((url) => gpuHealth(url))),
+    r2Works(c.env.UPLOADS),
+  ]);
+  // Serving needs one reachable GPU service; the pool's size says how much capacity is left.
+  const reachable = members.filter((m) => m.reachable);
+  const gpu = reachable.find((m) => m.device === 'cuda') ?? reachable[0] ?? members[0]!;
+  const healthy = reachable.length > 0 && r2Enabled;
   return c.json({
     status: healthy ? 'healthy' : 'degraded',
     gpu_available: gpu.reachable && gpu.device === 'cuda',
@@ -27,5 +34,6 @@ export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
       r2_presigned: r2S3Endpoint(c.env) !== undefined,
     },
     gpu_service: gpu,
+    gpu_pool: { size: members.length, reachable: reachable.length },
   });
 });
