@@ -1,21 +1,9 @@
-import { signRequest } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from './app.js';
-import { loadConfig } from './config.js';
-import { ModelManager } from './inference/model-manager.js';
-import { ModelRegistry } from './inference/model-registry.js';
 import { serveFiles, startServer, type TestServer } from './test-support/file-server.js';
 import { probeDuration, speechFlac, testModelDir } from './test-support/fixtures.js';
+import { createTestApp, testSecret as secret, signedTranscribeRequest } from './test-support/test-app.js';
 
-const secret = 'a-test-secret-of-enough-length';
-const config = loadConfig({ GPU_SHARED_SECRET: secret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
-const models = new ModelRegistry({
-  defaultModel: testModelDir,
-  allowed: [],
-  idleTtlMs: 0,
-  create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
-});
-const app = createApp({ config, models, log: () => undefined });
+const app = createTestApp();
 let files: TestServer;
 
 beforeAll(async () => {
@@ -26,15 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => files.close());
 
-async function signedTranscribe(payload: unknown, signWith = secret, now = Date.now()): Promise<Response> {
-  const body = JSON.stringify(payload);
-  const headers = await signRequest(signWith, { method: 'POST', path: '/internal/transcribe', body }, now);
-  return app.request('/internal/transcribe', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-}
+const signedTranscribe = (payload: unknown, signWith = secret, now = Date.now()) =>
+  signedTranscribeRequest(app, payload, signWith, now);
 
 describe('GPU service', () => {
   it('refuses unsigned, wrongly signed and stale calls with 401', async () => {

@@ -1,29 +1,13 @@
-import {
-  type GpuStreamEvent,
-  gpuStreamEventSchema,
-  signRequest,
-  type TranscriptionResult,
-} from '@whisper-edge/shared';
+import { type GpuStreamEvent, gpuStreamEventSchema, type TranscriptionResult } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
-import { ModelManager } from '../inference/model-manager.js';
-import { ModelRegistry } from '../inference/model-registry.js';
 import { Admission } from '../runtime/admission.js';
 import { serveFiles, type TestServer } from '../test-support/file-server.js';
-import { loopSpeech, probeDuration, speechFlac, testModelDir } from '../test-support/fixtures.js';
+import { loopSpeech, probeDuration, speechFlac } from '../test-support/fixtures.js';
+import { createTestApp, signedTranscribeRequest } from '../test-support/test-app.js';
 
 // The streamed answer (`stream: true`) that jobs and SSE are built on, against the real pipeline.
-const secret = 'a-test-secret-of-enough-length';
-const config = loadConfig({ GPU_SHARED_SECRET: secret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
-const models = new ModelRegistry({
-  defaultModel: testModelDir,
-  allowed: [],
-  idleTtlMs: 0,
-  create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
-});
 const admission = new Admission({ maxConcurrent: 2, maxQueue: 2 });
-const app = createApp({ config, models, admission, log: () => undefined });
+const app = createTestApp({ admission });
 let files: TestServer;
 // Three minutes of the clip back to back: many windows, so progress arrives in several steps.
 const longFlac = loopSpeech('flac', 30);
@@ -35,15 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => files.close());
 
-async function streamCall(path: string, extra: Record<string, unknown> = {}): Promise<Response> {
-  const body = JSON.stringify({ audio_url: `${files.url}${path}`, stream: true, ...extra });
-  const headers = await signRequest(secret, { method: 'POST', path: '/internal/transcribe', body });
-  return app.request('/internal/transcribe', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-}
+const streamCall = (path: string, extra: Record<string, unknown> = {}) =>
+  signedTranscribeRequest(app, { audio_url: `${files.url}${path}`, stream: true, ...extra });
 
 async function* events(response: Response): AsyncGenerator<GpuStreamEvent> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();

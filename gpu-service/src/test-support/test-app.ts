@@ -1,0 +1,37 @@
+import { signRequest } from '@whisper-edge/shared';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { ModelManager } from '../inference/model-manager.js';
+import { ModelRegistry } from '../inference/model-registry.js';
+import type { Admission } from '../runtime/admission.js';
+import { testModelDir } from './fixtures.js';
+
+export const testSecret = 'a-test-secret-of-enough-length';
+
+/** The GPU service's app in-process, on the generated model and the CPU. */
+export function createTestApp(options: { admission?: Admission } = {}) {
+  const config = loadConfig({ GPU_SHARED_SECRET: testSecret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
+  const models = new ModelRegistry({
+    defaultModel: testModelDir,
+    allowed: [],
+    idleTtlMs: 0,
+    create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
+  });
+  return createApp({ config, models, log: () => undefined, ...options });
+}
+
+/** A call to /internal/transcribe signed as the edge signs it. */
+export async function signedTranscribeRequest(
+  app: ReturnType<typeof createApp>,
+  payload: unknown,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const headers = await signRequest(signWith, { method: 'POST', path: '/internal/transcribe', body }, now);
+  return app.request('/internal/transcribe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+}
