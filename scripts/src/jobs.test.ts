@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { loopSpeech } from '@whisper-edge/gpu-service/test-support/fixtures';
@@ -112,8 +112,13 @@ describe('jobs on the real stack', () => {
     expect((await job(id)).status).toBe('running');
 
     const done = await waitFor(id, (j) => ['succeeded', 'failed'].includes(j.status), 240_000);
-    expect(done.status).toBe('succeeded');
-    expect(done.attempts).toBe(2);
+    if (done.status !== 'succeeded' || done.attempts !== 2)
+      writeFileSync(
+        path.join(root, 'test-output/jobs-kill-stack.log'),
+        `${JSON.stringify(done)}\n${stack.output()}`,
+      );
+    expect(done.status, 'see test-output/jobs-kill-stack.log').toBe('succeeded');
+    expect(done.attempts, 'see test-output/jobs-kill-stack.log').toBe(2);
     expect(done.storage_url).toMatch(new RegExp(`/${outputKey}$`));
     expect(stack.output()).toContain('the rest of the pool carries on');
     // The export (read back from local R2 over its S3 API) holds exactly the job's result.

@@ -4,6 +4,7 @@ import { startServer, type TestServer } from '../test-support/file-server.js';
 import { openAudioStream } from './fetch-audio.js';
 
 let server: TestServer;
+const flakyRanges: string[] = [];
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
@@ -13,6 +14,24 @@ beforeAll(async () => {
       res.writeHead(200);
       res.write('x'.repeat(600));
       res.end('y'.repeat(600));
+    } else if (req.url === '/flaky' || req.url === '/flaky-no-range') {
+      // 100 bytes; the first answer breaks off after 40, as a store dropping a slow reader would.
+      const body = Buffer.from(Array.from({ length: 100 }, (_, i) => 65 + (i % 26)));
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      flakyRanges.push(req.headers.range ?? '');
+      if (!range) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write(body.subarray(0, 40), () => res.destroy());
+      } else if (req.url === '/flaky-no-range') {
+        res.writeHead(200, { 'content-length': '100' }).end(body);
+      } else {
+        const start = Number(range[1]);
+        res.writeHead(206, {
+          'content-range': `bytes ${start}-99/100`,
+          'content-length': String(100 - start),
+        });
+        res.end(body.subarray(start));
+      }
     } else res.writeHead(403).end('denied');
   });
 });
@@ -34,6 +53,23 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 describe('openAudioStream', () => {
   it('streams a 200 body', async () => {
     expect(await readAll(await openAudioStream(`${server.url}/ok`, { maxBytes: 100 }))).toBe('abcde');
+  });
+
+  it('resumes a broken download with a Range request from the byte it reached', async () => {
+    flakyRanges.length = 0;
+    const text = await readAll(await openAudioStream(`${server.url}/flaky`, { maxBytes: 1000 }));
+    expect(text).toBe(Array.from({ length: 100 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(''));
+    expect(flakyRanges).toEqual(['', 'bytes=40-']);
+  });
+
+  it('fails clearly when a broken download cannot be resumed', async () => {
+    const stream = await openAudioStream(`${server.url}/flaky-no-range`, { maxBytes: 1000 });
+    const error = await readAll(stream).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toMatch(/broke at byte 40 and could not be resumed/);
   });
 
   it('refuses to follow redirects', async () => {

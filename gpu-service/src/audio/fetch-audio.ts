@@ -22,10 +22,15 @@ function downloadError(source: AudioSource, detail: string, code: string): ApiEr
   return new ApiError(400, `${what} ${detail}`, { code });
 }
 
-async function request(url: string, options: OpenAudioOptions): Promise<Response> {
+async function request(url: string, options: OpenAudioOptions, fromByte = 0): Promise<Response> {
   const source = options.source ?? 'edge';
   // Redirects are refused: a signed URL never redirects, and following one could lead anywhere.
-  const init = { redirect: 'manual' as const, ...(options.signal ? { signal: options.signal } : {}) };
+  const init = {
+    redirect: 'manual' as const,
+    ...(options.signal ? { signal: options.signal } : {}),
+    // Range is not among a pre-signed URL's signed headers, so a resumed read needs no new signature.
+    ...(fromByte > 0 ? { headers: { range: `bytes=${fromByte}-` } } : {}),
+  };
   if (source === 'edge' || options.allowPrivateExternal) return fetch(url, init);
   const { protocol, hostname } = new URL(url);
   if (protocol !== 'https:') throw downloadError(source, '(only https is allowed)', 'insecure_url');
@@ -60,8 +65,67 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
     });
   }
   if (!response.body) throw downloadError(source, '(empty response)', 'audio_empty');
-  return response.body.pipeThrough(
+  const resume = async (offset: number) => {
+    const next = await request(url, options, offset);
+    // Only the rest of the same object will do: a 200 (whole body) or another range is not it.
+    if (
+      next.status !== 206 ||
+      !next.body ||
+      !next.headers.get('content-range')?.startsWith(`bytes ${offset}-`)
+    ) {
+      await next.body?.cancel();
+      throw downloadError(
+        source,
+        `(the download broke at byte ${offset} and could not be resumed)`,
+        'audio_download_failed',
+      );
+    }
+    return next.body;
+  };
+  return resumable(response.body, resume, options.signal).pipeThrough(
     limitBytes(options.maxBytes, (seen) => options.onBytes?.(seen, length > 0 ? length : undefined)),
+  );
+}
+
+const MAX_RESUMES = 5;
+
+/**
+ * The GPU service reads audio at transcription speed, so a download stays open for the whole job; a
+ * store may drop such a slow connection. A broken read continues from the byte it reached with a Range
+ * request, up to MAX_RESUMES times, so a long job does not fail (or run again) over a dropped socket.
+ */
+function resumable(
+  first: ReadableStream<Uint8Array>,
+  resume: (offset: number) => Promise<ReadableStream<Uint8Array>>,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  let reader = first.getReader();
+  let offset = 0;
+  let resumes = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          try {
+            const { value, done } = await reader.read();
+            if (done) controller.close();
+            else {
+              offset += value.byteLength;
+              controller.enqueue(value);
+            }
+            return;
+          } catch (error) {
+            if (signal?.aborted || resumes >= MAX_RESUMES) throw error;
+            resumes++;
+            reader = (await resume(offset)).getReader();
+          }
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
   );
 }
 

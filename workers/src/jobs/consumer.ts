@@ -26,10 +26,13 @@ async function handle(message: Message<JobMessage>, env: Bindings): Promise<void
       return message.ack();
     }
     const reason = error instanceof ApiError ? error.message : `internal error: ${(error as Error).message}`;
+    const delaySeconds = retryDelaySeconds(message.attempts, numberVar(env.JOB_RETRY_BASE_SECONDS, 5));
+    // Operators see why work is repeated; the caller sees it as the job's last_error.
+    console.warn(
+      `job ${message.body.job_id}: attempt ${message.attempts} failed (${reason}); retry in ${delaySeconds} s`,
+    );
     await job.retryLater(leaseId, reason);
-    message.retry({
-      delaySeconds: retryDelaySeconds(message.attempts, numberVar(env.JOB_RETRY_BASE_SECONDS, 5)),
-    });
+    message.retry({ delaySeconds });
   }
 }
 
