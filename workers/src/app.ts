@@ -3,6 +3,7 @@ import type { AppEnv } from './env.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { corsFromEnv } from './middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { diarizationRoutes } from './routes/diarization.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { multipartUploadRoutes } from './routes/multipart-uploads.js';
@@ -24,5 +25,6 @@ export function createApp() {
   app.route('/', multipartUploadRoutes);
   app.route('/', modelRoutes);
   app.route('/', transcriptionRoutes);
+  app.route('/', diarizationRoutes);
   return app;
 }

@@ -16,14 +16,11 @@ function invalid(param: string, message: string): ApiError {
   return new ApiError(400, `Invalid '${param}': ${message}`, { param, code: 'invalid_value' });
 }
 
-/**
- * `enable_diarization` and its companions → the diarization options, or undefined when not asked for.
- * `response_format=diarized_json` asks for it by itself, as with OpenAI's diarizing model.
- */
-export function parseDiarizationParams(
-  fields: Record<string, string>,
-  responseFormat: string,
-): DiarizationOptions | undefined {
+/** The speaker-count and backend fields, validated (whether or not diarization is switched on). */
+export function parseSpeakerParams(fields: Record<string, string>): {
+  options: DiarizationOptions;
+  given: string[];
+} {
   const present = Object.fromEntries(
     SPEAKER_FIELDS.filter((key) => (fields[key] ?? '').trim() !== '').map((key) => [
       key,
@@ -35,16 +32,6 @@ export function parseDiarizationParams(
     const issue = parsed.error.issues[0]!;
     throw invalid(String(issue.path[0] ?? ''), issue.message);
   }
-  const enabled = parseBoolean(fields.enable_diarization, 'enable_diarization');
-  const wanted = enabled ?? responseFormat === 'diarized_json';
-  if (!wanted) {
-    if (responseFormat === 'diarized_json') {
-      throw invalid('response_format', "'diarized_json' needs diarization; drop enable_diarization=false");
-    }
-    const stray = SPEAKER_FIELDS.find((key) => key in present);
-    if (stray) throw invalid(stray, 'requires enable_diarization=true');
-    return undefined;
-  }
   const { num_speakers, min_speakers, max_speakers, diarization_backend } = parsed.data;
   if (min_speakers !== undefined && max_speakers !== undefined && min_speakers > max_speakers) {
     throw invalid('min_speakers', 'must not exceed max_speakers');
@@ -53,9 +40,31 @@ export function parseDiarizationParams(
     throw invalid('num_speakers', 'give either num_speakers or min_speakers/max_speakers, not both');
   }
   return {
-    ...(diarization_backend ? { backend: diarization_backend } : {}),
-    ...(num_speakers !== undefined ? { num_speakers } : {}),
-    ...(min_speakers !== undefined ? { min_speakers } : {}),
-    ...(max_speakers !== undefined ? { max_speakers } : {}),
+    given: Object.keys(present),
+    options: {
+      ...(diarization_backend ? { backend: diarization_backend } : {}),
+      ...(num_speakers !== undefined ? { num_speakers } : {}),
+      ...(min_speakers !== undefined ? { min_speakers } : {}),
+      ...(max_speakers !== undefined ? { max_speakers } : {}),
+    },
   };
+}
+
+/**
+ * `enable_diarization` and its companions → the diarization options, or undefined when not asked for.
+ * `response_format=diarized_json` asks for it by itself, as with OpenAI's diarizing model.
+ */
+export function parseDiarizationParams(
+  fields: Record<string, string>,
+  responseFormat: string,
+): DiarizationOptions | undefined {
+  const { options, given } = parseSpeakerParams(fields);
+  const enabled = parseBoolean(fields.enable_diarization, 'enable_diarization');
+  const wanted = enabled ?? responseFormat === 'diarized_json';
+  if (wanted) return options;
+  if (responseFormat === 'diarized_json') {
+    throw invalid('response_format', "'diarized_json' needs diarization; drop enable_diarization=false");
+  }
+  if (given[0]) throw invalid(given[0], 'requires enable_diarization=true');
+  return undefined;
 }
