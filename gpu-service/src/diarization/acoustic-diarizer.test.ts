@@ -43,6 +43,12 @@ describe('AcousticDiarizer on espeak-ng conversations', () => {
     }
   });
 
+  it('gives the same turns however the audio is split into blocks', async () => {
+    const whole = await AcousticDiarizer.create();
+    await whole.push(maleFemale.pcm);
+    expect(await diarize(maleFemale)).toEqual(await whole.finish());
+  });
+
   it('is not a label alternator: the same voice gets the same label every time it returns', async () => {
     const turns = await diarize(maleFemale);
     const labelOf = (truth: { start: number; end: number }) =>

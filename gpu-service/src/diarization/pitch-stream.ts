@@ -33,7 +33,7 @@ export function frameLogF0(samples: Float32Array, at: number): number {
   let energy0 = 0;
   for (let i = 0; i < span; i++) energy0 += samples[at + i]! ** 2;
   if (energy0 < 1e-6) return Number.NaN;
-  let bestLag = 0;
+  const correlation = new Float64Array(MAX_LAG + 2);
   let best = 0;
   for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) {
     let dot = 0;
@@ -43,10 +43,17 @@ export function frameLogF0(samples: Float32Array, at: number): number {
       dot += samples[at + i]! * b;
       energy += b * b;
     }
-    const r = dot / Math.sqrt(energy0 * energy + 1e-12);
-    if (r > best) {
-      best = r;
+    correlation[lag] = dot / Math.sqrt(energy0 * energy + 1e-12);
+    best = Math.max(best, correlation[lag]!);
+  }
+  // Whole multiples of the period correlate as well as the period itself: take the first peak that is
+  // nearly as good as the best, or every voice would come out an octave or two low.
+  let bestLag = MAX_LAG;
+  for (let lag = MIN_LAG + 1; lag < MAX_LAG; lag++) {
+    const r = correlation[lag]!;
+    if (r >= 0.9 * best && r >= correlation[lag - 1]! && r >= correlation[lag + 1]!) {
       bestLag = lag;
+      break;
     }
   }
   return best >= VOICING ? Math.log2(16_000 / bestLag) : Number.NaN;
