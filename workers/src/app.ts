@@ -24,7 +24,7 @@ export function createApp() {
   app.route('/', uploadRoutes);
   app.route('/', multipartUploadRoutes);
   app.route('/', modelRoutes);
-  app.route('/', transcriptionRoutes);
   app.route('/', diarizationRoutes);
+  app.route('/', transcriptionRoutes);
   return app;
 }

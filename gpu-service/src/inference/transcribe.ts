@@ -160,8 +160,8 @@ export async function transcribeStream(
   };
 
   for await (const block of blocks) {
-    await diarizer?.push(block);
     queue.push(...(await assembler.push(block)));
+    await diarizer?.push(block);
     tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
     if (queue.length >= model.batchSize) {
       const batch = queue;

@@ -53,8 +53,8 @@ async function uploadBench(): Promise<void> {
 }
 
 const which = process.argv[2] ?? 'all';
+if (which === 'all' || which === 'diarization') await diarizationBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();
 if (which === 'all' || which === 'memory') await memoryBench();
-if (which === 'all' || which === 'diarization') await diarizationBench();
