@@ -178,15 +178,15 @@ export class AcousticDiarizer implements Diarizer {
       return { first, last };
     });
     const segments: Array<{ region: number; from: number; to: number; vector: Float64Array }> = [];
+    const { segmentChunks: size, segmentHop: hop } = this.tuning;
     for (const [r, { first, last }] of regionChunks.entries()) {
       const starts: number[] = [];
-      const { segmentChunks: SEGMENT_CHUNKS, segmentHop: SEGMENT_HOP } = this.tuning;
-      for (let at = first; at + SEGMENT_CHUNKS <= last; at += SEGMENT_HOP) starts.push(at);
+      for (let at = first; at + size <= last; at += hop) starts.push(at);
       // A region shorter than one segment is still one segment; the tail of a longer one gets its own.
       if (starts.length === 0) starts.push(first);
-      else if (starts[starts.length - 1]! + SEGMENT_CHUNKS < last) starts.push(last - SEGMENT_CHUNKS);
+      else if (starts[starts.length - 1]! + size < last) starts.push(last - size);
       for (const from of starts) {
-        const to = Math.min(last, from + SEGMENT_CHUNKS);
+        const to = Math.min(last, from + size);
         const vector = this.embed(from, to);
         if (vector) segments.push({ region: r, from, to, vector });
       }

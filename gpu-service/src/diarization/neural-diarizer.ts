@@ -49,6 +49,8 @@ export class NeuralDiarizer implements Diarizer {
   private bufferStart = 0;
   private received = 0;
   private readonly speakers: LocalSpeaker[] = [];
+  /** Every window run, speakers or not: a window that heard no one still votes "no one". */
+  private readonly windowStarts: number[] = [];
   private frames = 0;
 
   constructor(
@@ -72,7 +74,7 @@ export class NeuralDiarizer implements Diarizer {
 
   async finish(): Promise<SpeakerTurn[]> {
     // The tail (or a file shorter than one window), zero-padded; skipped if a full window covered it.
-    const covered = this.speakers.length > 0 || this.bufferStart > 0;
+    const covered = this.windowStarts.length > 0;
     if (this.buffer.length > 0 && (!covered || this.buffer.length > WINDOW_SAMPLES - STEP_SAMPLES)) {
       const padded = new Float32Array(WINDOW_SAMPLES);
       padded.set(this.buffer);
@@ -85,6 +87,7 @@ export class NeuralDiarizer implements Diarizer {
     const input = new ort.Tensor('float32', samples, [1, 1, samples.length]);
     const out = await this.sessions.segmentation.run({ [this.sessions.segmentation.inputNames[0]!]: input });
     const logits = out[this.sessions.segmentation.outputNames[0]!]!;
+    this.windowStarts.push(start);
     const [, frames, classes] = logits.dims as [number, number, number];
     this.frames = frames;
     const values = logits.data as Float32Array;
@@ -134,8 +137,7 @@ export class NeuralDiarizer implements Diarizer {
     const clusters = Math.max(...labels) + 1;
     const votes = Array.from({ length: clusters }, () => new Uint16Array(gridFrames));
     const coverage = new Uint16Array(gridFrames);
-    const windowStarts = [...new Set(this.speakers.map((s) => s.start))];
-    for (const start of windowStarts) {
+    for (const start of this.windowStarts) {
       const offset = Math.round(start / FRAME_STEP);
       for (let f = 0; f < this.frames && offset + f < gridFrames; f++) coverage[offset + f]! += 1;
     }
