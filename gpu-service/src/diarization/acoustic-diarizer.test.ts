@@ -88,3 +88,24 @@ describe('AcousticDiarizer on espeak-ng conversations', () => {
     expect(diarizer.retainedBytes).toBeLessThan(four.pcm.byteLength / 20);
   });
 });
+
+describe('AcousticDiarizer on speech too quiet to embed', () => {
+  it('still labels it, with the speaker nearest in time', async () => {
+    const conversation = synthesizeConversation({ seed: 17, speakers: 2, turns: 4, voices: [0, 1] });
+    // 0.6 s of the first voice at -30 dB, 1.5 s after the conversation ends: Silero hears it, but too few
+    // frames clear the level gate to describe the voice. Without the fallback it would get no turn.
+    const from = Math.round(conversation.reference[0]!.start * 16_000);
+    const quiet = conversation.pcm.slice(from, from + 9600).map((v) => v * 0.03);
+    const pcm = new Float32Array(conversation.pcm.length + 3 * 16_000);
+    pcm.set(conversation.pcm);
+    pcm.set(quiet, conversation.pcm.length + 24_000);
+    const turns = await diarize({ ...conversation, pcm });
+    const quietStart = (conversation.pcm.length + 24_000) / 16_000;
+    const lastReference = conversation.reference.at(-1)!;
+    const labelOfLast = turns.find(
+      (t) => t.start < lastReference.end && t.end > lastReference.start,
+    )!.speaker;
+    const quietTurn = turns.find((t) => t.end > quietStart && t.start < quietStart + 0.6);
+    expect(quietTurn?.speaker).toBe(labelOfLast);
+  });
+});

@@ -226,6 +226,7 @@ export class AcousticDiarizer implements Diarizer {
 
     // Each chunk takes the label most of its covering segments voted for; runs become spans.
     const spans: LabelledSpan[] = [];
+    const unlabelled: SpeechSegment[] = [];
     for (const [r, { first, last }] of regionChunks.entries()) {
       const votes = new Map<number, Map<number, number>>();
       let fallback = -1;
@@ -238,8 +239,11 @@ export class AcousticDiarizer implements Diarizer {
           votes.set(chunk, tally);
         }
       }
-      if (fallback < 0) continue;
       const region = this.regions[r]!;
+      if (fallback < 0) {
+        unlabelled.push(region);
+        continue;
+      }
       let current = fallback;
       for (let chunk = first; chunk < Math.max(last, first + 1); chunk++) {
         const tally = votes.get(chunk);
@@ -250,6 +254,15 @@ export class AcousticDiarizer implements Diarizer {
           cluster: current,
         });
       }
+    }
+    // Speech too short or quiet to embed (a "yes", a cough) goes to whoever spoke nearest in time.
+    const labelled = [...spans];
+    for (const region of unlabelled) {
+      const start = region.start / SAMPLE_RATE;
+      const end = region.end / SAMPLE_RATE;
+      const gap = (span: LabelledSpan) => Math.max(span.start - end, start - span.end, 0);
+      const nearest = labelled.reduce((best, span) => (gap(span) < gap(best) ? span : best));
+      spans.push({ start, end, cluster: nearest.cluster });
     }
     return toSpeakerTurns(spans, 1e-6);
   }
