@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startStack } from '../test-support/stack.js';
-import { diarizationBench } from './diarization-bench.js';
+import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
 import { memoryBench } from './memory-bench.js';
@@ -54,6 +54,7 @@ async function uploadBench(): Promise<void> {
 
 const which = process.argv[2] ?? 'all';
 if (which === 'all' || which === 'diarization') await diarizationBench();
+if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();
