@@ -1,8 +1,8 @@
 import type { SpeakerTurn } from '@whisper-edge/shared';
 import * as ort from 'onnxruntime-node';
-import { cosineDistance } from './acoustic-diarizer.js';
 import { agglomerate } from './agglomerative.js';
 import { countBounds, type Diarizer, type SpeakerCount } from './diarizer.js';
+import { cosineDistance } from './embedding-clusters.js';
 import { kaldiFbank } from './kaldi-fbank.js';
 import { type LabelledSpan, toSpeakerTurns } from './speaker-turns.js';
 
