@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { ModelLoadError } from './inference/model-manager.js';
 import type { ModelRegistry } from './inference/model-registry.js';
 import { verifySignature } from './middleware/verify-signature.js';
+import { diarizeRoutes } from './routes/diarize.js';
 import { healthRoutes } from './routes/health.js';
 import { transcribeRoutes } from './routes/transcribe.js';
 import { Admission } from './runtime/admission.js';
@@ -63,6 +64,15 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
       maxAudioBytes: config.MAX_AUDIO_BYTES,
       allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
       log,
+    }),
+  );
+  app.route(
+    '/',
+    diarizeRoutes({
+      admission,
+      ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
+      maxAudioBytes: config.MAX_AUDIO_BYTES,
+      allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
     }),
   );
   return app;

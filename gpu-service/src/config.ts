@@ -40,6 +40,13 @@ const envSchema = z.object({
   /** How long SIGTERM waits for admitted work to finish before exiting anyway. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  /**
+   * Neural diarization models (pyannote segmentation-3.0 and WeSpeaker ResNet34 ONNX layouts): hub ids
+   * (`owner/name` or `owner/name:path/file.onnx`), directories or .onnx files. Both set: neural is the
+   * default backend; unset: the acoustic backend, which needs no weights.
+   */
+  DIARIZATION_SEGMENTATION_MODEL: z.string().optional(),
+  DIARIZATION_EMBEDDING_MODEL: z.string().optional(),
   FFMPEG_PATH: z.string().optional(),
   /** Local development and tests only: lets caller URLs reach loopback/private hosts over http. */
   ALLOW_PRIVATE_AUDIO_URLS: z.stringbool().default(false),

@@ -1,6 +1,8 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { setNeuralDiarization } from './diarization/create-diarizer.js';
+import { neuralFactory } from './diarization/neural-models.js';
 import { ModelManager } from './inference/model-manager.js';
 import { ModelRegistry } from './inference/model-registry.js';
 import { Admission } from './runtime/admission.js';
@@ -29,6 +31,19 @@ const models = new ModelRegistry({
       log,
     }),
 });
+if (config.DIARIZATION_SEGMENTATION_MODEL && config.DIARIZATION_EMBEDDING_MODEL) {
+  setNeuralDiarization(
+    neuralFactory({
+      segmentation: config.DIARIZATION_SEGMENTATION_MODEL,
+      embedding: config.DIARIZATION_EMBEDDING_MODEL,
+      modelDir: config.MODEL_DIR,
+      device: config.DEVICE,
+      remoteHost: config.HF_ENDPOINT,
+      hubTimeoutMs: config.HUB_TIMEOUT_MS,
+      log,
+    }),
+  );
+}
 const admission = new Admission({
   maxConcurrent: config.MAX_CONCURRENT_REQUESTS,
   maxQueue: config.MAX_QUEUED_REQUESTS,

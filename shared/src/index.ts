@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './formatters/format-response.js';
+export * from './formatters/speakers.js';
 export * from './formatters/subtitles.js';
 export * from './formatters/timestamps.js';
 export * from './gpu-stream.js';

@@ -1,10 +1,30 @@
 import { z } from 'zod';
 
-export const responseFormats = ['json', 'text', 'srt', 'vtt', 'verbose_json'] as const;
+export const responseFormats = ['json', 'text', 'srt', 'vtt', 'verbose_json', 'diarized_json'] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
 export const timestampGranularities = ['segment', 'word'] as const;
 export type TimestampGranularity = (typeof timestampGranularities)[number];
+
+export const diarizationBackends = ['acoustic', 'neural'] as const;
+export type DiarizationBackend = (typeof diarizationBackends)[number];
+
+/** Who spoke when: unset `backend` means neural where its models load, acoustic otherwise. */
+export const diarizationOptionsSchema = z
+  .object({
+    backend: z.enum(diarizationBackends).optional(),
+    num_speakers: z.number().int().min(1).max(32).optional(),
+    min_speakers: z.number().int().min(1).max(32).optional(),
+    max_speakers: z.number().int().min(1).max(32).optional(),
+  })
+  .refine(
+    (o) => o.min_speakers === undefined || o.max_speakers === undefined || o.min_speakers <= o.max_speakers,
+    {
+      message: 'min_speakers must not exceed max_speakers',
+      path: ['min_speakers'],
+    },
+  );
+export type DiarizationOptions = z.infer<typeof diarizationOptionsSchema>;
 
 export const transcribeOptionsSchema = z.object({
   language: z.string().min(2).max(16).optional(),
@@ -14,6 +34,7 @@ export const transcribeOptionsSchema = z.object({
   /** Requested model; `whisper-1` means the service's default. */
   model: z.string().max(200).optional(),
   timestamp_granularities: z.array(z.enum(timestampGranularities)).optional(),
+  diarization: diarizationOptionsSchema.optional(),
 });
 export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 
@@ -51,6 +72,8 @@ export const segmentSchema = z.object({
   avg_logprob: z.number().optional(),
   compression_ratio: z.number().optional(),
   no_speech_prob: z.number().optional(),
+  /** `SPEAKER_00`… in order of first appearance, when diarization was asked for. */
+  speaker: z.string().optional(),
 });
 export type Segment = z.infer<typeof segmentSchema>;
 
@@ -63,7 +86,9 @@ export const transcriptionResultSchema = z.object({
   model: z.string(),
   segments: z.array(segmentSchema),
   /** Present when word timestamps were asked for. */
-  words: z.array(z.object({ word: z.string(), start: z.number(), end: z.number() })).optional(),
+  words: z
+    .array(z.object({ word: z.string(), start: z.number(), end: z.number(), speaker: z.string().optional() }))
+    .optional(),
 });
 export type TranscriptionResult = z.infer<typeof transcriptionResultSchema>;
 
@@ -79,3 +104,27 @@ export const transcribeResponseSchema = z.object({
   export: exportOutcomeSchema.optional(),
 });
 export type TranscribeResponse = z.infer<typeof transcribeResponseSchema>;
+
+/** One speaker turn: a span where one speaker talks (turns of different speakers may overlap). */
+export const speakerTurnSchema = z.object({
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  speaker: z.string(),
+});
+export type SpeakerTurn = z.infer<typeof speakerTurnSchema>;
+
+/** What the edge asks of the GPU service for diarization alone (no transcript). */
+export const diarizeRequestSchema = z.object({
+  audio_url: z.url({ protocol: /^https?$/ }),
+  audio_source: z.enum(['edge', 'external']).default('edge'),
+  options: diarizationOptionsSchema.default({}),
+});
+export type DiarizeRequest = z.input<typeof diarizeRequestSchema>;
+
+export const diarizationResultSchema = z.object({
+  duration: z.number().nonnegative(),
+  backend: z.enum(diarizationBackends),
+  speakers: z.array(z.string()),
+  turns: z.array(speakerTurnSchema),
+});
+export type DiarizationResult = z.infer<typeof diarizationResultSchema>;

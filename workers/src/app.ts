@@ -3,6 +3,7 @@ import type { AppEnv } from './env.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { corsFromEnv } from './middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { diarizationRoutes } from './routes/diarization.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
@@ -24,6 +25,7 @@ export function createApp() {
   app.route('/', uploadRoutes);
   app.route('/', multipartUploadRoutes);
   app.route('/', modelRoutes);
+  app.route('/', diarizationRoutes);
   app.route('/', transcriptionRoutes);
   app.route('/', jobRoutes);
   return app;

@@ -1,6 +1,8 @@
-import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
+import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { assignSpeakers } from '../diarization/assign-speakers.js';
+import { createDiarizer } from '../diarization/create-diarizer.js';
 import { BatchScheduler } from '../engine/batch-scheduler.js';
 import { WhisperEngine } from '../engine/whisper-engine.js';
 import { LogMelExtractor } from '../features/log-mel-extractor.js';
@@ -76,6 +78,8 @@ export interface TranscribeTuning {
   temperatures?: number[];
   /** Called with the samples held after each block: lets tests see memory stays bounded. */
   onRetained?: (samples: number) => void;
+  /** Called with the speaker turns when diarization ran (tests and benchmarks). */
+  onDiarized?: (turns: SpeakerTurn[]) => void;
 }
 
 export interface WindowsDone {
@@ -124,7 +128,10 @@ export async function transcribeStream(
   const assembler = await WindowAssembler.create(model.vad);
   const segments: Segment[] = [];
   const words: Word[] = [];
-  const wantWords = options.timestamp_granularities?.includes('word') === true;
+  const askedWords = options.timestamp_granularities?.includes('word') === true;
+  // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
+  const diarizer = options.diarization ? await createDiarizer(options.diarization) : undefined;
+  const wantWords = askedWords || diarizer !== undefined;
   let language: string | undefined = model.multilingual ? options.language : 'en';
   let queue: AudioWindow[] = [];
 
@@ -177,6 +184,7 @@ export async function transcribeStream(
   for await (const block of blocks) {
     signal?.throwIfAborted();
     queue.push(...(await assembler.push(block)));
+    await diarizer?.push(block);
     tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
     if (queue.length >= model.batchSize) {
       const batch = queue;
@@ -189,6 +197,9 @@ export async function transcribeStream(
 
   const duration = assembler.received / SAMPLE_RATE;
   const clamp = (t: number) => Math.min(t, round(duration));
+  const turns = await diarizer?.finish();
+  const labelled = turns ? assignSpeakers(segments, words, turns) : { segments, words };
+  tuning.onDiarized?.(turns ?? []);
   return {
     task: options.task,
     text: segments
@@ -198,8 +209,10 @@ export async function transcribeStream(
     language: language ?? 'en',
     duration: round(duration),
     model: model.name,
-    segments: segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
-    ...(wantWords ? { words: words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) } : {}),
+    segments: labelled.segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
+    ...(askedWords
+      ? { words: labelled.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) }
+      : {}),
   };
 }
 

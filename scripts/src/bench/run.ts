@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measurements side by side in one run, printed as ratios.
  *
+ * - diarization: acoustic-backend DER on 12 synthetic conversations, and the time it adds to transcription.
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startStack } from '../test-support/stack.js';
+import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
 import { jobsLoadBench } from './jobs-load.js';
@@ -53,6 +55,8 @@ async function uploadBench(): Promise<void> {
 }
 
 const which = process.argv[2] ?? 'all';
+if (which === 'all' || which === 'diarization') await diarizationBench();
+if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();

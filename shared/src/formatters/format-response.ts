@@ -1,4 +1,5 @@
 import type { ResponseFormat, TimestampGranularity, TranscriptionResult } from '../transcription.js';
+import { dialogueText, diarizedJson, hasSpeakers } from './speakers.js';
 import { formatSrt, formatVtt } from './subtitles.js';
 import { verboseJson } from './verbose-json.js';
 
@@ -27,7 +28,10 @@ export function formatResponse(
     case 'json':
       return { body: JSON.stringify({ text: result.text, ...extras }), contentType: JSON_TYPE };
     case 'text':
-      return { body: `${result.text}\n`, contentType: TEXT_TYPE };
+      return {
+        body: hasSpeakers(result) ? dialogueText(result) : `${result.text}\n`,
+        contentType: TEXT_TYPE,
+      };
     case 'srt':
       return { body: formatSrt(result), contentType: TEXT_TYPE };
     case 'vtt':
@@ -37,5 +41,7 @@ export function formatResponse(
         body: JSON.stringify(verboseJson(result, options.timestampGranularities, extras)),
         contentType: JSON_TYPE,
       };
+    case 'diarized_json':
+      return { body: JSON.stringify(diarizedJson(result, extras)), contentType: JSON_TYPE };
   }
 }

@@ -1,9 +1,23 @@
 import type { TranscriptionResult } from '../transcription.js';
 import { formatCueTime } from './timestamps.js';
 
+type Segment = TranscriptionResult['segments'][number];
+
 // Subtitle cues must not be empty or contain blank lines: a blank line ends a cue in both formats.
 function cueText(text: string): string {
   return text.trim().replace(/\n\s*\n/g, '\n');
+}
+
+// A speaker-labelled cue names its speaker first, so players show who is talking.
+function srtText(segment: Segment): string {
+  const text = cueText(segment.text);
+  return segment.speaker ? `[${segment.speaker}] ${text}` : text;
+}
+
+// WebVTT has a voice span for exactly this: `<v Name>text`.
+function vttText(segment: Segment): string {
+  const text = cueText(segment.text);
+  return segment.speaker ? `<v ${segment.speaker}>${text}` : text;
 }
 
 export function formatSrt(result: TranscriptionResult): string {
@@ -11,7 +25,7 @@ export function formatSrt(result: TranscriptionResult): string {
     .filter((segment) => cueText(segment.text) !== '')
     .map(
       (segment, index) =>
-        `${index + 1}\n${formatCueTime(segment.start, ',')} --> ${formatCueTime(segment.end, ',')}\n${cueText(segment.text)}\n`,
+        `${index + 1}\n${formatCueTime(segment.start, ',')} --> ${formatCueTime(segment.end, ',')}\n${srtText(segment)}\n`,
     )
     .join('\n');
 }
@@ -21,7 +35,7 @@ export function formatVtt(result: TranscriptionResult): string {
     .filter((segment) => cueText(segment.text) !== '')
     .map(
       (segment) =>
-        `${formatCueTime(segment.start, '.')} --> ${formatCueTime(segment.end, '.')}\n${cueText(segment.text)}\n`,
+        `${formatCueTime(segment.start, '.')} --> ${formatCueTime(segment.end, '.')}\n${vttText(segment)}\n`,
     );
   return ['WEBVTT\n', ...cues].join('\n');
 }

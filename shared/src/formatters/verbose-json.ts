@@ -32,7 +32,14 @@ export function verboseJson(
             end: segment.end,
             text: segment.text,
             // Decoding figures are reported when the engine measured them, never invented.
-            ...pick(segment, ['tokens', 'temperature', 'avg_logprob', 'compression_ratio', 'no_speech_prob']),
+            ...pick(segment, [
+              'tokens',
+              'temperature',
+              'avg_logprob',
+              'compression_ratio',
+              'no_speech_prob',
+              'speaker',
+            ]),
           })),
         }
       : {}),

@@ -175,3 +175,46 @@ export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
     return { reachable: false, error: (error as Error).message };
   }
 }
+
+/**
+ * A signed POST to any /internal route of the GPU service, its answer checked against `schema`;
+ * failures become the same caller-fit ApiErrors as transcribeOnGpu's.
+ */
+export async function postToGpu<T>(
+  options: GpuClientOptions,
+  path: string,
+  request: unknown,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+): Promise<T> {
+  if (!options.secret) {
+    throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', {
+      code: 'server_misconfigured',
+      type: 'server_error',
+    });
+  }
+  const url = new URL(path, options.baseUrl);
+  const body = JSON.stringify(request);
+  const signature = await signRequest(options.secret, { method: 'POST', path: url.pathname, body });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signature },
+      body,
+    });
+  } catch (error) {
+    throw unavailable(`could not reach ${url.origin} (${(error as Error).message})`);
+  }
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    if (!isErrorBody(payload)) throw unavailable(`it answered HTTP ${response.status}`);
+    if (response.status === 401)
+      throw unavailable(`the GPU service refused our signature (${payload.error.message})`);
+    const error = apiErrorFromBody(response.status, payload);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw retryAfter > 0 ? error.withRetryAfter(retryAfter) : error;
+  }
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw unavailable('it returned a malformed result');
+  return parsed.data;
+}

@@ -29,6 +29,7 @@ interface ExportContext {
 const EXTENSIONS: Record<ResponseFormat, string> = {
   json: 'json',
   verbose_json: 'json',
+  diarized_json: 'json',
   text: 'txt',
   srt: 'srt',
   vtt: 'vtt',

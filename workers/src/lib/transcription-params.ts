@@ -8,6 +8,7 @@ import {
   timestampGranularities,
 } from '@whisper-edge/shared';
 import { z } from 'zod';
+import { parseDiarizationParams } from './diarization-params.js';
 
 const paramsSchema = z.object({
   response_format: z.enum(responseFormats).default('json'),
@@ -58,6 +59,7 @@ export function parseTranscriptionParams(
   }
   const { response_format, language, prompt, temperature, model } = parsed.data;
   const granularities = parseGranularities(fields);
+  const diarization = parseDiarizationParams(fields, response_format);
   if (granularities && response_format !== 'verbose_json') {
     throw invalid('timestamp_granularities', "requires response_format 'verbose_json'");
   }
@@ -74,6 +76,7 @@ export function parseTranscriptionParams(
       ...(temperature !== undefined ? { temperature } : {}),
       ...(model ? { model } : {}),
       ...(granularities ? { timestamp_granularities: granularities } : {}),
+      ...(diarization ? { diarization } : {}),
     },
   };
 }

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { diarizationErrorRate } from '@whisper-edge/gpu-service/diarization/der';
+import {
+  type SyntheticConversation,
+  synthesizeConversation,
+} from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
+import OpenAI, { toFile } from 'openai';
+import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningStack, startStack } from './test-support/stack.js';
+
+/**
+ * Diarization end to end: a real wrangler dev Worker, the real GPU service on CPU (generated Whisper
+ * model: its words are gibberish, their timestamps real), a two-voice espeak-ng conversation as FLAC.
+ */
+let stack: RunningStack;
+let conversation: SyntheticConversation;
+let flac: Buffer;
+
+beforeAll(async () => {
+  conversation = synthesizeConversation({ seed: 3, speakers: 2, turns: 6, voices: [1, 2] });
+  const dir = mkdtempSync(path.join(tmpdir(), 'diarize-e2e-'));
+  try {
+    writeFileSync(path.join(dir, 'c.f32'), new Uint8Array(conversation.pcm.buffer));
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'f32le',
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-i',
+      path.join(dir, 'c.f32'),
+      path.join(dir, 'c.flac'),
+    ]);
+    flac = readFileSync(path.join(dir, 'c.flac'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  stack = await startStack(['--test-model']);
+});
+
+afterAll(async () => {
+  await stack?.stop('SIGKILL');
+});
+
+function form(fields: Record<string, string>): FormData {
+  const body = new FormData();
+  body.append('file', new File([flac], 'two voices.flac', { type: 'audio/flac' }));
+  for (const [k, v] of Object.entries(fields)) body.append(k, v);
+  return body;
+}
+
+describe('diarization through the stack', () => {
+  it('POST /v1/audio/diarization finds both voices where they spoke (RTTM)', async () => {
+    const response = await fetch(`${stack.edge}/v1/audio/diarization`, {
+      method: 'POST',
+      body: form({ response_format: 'rttm' }),
+    });
+    expect(response.status).toBe(200);
+    const turns = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [, file, , onset, duration, , , speaker] = line.split(' ');
+        expect(file).toBe('two_voices');
+        return { start: Number(onset), end: Number(onset) + Number(duration), speaker: speaker! };
+      });
+    expect(new Set(turns.map((t) => t.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
+    expect(diarizationErrorRate(conversation.reference, turns).der).toBeLessThan(0.1);
+  });
+
+  it('the official SDK gets diarized_json with speakers, and vtt gets voice tags', async () => {
+    const client = new OpenAI({ baseURL: `${stack.edge}/v1`, apiKey: 'unused', maxRetries: 0 });
+    // The SDK types diarized_json's answer loosely; it is TranscriptionDiarized at run time.
+    const result = (await client.audio.transcriptions.create({
+      file: await toFile(flac, 'two voices.flac', { type: 'audio/flac' }),
+      model: 'whisper-1',
+      response_format: 'diarized_json',
+      language: 'en',
+    })) as unknown as TranscriptionDiarized;
+    expect(result.task).toBe('transcribe');
+    expect(result.duration).toBeCloseTo(conversation.pcm.length / 16_000, 1);
+    expect(result.segments.length).toBeGreaterThan(0);
+    for (const segment of result.segments) {
+      expect(segment.type).toBe('transcript.text.segment');
+      expect(segment.speaker).toMatch(/^SPEAKER_0[01]$/);
+    }
+
+    const vtt = await fetch(`${stack.edge}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: form({ response_format: 'vtt', enable_diarization: 'true', language: 'en' }),
+    });
+    expect(await vtt.text()).toMatch(/^WEBVTT\n\n[\d:.]+ --> [\d:.]+\n<v SPEAKER_0[01]>/);
+  });
+});
