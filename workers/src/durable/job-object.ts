@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { ApiError, type ErrorBody, type Segment } from '@whisper-edge/shared';
-import { doneEvent, jobEvent, segmentEvents, sseFrame } from '../jobs/job-events.js';
+import { ApiError, type ErrorBody, type Segment, type TranscriptionResult } from '@whisper-edge/shared';
+import { doneEvent, jobEvent, segmentEvents, speakerSegmentEvents, sseFrame } from '../jobs/job-events.js';
 import { isTerminal, type JobState, publicJob } from '../jobs/job-types.js';
 import {
   MAX_WEBHOOK_ATTEMPTS,
@@ -96,23 +96,35 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
       return { stop: false };
     }
     state.progress = { processed_seconds: update.processed_seconds, total_seconds: update.total_seconds };
-    if (update.segments.length > 0) {
-      // Segments of an attempt replace those of an earlier, failed one: keyed by segment id.
-      const entries: Record<string, Segment> = {};
-      for (const segment of update.segments) entries[`seg:${String(segment.id).padStart(8, '0')}`] = segment;
-      await this.ctx.storage.put(entries);
-    }
+    // Segments of an attempt replace those of an earlier, failed one: keyed by segment id.
+    await this.putSegments(update.segments);
     await this.settle(state, segmentEvents(update.segments));
     return { stop: false };
   }
 
-  async resultStored(leaseId: string, key: string, text: string, duration: number): Promise<void> {
+  async resultStored(leaseId: string, key: string, result: TranscriptionResult): Promise<void> {
     const state = await this.load();
     if (!state || state.lease?.id !== leaseId) throw new Error('lost the job lease');
     state.result_key = key;
-    state.text = text;
-    state.progress = { processed_seconds: duration, total_seconds: duration };
+    state.text = result.text;
+    state.progress = { processed_seconds: result.duration, total_seconds: result.duration };
+    // Diarized segments (split at speaker changes, labelled) replace the streamed ones for replays.
+    if (result.segments.some((s) => s.speaker)) {
+      await this.ctx.storage.delete([...(await this.ctx.storage.list({ prefix: 'seg:' })).keys()]);
+      await this.putSegments(result.segments);
+      this.broadcast(speakerSegmentEvents(result.segments));
+    }
     await this.save(state);
+  }
+
+  /** Segments under ordered keys, in the storage API's batches of at most 128 keys. */
+  private async putSegments(segments: readonly Segment[]): Promise<void> {
+    for (let i = 0; i < segments.length; i += 128) {
+      const entries: Record<string, Segment> = {};
+      for (const segment of segments.slice(i, i + 128))
+        entries[`seg:${String(segment.id).padStart(8, '0')}`] = segment;
+      await this.ctx.storage.put(entries);
+    }
   }
 
   async exported(leaseId: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {

@@ -8,24 +8,31 @@ export function sseFrame(data: unknown): string {
 
 /** OpenAI's streaming transcription events for finished segments: deltas, plus segments when diarized. */
 export function segmentEvents(segments: readonly Segment[]): unknown[] {
-  return segments.flatMap((segment) => {
-    const speaker = (segment as Segment & { speaker?: string }).speaker;
-    return [
-      { type: 'transcript.text.delta', delta: segment.text },
-      ...(speaker
-        ? [
-            {
-              type: 'transcript.text.segment',
-              id: `seg_${segment.id}`,
-              start: segment.start,
-              end: segment.end,
-              text: segment.text.trim(),
-              speaker,
-            },
-          ]
-        : []),
-    ];
-  });
+  return [
+    ...segments.map((segment) => ({ type: 'transcript.text.delta', delta: segment.text })),
+    ...speakerSegmentEvents(segments),
+  ];
+}
+
+/**
+ * Speakers are known only once the whole file is clustered: a diarized result's segments are sent at
+ * the end as `transcript.text.segment` events (OpenAI's shape for diarized streams).
+ */
+export function speakerSegmentEvents(segments: readonly Segment[]): unknown[] {
+  return segments.flatMap((segment) =>
+    segment.speaker
+      ? [
+          {
+            type: 'transcript.text.segment',
+            id: `seg_${segment.id}`,
+            start: segment.start,
+            end: segment.end,
+            text: segment.text.trim(),
+            speaker: segment.speaker,
+          },
+        ]
+      : [],
+  );
 }
 
 export function doneEvent(text: string, durationSeconds?: number): unknown {

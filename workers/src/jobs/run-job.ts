@@ -62,7 +62,7 @@ async function transcribeAttempt(
         await env.UPLOADS.put(key, JSON.stringify(event.result), {
           httpMetadata: { contentType: 'application/json' },
         });
-        await job.resultStored(leaseId, key, event.result.text, event.result.duration);
+        await job.resultStored(leaseId, key, event.result);
         return event.result;
       }
       const { stop } = await job.progress(

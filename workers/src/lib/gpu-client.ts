@@ -51,7 +51,8 @@ export class GpuUnreachableError extends ApiError {}
 
 async function signedPost(
   options: GpuClientOptions,
-  request: TranscribeRequest,
+  path: string,
+  request: unknown,
   signal?: AbortSignal,
 ): Promise<Response> {
   if (!options.secret) {
@@ -60,7 +61,7 @@ async function signedPost(
       type: 'server_error',
     });
   }
-  const url = new URL('/internal/transcribe', options.baseUrl);
+  const url = new URL(path, options.baseUrl);
   const body = JSON.stringify(request);
   const signature = await signRequest(options.secret, { method: 'POST', path: url.pathname, body });
   try {
@@ -92,7 +93,7 @@ export async function* streamFromGpu(
   request: TranscribeRequest,
   signal?: AbortSignal,
 ): AsyncGenerator<GpuStreamEvent> {
-  const response = await signedPost(options, { ...request, stream: true }, signal);
+  const response = await signedPost(options, '/internal/transcribe', { ...request, stream: true }, signal);
   if (!response.ok) throw await gpuFailure(response);
   if (!response.body) throw unavailable('it sent no body');
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -145,12 +146,7 @@ export async function transcribeOnGpu(
   options: GpuClientOptions,
   request: TranscribeRequest,
 ): Promise<TranscribeResponse> {
-  const response = await signedPost(options, request);
-  if (!response.ok) throw await gpuFailure(response);
-  const payload: unknown = await response.json().catch(() => undefined);
-  const parsed = transcribeResponseSchema.safeParse(payload);
-  if (!parsed.success) throw unavailable('it returned a malformed result');
-  return parsed.data;
+  return postToGpu(options, '/internal/transcribe', request, transcribeResponseSchema);
 }
 
 export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
@@ -186,34 +182,9 @@ export async function postToGpu<T>(
   request: unknown,
   schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
 ): Promise<T> {
-  if (!options.secret) {
-    throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', {
-      code: 'server_misconfigured',
-      type: 'server_error',
-    });
-  }
-  const url = new URL(path, options.baseUrl);
-  const body = JSON.stringify(request);
-  const signature = await signRequest(options.secret, { method: 'POST', path: url.pathname, body });
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signature },
-      body,
-    });
-  } catch (error) {
-    throw unavailable(`could not reach ${url.origin} (${(error as Error).message})`);
-  }
+  const response = await signedPost(options, path, request);
+  if (!response.ok) throw await gpuFailure(response);
   const payload: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    if (!isErrorBody(payload)) throw unavailable(`it answered HTTP ${response.status}`);
-    if (response.status === 401)
-      throw unavailable(`the GPU service refused our signature (${payload.error.message})`);
-    const error = apiErrorFromBody(response.status, payload);
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw retryAfter > 0 ? error.withRetryAfter(retryAfter) : error;
-  }
   const parsed = schema.safeParse(payload);
   if (!parsed.success) throw unavailable('it returned a malformed result');
   return parsed.data;

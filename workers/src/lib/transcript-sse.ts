@@ -1,6 +1,6 @@
 import { ApiError, type TranscribeRequest } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
-import { doneEvent, segmentEvents, sseFrame } from '../jobs/job-events.js';
+import { doneEvent, segmentEvents, speakerSegmentEvents, sseFrame } from '../jobs/job-events.js';
 import { streamFromGpu } from './gpu-client.js';
 import type { PlannedExport } from './result-export.js';
 import { gpuPool } from './with-gpu.js';
@@ -49,6 +49,7 @@ export function transcriptSse(
               ? { storage_url: plannedExport.storageUrl }
               : { export_error: event.export?.error ?? 'the GPU service did not export the result' }
             : {};
+          for (const e of speakerSegmentEvents(event.result.segments)) await send(e);
           await send({ ...(doneEvent(event.result.text, event.result.duration) as object), ...exported });
         }
       }

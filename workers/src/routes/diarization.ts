@@ -7,6 +7,7 @@ import { parseSpeakerParams } from '../lib/diarization-params.js';
 import { postToGpu } from '../lib/gpu-client.js';
 import { readRequestFields } from '../lib/request-fields.js';
 import { tenantRoot } from '../lib/tenant-keys.js';
+import { withGpu } from '../lib/with-gpu.js';
 
 const formatSchema = z.enum(['json', 'rttm']).default('json');
 
@@ -51,11 +52,13 @@ export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization'
     throw error;
   });
 
-  const result = await postToGpu(
-    { baseUrl: c.env.GPU_SERVICE_URL, secret },
-    '/internal/diarize',
-    { audio_url: prepared.input.audioUrl, audio_source: prepared.input.source, options: prepared.options },
-    diarizationResultSchema,
+  const result = await withGpu(c.env, (baseUrl) =>
+    postToGpu(
+      { baseUrl, secret },
+      '/internal/diarize',
+      { audio_url: prepared.input.audioUrl, audio_source: prepared.input.source, options: prepared.options },
+      diarizationResultSchema,
+    ),
   );
   if (prepared.format === 'rttm') {
     return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {

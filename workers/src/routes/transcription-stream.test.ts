@@ -51,6 +51,30 @@ describe('stream=true', () => {
     expect(gpu.calls[0]?.request.stream).toBe(true);
   });
 
+  it('sends diarized segments with their speakers at the end, when the speakers are known', async () => {
+    const diarized = { kind: 'ok', text: 'turn', steps: 3, diarized: true } as const;
+    stubGpuPool({ 'http://gpu.test': diarized, 'http://gpu-b.test': diarized });
+    const { events } = await streamed({ stream: 'true', enable_diarization: 'true' });
+    expect(events.map((e) => e.type)).toEqual([
+      'transcript.text.delta',
+      'transcript.text.delta',
+      'transcript.text.delta',
+      'transcript.text.segment',
+      'transcript.text.segment',
+      'transcript.text.segment',
+      'transcript.text.done',
+    ]);
+    expect(events[3]).toEqual({
+      type: 'transcript.text.segment',
+      id: 'seg_0',
+      start: 0,
+      end: 1,
+      text: 'turn 1.',
+      speaker: 'SPEAKER_00',
+    });
+    expect(events[4]).toMatchObject({ speaker: 'SPEAKER_01' });
+  });
+
   it('ends with an error event in the OpenAI shape when the work fails after the stream opened', async () => {
     stubGpuPool({ 'http://gpu.test': { kind: 'die' }, 'http://gpu-b.test': { kind: 'die' } });
     const { response, events } = await streamed({ stream: 'true' });

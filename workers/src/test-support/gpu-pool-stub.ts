@@ -16,7 +16,8 @@ import { fakeTranscript } from './gpu-stub.js';
  * answers in the real NDJSON stream format with a behaviour the test picks.
  */
 export type Behaviour =
-  | { kind: 'ok'; text: string; steps?: number; stepMs?: number }
+  /** `diarized`: the final result's segments carry alternating speakers, as the GPU service labels them at the end. */
+  | { kind: 'ok'; text: string; steps?: number; stepMs?: number; diarized?: boolean }
   /** Sends one progress line, then the connection breaks: a service killed mid-job. */
   | { kind: 'die' }
   /** Heartbeats until the edge goes away (for cancellation). */
@@ -122,6 +123,7 @@ export function stubGpuPool(
           start: i,
           end: i + 1,
           text: ` ${behaviour.text} ${i + 1}.`,
+          ...(behaviour.diarized ? { speaker: `SPEAKER_0${i % 2}` } : {}),
         }));
         result.text = result.segments
           .map((s) => s.text)
