@@ -10,6 +10,7 @@
  *   npm start -- --object-route    # audio via the Worker's signed route instead of R2's S3 API
  *   npm start -- --local-s3        # S3 exports go to wrangler's local S3 endpoint (no AWS needed)
  *   npm start -- --allow-local-urls  # s3_presigned_url may be http://127.0.0.1 (local testing only)
+ *   npm start -- --api-keys me=sk-…  # auth on (or API_KEYS in the environment); the web app asks for the key
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildWeb } from './build-web.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -30,6 +32,8 @@ const { values } = parseArgs({
     'local-s3': { type: 'boolean', default: false },
     'allow-local-urls': { type: 'boolean', default: false },
     model: { type: 'string' },
+    /** Turns the Worker's auth on: `name=key,…` or `key,…`, as the API_KEYS secret. */
+    'api-keys': { type: 'string', default: process.env.API_KEYS },
   },
 });
 
@@ -70,8 +74,12 @@ if (values['local-s3'] && localKeys.id && localKeys.secret) {
   Object.assign(vars, { AWS_S3_ENDPOINT: localS3, AWS_DEFAULT_REGION: 'auto' });
 }
 if (values['allow-local-urls']) vars.DEV_ALLOW_LOCAL_URLS = 'true';
+if (values['api-keys']) secrets.API_KEYS = values['api-keys'];
 const envLines = Object.entries(secrets).map(([k, v]) => `${k}=${v}`);
 writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
+
+// The page wrangler serves from web/dist (wrangler.toml [assets]); rebuilt only when its sources changed.
+buildWeb();
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -165,6 +173,7 @@ try {
   await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
   log(`ready: send requests to ${edgeUrl} (GPU service at ${gpuUrl})`);
   log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
+  log(`web app: open ${edgeUrl}/ in a browser`);
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
   log((error as Error).message);
