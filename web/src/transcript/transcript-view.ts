@@ -2,6 +2,7 @@ import { findCueIndex, wordsBySegment } from './cue-lookup.js';
 import { type Speaker, speakersOf } from './speakers.js';
 import type { Transcript, TranscriptWord } from './transcript.js';
 import { searchSegments } from './transcript-search.js';
+import { alignWords } from './word-spans.js';
 
 export function formatClock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -187,21 +188,16 @@ export class TranscriptView {
   }
 
   private renderText(rendered: RenderedSegment, words: TranscriptWord[]): RenderedSegment['words'] {
-    if (words.length === 0) {
-      rendered.textEl.textContent = rendered.text;
-      return [];
-    }
-    const spans = words.map((word) => {
+    const spans: RenderedSegment['words'] = [];
+    const nodes = alignWords(rendered.text, words).map((piece) => {
+      if (piece.word === undefined) return piece.text;
       const el = document.createElement('span');
       el.className = 'word';
-      el.textContent = word.word.trim();
-      return { el, word };
+      el.textContent = piece.text;
+      spans.push({ el, word: words[piece.word]! });
+      return el;
     });
-    rendered.textEl.replaceChildren();
-    spans.forEach(({ el }, i) => {
-      if (i > 0) rendered.textEl.append(' ');
-      rendered.textEl.append(el);
-    });
+    rendered.textEl.replaceChildren(...nodes);
     return spans;
   }
 

@@ -1,0 +1,289 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningStack, root, startStack } from './test-support/stack.js';
+
+/**
+ * The web app end to end: Debian's real Chromium (driven by playwright-core) opens the page the Worker
+ * serves under `npm start`'s stack (wrangler dev with local R2, the GPU service on the generated model),
+ * uploads through Uppy straight to R2's S3 endpoint, transcribes, reads and exports. Nothing is mocked;
+ * one part upload is cut off on purpose to check the page retries it.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = path.join(root, 'test-output/screenshots');
+const MiB = 1024 * 1024;
+
+/** ~11.5 MB of WAV (the speech clip with a short pause, ten times, 44.1 kHz stereo): three 5 MiB parts. */
+function makeLongWav(): string {
+  const once = convertSpeech('wav', ['-af', 'apad=pad_dur=0.5', '-ar', '44100', '-ac', '2']);
+  const long = path.join(path.dirname(once), 'meeting-recording.wav');
+  execFileSync('ffmpeg', ['-y', '-v', 'error', '-stream_loop', '9', '-i', once, '-c', 'copy', long]);
+  return long;
+}
+
+let browser: Browser;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+async function openPage(stack: RunningStack, query = ''): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(`${stack.edge}/${query}`);
+  return page;
+}
+
+// Page-side expressions are strings: the scripts project compiles without the DOM's types.
+const playerTime = (page: Page) =>
+  page.evaluate<number>(`document.querySelector('#audio-player').currentTime`);
+
+/** Adds files through the Dashboard's own file input, as the "browse files" link does. */
+async function addFiles(page: Page, files: string[]): Promise<void> {
+  await page
+    .locator('input.uppy-Dashboard-input[type=file]:not([webkitdirectory])')
+    .first()
+    .setInputFiles(files);
+}
+
+interface VerboseJson {
+  duration: number;
+  text: string;
+  segments: Array<{ start: number; end: number; text: string }>;
+}
+
+/** Starts a transcription from the form and answers the Worker's verbose_json as the page received it. */
+async function transcribe(page: Page): Promise<VerboseJson> {
+  const answer = page.waitForResponse((r) => r.url().endsWith('/v1/audio/transcriptions'), {
+    timeout: 60_000,
+  });
+  await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
+  const response = await answer;
+  expect(response.status()).toBe(200);
+  await page.locator('#transcribe-status[data-outcome="done"]').waitFor({ timeout: 10_000 });
+  return (await response.json()) as VerboseJson;
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('web app, auth off', () => {
+  let stack: RunningStack;
+  let page: Page;
+  const longWav = makeLongWav();
+
+  beforeAll(async () => {
+    stack = await startStack(['--test-model']);
+    // Multipart forced with R2's smallest part size, so an 11.5 MB file goes up in three parts.
+    page = await openPage(stack, '?multipart_over_mib=0&part_mib=5');
+  });
+
+  afterAll(async () => {
+    await page?.context().close();
+    await stack?.stop('SIGKILL');
+  });
+
+  it('is served by the Worker, with the API still answering beside it', async () => {
+    await expect(page.title()).resolves.toContain('whisper-edge');
+    await page.locator('#api-key-status[data-outcome="done"]').waitFor();
+    expect(await page.locator('#api-key-status').textContent()).toContain('needs no key');
+    expect(await page.locator('#model-select option').allTextContents()).toContain('whisper-1 (default)');
+    const health = await fetch(`${stack.edge}/health`);
+    expect(health.headers.get('content-type')).toContain('application/json');
+    const missing = await fetch(`${stack.edge}/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { message: expect.any(String) } });
+    await shot(page, '01-empty');
+  });
+
+  it('refuses a file that is not audio or video, with a message', async () => {
+    const notes = path.join(path.dirname(longWav), 'notes.txt');
+    writeFileSync(notes, 'not audio');
+    await addFiles(page, [notes]);
+    await expect
+      .poll(() => page.locator('#upload-status').textContent())
+      .toMatch(/notes\.txt was not added: .*audio/);
+    await shot(page, '02-rejected-type');
+  });
+
+  it('uploads straight to R2 in 5 MiB parts, retrying a part whose connection dropped', async () => {
+    const size = statSync(longWav).size;
+    expect(size).toBeGreaterThan(2 * 5 * MiB);
+    const partPuts: string[] = [];
+    let dropped = 0;
+    // The first attempt at part 2 loses its connection mid-request; the page must send it again.
+    await page.route('**/cdn-cgi/local/r2/s3/**', async (route) => {
+      const url = new URL(route.request().url());
+      if (route.request().method() === 'PUT' && url.searchParams.has('partNumber')) {
+        partPuts.push(url.searchParams.get('partNumber')!);
+        if (url.searchParams.get('partNumber') === '2' && dropped++ === 0)
+          return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    const completed = page.waitForResponse((r) => /\/v1\/uploads\/s3\/multipart\/.+\/complete/.test(r.url()));
+    await addFiles(page, [longWav]);
+    const completion = await completed;
+    expect(completion.status()).toBe(200);
+    const body = (await completion.json()) as { key: string; file_size: number };
+    expect(body.file_size).toBe(size);
+    expect(body.key).toMatch(/^uploads\/.+\.wav$/);
+    uploadedKey = body.key;
+    expect(partPuts.filter((n) => n === '2')).toHaveLength(2);
+    expect(new Set(partPuts)).toEqual(new Set(['1', '2', '3']));
+    await expect
+      .poll(() => page.locator('#upload-status').textContent())
+      .toContain('meeting-recording.wav is in storage');
+    expect(await page.locator('#file-select option:checked').textContent()).toContain(
+      'meeting-recording.wav',
+    );
+    await page.unroute('**/cdn-cgi/local/r2/s3/**');
+    await shot(page, '03-uploaded');
+  });
+
+  let result: VerboseJson;
+  let uploadedKey: string;
+
+  it('transcribes with the generated model, showing progress, then the segments beside the player', async () => {
+    const busy = page.waitForFunction(
+      `document.querySelector('#read-section').getAttribute('aria-busy') === 'true'`,
+    );
+    const done = transcribe(page);
+    await busy;
+    expect(await page.locator('#transcribe-status').textContent()).toMatch(
+      /Transcribing meeting-recording\.wav… \d+:\d\d/,
+    );
+    await shot(page, '04-transcribing');
+    result = await done;
+    expect(await page.locator('#read-section').getAttribute('aria-busy')).toBe('false');
+    expect(Math.abs(result.duration - probeDuration(longWav))).toBeLessThan(0.2);
+    expect(result.segments.length).toBeGreaterThan(1);
+    const rendered = page.locator('#transcript button.segment');
+    await expect.poll(() => rendered.count()).toBe(result.segments.length);
+    const firstText = (await rendered.first().locator('.segment-text').textContent())?.replace(/\s+/g, ' ');
+    expect(firstText).toBe(result.segments[0]!.text.trim().replace(/\s+/g, ' '));
+    await expect.poll(() => page.locator('#audio-player').isVisible()).toBe(true);
+    await shot(page, '05-transcript');
+  });
+
+  it('seeks the player to a line when it is clicked, and marks that line', async () => {
+    await page.waitForFunction(`document.querySelector('#audio-player').readyState >= 1`);
+    const index = result.segments.length - 1;
+    const target = result.segments[index]!;
+    await page.locator('#transcript button.segment').nth(index).click();
+    const position = await playerTime(page);
+    expect(position).toBeCloseTo(target.start, 2);
+    expect(await page.locator('#transcript button.segment').nth(index).getAttribute('aria-current')).toBe(
+      'true',
+    );
+    // Keyboard: Tab reaches the lines, Enter seeks like a click.
+    await page.locator('#transcript button.segment').first().focus();
+    await page.keyboard.press('Enter');
+    const start = await playerTime(page);
+    expect(start).toBeCloseTo(result.segments[0]!.start, 2);
+  });
+
+  it('finds a word of the transcript with search', async () => {
+    const word = result.segments[0]!.text.trim()
+      .split(/\s+/)[0]!
+      .replace(/[^\p{L}\p{N}]/gu, '');
+    await page.getByLabel('Search the transcript').fill(word);
+    const expected = result.segments.filter((s) => s.text.toLowerCase().includes(word.toLowerCase())).length;
+    expect(await page.locator('#search-status').textContent()).toBe(
+      `${expected} matching line${expected === 1 ? '' : 's'}`,
+    );
+    expect(await page.locator('#transcript mark').count()).toBeGreaterThanOrEqual(expected);
+    await shot(page, '06-search');
+    await page.getByLabel('Search the transcript').fill('');
+  });
+
+  it('downloads an SRT equal to the one the API renders for the same file', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download SRT' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('meeting-recording.srt');
+    const srt = readFileSync((await file.path())!, 'utf8');
+    expect(srt.split('\n\n').filter(Boolean)).toHaveLength(result.segments.length);
+    expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
+    // The generated model decodes deterministically, so the Worker's own SRT of the same object matches.
+    const fromApi = await fetch(`${stack.edge}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        storage_key: uploadedKey,
+        response_format: 'srt',
+      }),
+    });
+    expect(fromApi.status).toBe(200);
+    expect(srt).toBe(await fromApi.text());
+  });
+
+  it('works at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.locator('#transcript button.segment').first().scrollIntoViewIfNeeded();
+    await shot(page, '07-phone');
+  });
+});
+
+describe('web app, auth on', () => {
+  let stack: RunningStack;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack(['--test-model', '--api-keys', 'web=sk-web-e2e-key']);
+    page = await openPage(stack);
+  });
+
+  afterAll(async () => {
+    await page?.context().close();
+    await stack?.stop('SIGKILL');
+  });
+
+  it('asks for the key, keeps it in the browser, and uploads and transcribes with it', async () => {
+    await page.locator('#api-key-status[data-outcome="failed"]').waitFor();
+    expect(await page.locator('#api-key-status').textContent()).toContain('needs an API key');
+    await shot(page, '08-auth-needed');
+
+    await page.getByLabel('API key').fill('sk-wrong');
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await expect.poll(() => page.locator('#api-key-status').textContent()).toContain('Incorrect API key');
+
+    await page.getByLabel('API key').fill('sk-web-e2e-key');
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.locator('#api-key-status[data-outcome="done"]').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('whisper-edge.api-key'))).toBe('sk-web-e2e-key');
+
+    // Below the multipart threshold: one pre-signed PUT, signed for this tenant.
+    const params = page.waitForResponse((r) => r.url().includes('/v1/uploads/s3/params'));
+    await addFiles(page, [speechFlac]);
+    const signed = (await (await params).json()) as { key: string };
+    expect(signed.key).toMatch(/^tenants\/web\/uploads\//);
+    await expect
+      .poll(() => page.locator('#upload-status').textContent())
+      .toContain('speech-en.flac is in storage');
+
+    const result = await transcribe(page);
+    expect(Math.abs(result.duration - probeDuration(speechFlac))).toBeLessThan(0.1);
+    await expect.poll(() => page.locator('#transcript button.segment').count()).toBe(result.segments.length);
+    await shot(page, '09-auth-transcript');
+
+    // The key came from the field: a fresh page in the same browser needs no typing.
+    await page.reload();
+    await page.locator('#api-key-status[data-outcome="done"]').waitFor();
+  });
+});
