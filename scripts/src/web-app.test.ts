@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -32,6 +32,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 async function openPage(stack: RunningStack, query = ''): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.edge });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   await page.goto(`${stack.edge}/${query}`);
@@ -42,8 +43,10 @@ async function openPage(stack: RunningStack, query = ''): Promise<Page> {
 const playerTime = (page: Page) =>
   page.evaluate<number>(`document.querySelector('#audio-player').currentTime`);
 
-/** Adds files through the Dashboard's own file input, as the "browse files" link does. */
+/** Adds files through the Dashboard's own file input, as "browse files" does (after "+" once it lists files). */
 async function addFiles(page: Page, files: string[]): Promise<void> {
+  const addMore = page.locator('button.uppy-DashboardContent-addMore');
+  if (await addMore.isVisible()) await addMore.click();
   await page
     .locator('input.uppy-Dashboard-input[type=file]:not([webkitdirectory])')
     .first()
@@ -231,12 +234,70 @@ describe('web app, auth off', () => {
     expect(srt).toBe(await fromApi.text());
   });
 
+  it('gives the player the transcript as captions, and copies it to the clipboard', async () => {
+    const vtt = await page.evaluate<string>(
+      `fetch(document.querySelector('#audio-player track').src).then((r) => r.text())`,
+    );
+    expect(vtt.startsWith('WEBVTT\n')).toBe(true);
+    expect(vtt.split('\n\n').filter(Boolean)).toHaveLength(result.segments.length + 1);
+    await page.getByLabel('Copy as').selectOption('txt');
+    await page.getByRole('button', { name: 'Copy to clipboard' }).click();
+    await expect.poll(() => page.locator('#export-status').textContent()).toContain('Copied');
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${result.text.trim()}\n`);
+  });
+
   it('works at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.locator('#transcript button.segment').first().scrollIntoViewIfNeeded();
     await shot(page, '07-phone');
+  });
+
+  it('pauses an upload and resumes it without re-sending the parts already stored', async () => {
+    const page = await openPage(stack, '?multipart_over_mib=0&part_mib=5');
+    const second = path.join(path.dirname(longWav), 'second-take.wav');
+    copyFileSync(longWav, second);
+    const puts: string[] = [];
+    const stored = new Set<string>();
+    const partOf = (url: string) => new URL(url).searchParams.get('partNumber');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holdFirstPart = true;
+    // Part 1's first attempt hangs like a slow link, so there is an upload in flight to pause.
+    await page.route('**/cdn-cgi/local/r2/s3/**', async (route) => {
+      const part = partOf(route.request().url());
+      if (route.request().method() === 'PUT' && part) {
+        puts.push(part);
+        if (part === '1' && holdFirstPart) {
+          holdFirstPart = false;
+          await held;
+          return route.continue().catch(() => undefined);
+        }
+      }
+      return route.continue();
+    });
+    const onFinished = (request: { method(): string; url(): string }) => {
+      const part = partOf(request.url());
+      if (request.method() === 'PUT' && part) stored.add(part);
+    };
+    page.on('requestfinished', onFinished);
+    await addFiles(page, [second]);
+    await expect.poll(() => [...stored].sort()).toEqual(['2', '3']);
+    await page.getByRole('button', { name: 'Pause upload' }).click();
+    await page.getByRole('button', { name: 'Resume upload' }).waitFor();
+    release();
+    const sentBeforeResume = puts.length;
+    await page.getByRole('button', { name: 'Resume upload' }).click();
+    await expect
+      .poll(() => page.locator('#upload-status').textContent(), { timeout: 20_000 })
+      .toContain('second-take.wav is in storage');
+    // Only the part that was cut off went again; the two stored before the pause did not.
+    expect(puts.slice(sentBeforeResume)).toEqual(['1']);
+    expect(await page.locator('#file-select option:checked').textContent()).toContain('second-take.wav');
+    await page.context().close();
   });
 });
 

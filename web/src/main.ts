@@ -1,10 +1,11 @@
 import './styles.css';
 import { ApiRequestError, createApiClient, type ModelList } from './api/api-client.js';
+import { setCaptions } from './export/captions-track.js';
 import { createExportPanel } from './export/export-panel.js';
 import { startProgress } from './transcribe/progress.js';
 import { TranscribeForm } from './transcribe/transcribe-form.js';
 import { buildTranscriptionRequest } from './transcribe/transcription-request.js';
-import { parseTranscript } from './transcript/transcript.js';
+import { parseTranscript, type Transcript } from './transcript/transcript.js';
 import { TranscriptView } from './transcript/transcript-view.js';
 import { createUploadPanel, type UploadedFile } from './upload/upload-panel.js';
 import { uploadTuning } from './upload/upload-tuning.js';
@@ -28,7 +29,13 @@ const exportPanel = createExportPanel({
   status: $('#export-status'),
   storage: $('#storage-url'),
 });
-const view = new TranscriptView({ list: $<HTMLOListElement>('#transcript'), speakers: $('#speakers') });
+let shown: { transcript: Transcript; player: HTMLMediaElement } | undefined;
+const view = new TranscriptView(
+  { list: $<HTMLOListElement>('#transcript'), speakers: $('#speakers') },
+  (renames) => {
+    if (shown) setCaptions(shown.player, shown.transcript, renames);
+  },
+);
 
 /** Checks the key (or its absence) against the API, and fills the model list while at it. */
 async function connect(): Promise<void> {
@@ -109,7 +116,10 @@ $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) 
       body: JSON.stringify(request.body),
     });
     const transcript = parseTranscript(answer);
-    view.show(transcript, showPlayer(file));
+    const player = showPlayer(file);
+    view.show(transcript, player);
+    shown = { transcript, player };
+    setCaptions(player, transcript, {});
     searchInput.disabled = false;
     searchInput.value = '';
     searchStatus.textContent = '';

@@ -4,6 +4,7 @@ import Dashboard from '@uppy/dashboard';
 import '@uppy/core/css/style.min.css';
 import '@uppy/dashboard/css/style.min.css';
 import type { ApiClient } from '../api/api-client.js';
+import { KnownParts } from './known-parts.js';
 import { MAX_FILE_BYTES, partSizeFor, type UploadTuning } from './upload-tuning.js';
 
 export interface UploadedFile {
@@ -44,6 +45,8 @@ export function createUploadPanel(
 ): Uppy<Meta, UploadBody> {
   const { api, tuning } = options;
   const keys = new Map<string, string>();
+  const known = new KnownParts();
+  const uploadIds = new Map<string, string>();
   const uppy = new Uppy<Meta, UploadBody>({
     autoProceed: true,
     restrictions: { allowedFileTypes: ACCEPTED, maxFileSize: MAX_FILE_BYTES },
@@ -73,6 +76,7 @@ export function createUploadPanel(
         json({ filename: file.name, type: file.type, metadata: {} }),
       );
       keys.set(file.id, answer.key);
+      uploadIds.set(file.id, answer.uploadId);
       return answer;
     },
     signPart: async (_file: File, { uploadId, key, partNumber, signal }) => {
@@ -82,21 +86,28 @@ export function createUploadPanel(
         signal ? { signal } : {},
       );
     },
-    listParts: async (_file: File, { uploadId = '', key = '' }) =>
-      api.json<AwsS3Part[]>(
-        `/v1/uploads/s3/multipart/${encodeURIComponent(uploadId)}?${new URLSearchParams({ key })}`,
-      ),
-    completeMultipartUpload: async (_file: File, { uploadId, key, parts }) =>
-      api.json<{ location: string }>(
+    // Uploads live as long as the page (no resume across reloads), so this browser knows every part it
+    // stored; asking storage would add nothing, and under wrangler dev the Worker's ListParts route takes
+    // ~20 s to fail. A part stored but never acknowledged is simply sent again (part PUTs are idempotent).
+    listParts: async (_file: File, { uploadId = '' }) => known.list(uploadId) as AwsS3Part[],
+    completeMultipartUpload: async (_file: File, { uploadId, key, parts }) => {
+      const answer = await api.json<{ location: string }>(
         `/v1/uploads/s3/multipart/${encodeURIComponent(uploadId)}/complete?${new URLSearchParams({ key })}`,
         json({ parts }),
-      ),
+      );
+      known.forget(uploadId);
+      return answer;
+    },
     abortMultipartUpload: async (_file: File, { uploadId = '', key = '' }) => {
       await api.request(
         `/v1/uploads/s3/multipart/${encodeURIComponent(uploadId)}?${new URLSearchParams({ key })}`,
         { method: 'DELETE' },
       );
     },
+  });
+  uppy.on('s3-multipart:part-uploaded', (file, part) => {
+    const uploadId = file ? uploadIds.get(file.id) : undefined;
+    if (uploadId) known.record(uploadId, part);
   });
   uppy.on('upload-success', (file) => {
     const key = file ? keys.get(file.id) : undefined;
