@@ -125,7 +125,7 @@ $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) 
     searchStatus.textContent = '';
     exportPanel.show({ transcript, sourceName: file.name, renames: () => view.speakerRenames });
     progress.finish(
-      `Done: ${transcript.segments.length} segments, ${transcript.language || 'language unknown'}`,
+      `Done: ${transcript.segments.length} segment${transcript.segments.length === 1 ? '' : 's'}, ${transcript.language || 'language unknown'}`,
       'done',
     );
   } catch (error) {
