@@ -281,6 +281,43 @@ describe('web app, auth off', () => {
     await shot(page, '07-phone');
   });
 
+  it('plays a video file in a video player, with the transcript as its captions', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const clip = path.join(path.dirname(longWav), 'interview.webm');
+    execFileSync(
+      'ffmpeg',
+      ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'color=c=navy:s=320x240:d=6:r=15', '-i', speechFlac].concat([
+        '-shortest',
+        '-c:v',
+        'libvpx',
+        '-b:v',
+        '200k',
+        '-c:a',
+        'libopus',
+        clip,
+      ]),
+    );
+    await addFiles(page, [clip]);
+    await expect
+      .poll(() => page.locator('#upload-status').textContent())
+      .toContain('interview.webm is in storage');
+    const video = await transcribe(page);
+    await expect.poll(() => page.locator('#video-player').isVisible()).toBe(true);
+    expect(await page.locator('#audio-player').isVisible()).toBe(false);
+    await page.waitForFunction(`document.querySelector('#video-player').readyState >= 1`);
+    expect(await page.evaluate<number>(`document.querySelector('#video-player').videoWidth`)).toBe(320);
+    await expect.poll(() => page.locator('#transcript button.segment').count()).toBe(video.segments.length);
+    await page.locator('#transcript button.segment').last().click();
+    expect(await page.evaluate<number>(`document.querySelector('#video-player').currentTime`)).toBeCloseTo(
+      video.segments.at(-1)!.start,
+      2,
+    );
+    expect(await page.evaluate<string>(`document.querySelector('#video-player track').src`)).toMatch(
+      /^blob:/,
+    );
+    await shot(page, '08-video');
+  });
+
   it('pauses an upload and resumes it without re-sending the parts already stored', async () => {
     const page = await openPage(stack, '?multipart_over_mib=0&part_mib=5');
     const second = path.join(path.dirname(longWav), 'second-take.wav');
@@ -345,7 +382,7 @@ describe('web app, auth on', () => {
   it('asks for the key, keeps it in the browser, and uploads and transcribes with it', async () => {
     await page.locator('#api-key-status[data-outcome="failed"]').waitFor();
     expect(await page.locator('#api-key-status').textContent()).toContain('needs an API key');
-    await shot(page, '08-auth-needed');
+    await shot(page, '09-auth-needed');
 
     await page.getByLabel('API key').fill('sk-wrong');
     await page.getByRole('button', { name: 'Use key' }).click();
@@ -373,7 +410,7 @@ describe('web app, auth on', () => {
       /saved a copy at s3:\/\/default-uploads\/tenants\/web\/transcriptions\/.+\.json$/,
     );
     await expect.poll(() => page.locator('#transcript button.segment').count()).toBe(result.segments.length);
-    await shot(page, '09-auth-transcript');
+    await shot(page, '10-auth-transcript');
 
     // The key came from the field: a fresh page in the same browser needs no typing.
     await page.reload();
@@ -415,7 +452,7 @@ describe('web app, auth on', () => {
     expect(new Set(colours).size).toBe(2);
     await page.getByLabel('Name for Speaker 2 (SPEAKER_01)').fill('Grievous');
     expect(await chips.allTextContents()).toEqual(['Speaker 1', 'Grievous']);
-    await shot(page, '10-speakers');
+    await shot(page, '11-speakers');
     expect(await accessibilityFindings(page)).toEqual([]);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download SRT' }).click();
