@@ -136,6 +136,19 @@ describe('web app, auth off', () => {
       .poll(() => page.locator('#upload-status').textContent())
       .toMatch(/notes\.txt was not added: .*audio/);
     await shot(page, '02-rejected-type');
+    // Named like audio but not audio: R2 takes the parts, the Worker refuses it at completion (415).
+    const fake = path.join(path.dirname(longWav), 'fake.wav');
+    writeFileSync(fake, 'RIFF? no, just text pretending to be a recording');
+    const completion = page.waitForResponse((r) => /\/complete/.test(r.url()));
+    await addFiles(page, [fake]);
+    expect((await completion).status()).toBe(415);
+    await expect
+      .poll(() => page.locator('#upload-status').textContent())
+      .toMatch(/fake\.wav did not upload: Unsupported file type/);
+    expect(await page.locator('#file-select option').allTextContents()).toEqual(['Upload a file first']);
+    // Removed from the list, so the next upload does not take it along again.
+    await page.getByRole('button', { name: 'Remove file' }).dispatchEvent('click');
+    await expect.poll(() => page.getByRole('button', { name: 'Remove file' }).count()).toBe(0);
     // Beyond the GPU service's 2 GiB download cap: refused before a byte is sent (a sparse file, no disk).
     const huge = path.join(path.dirname(longWav), 'huge.wav');
     execFileSync('truncate', ['-s', String(2 * 1024 * MiB + 1), huge]);
