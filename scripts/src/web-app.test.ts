@@ -363,6 +363,9 @@ describe('web app, auth off', () => {
     page.on('requestfinished', onFinished);
     await addFiles(page, [second]);
     await expect.poll(() => [...stored].sort()).toEqual(['2', '3']);
+    await expect
+      .poll(() => page.locator('#upload-speeds li').textContent())
+      .toMatch(/^second-take\.wav: \d+% · [\d.]+ (MB|kB|B)\/s$/);
     await page.getByRole('button', { name: 'Pause upload' }).click();
     await page.getByRole('button', { name: 'Resume upload' }).waitFor();
     release();
@@ -371,6 +374,7 @@ describe('web app, auth off', () => {
     await expect
       .poll(() => page.locator('#upload-status').textContent(), { timeout: 20_000 })
       .toContain('second-take.wav is in storage');
+    expect(await page.locator('#upload-speeds li').textContent()).toBe('second-take.wav: stored');
     // Only the part that was cut off went again; the two stored before the pause did not.
     expect(puts.slice(sentBeforeResume)).toEqual(['1']);
     expect(await page.locator('#file-select option:checked').textContent()).toContain('second-take.wav');

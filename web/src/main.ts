@@ -7,6 +7,7 @@ import { TranscribeForm } from './transcribe/transcribe-form.js';
 import { buildTranscriptionRequest } from './transcribe/transcription-request.js';
 import { parseTranscript, type Transcript } from './transcript/transcript.js';
 import { TranscriptView } from './transcript/transcript-view.js';
+import { trackSpeeds } from './upload/speed-list.js';
 import { createUploadPanel, type UploadedFile } from './upload/upload-panel.js';
 import { uploadTuning } from './upload/upload-tuning.js';
 
@@ -72,6 +73,7 @@ const uppy = createUploadPanel($('#uploader'), {
     uploadStatus.textContent = `${file.name} is in storage, ready to transcribe.`;
   },
 });
+trackSpeeds(uppy, $('#upload-speeds'));
 uppy.on('upload-error', (file, error) => {
   uploadStatus.textContent = `${file?.name ?? 'A file'} did not upload: ${error.message}. Use Retry in the list.`;
 });
