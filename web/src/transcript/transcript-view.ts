@@ -136,7 +136,7 @@ export class TranscriptView {
       const next = this.rendered[index];
       if (next) {
         next.button.setAttribute('aria-current', 'true');
-        next.item.scrollIntoView?.({ block: 'nearest' });
+        this.keepInView(next.item);
       }
       this.currentSegment = index;
     }
@@ -180,6 +180,19 @@ export class TranscriptView {
     const next = this.matches.find((i) => i > focused) ?? this.matches[0]!;
     this.rendered[next]!.button.focus();
     return this.matches.indexOf(next);
+  }
+
+  /**
+   * Scrolls the transcript list (only the list: scrolling the page would pull a reader who moved on to
+   * the exports back up) so the playing line stays visible, a third of the way down.
+   */
+  private keepInView(item: HTMLLIElement): void {
+    const list = this.elements.list;
+    const top = item.offsetTop;
+    const bottom = top + item.offsetHeight;
+    if (top < list.scrollTop || bottom > list.scrollTop + list.clientHeight) {
+      list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+    }
   }
 
   private collectWords(): void {
