@@ -17,12 +17,26 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const screenshots = path.join(root, 'test-output/screenshots');
 const MiB = 1024 * 1024;
+/** Network-bound waits get room: the CI machine is shared, and a busy one is slow, not wrong. */
+const eventually = { timeout: 15_000, interval: 100 };
 
-/** ~11.5 MB of WAV (the speech clip with a short pause, ten times, 44.1 kHz stereo): three 5 MiB parts. */
+/**
+ * ~11.2 MB of WAV in 39 s (the speech clip with a short pause, six times, 48 kHz stereo 24-bit): three
+ * 5 MiB parts, and just over one 30 s window of speech, so the transcript has more than one segment.
+ */
 function makeLongWav(): string {
-  const once = convertSpeech('wav', ['-af', 'apad=pad_dur=0.5', '-ar', '44100', '-ac', '2']);
+  const once = convertSpeech('wav', [
+    '-af',
+    'apad=pad_dur=0.5',
+    '-ar',
+    '48000',
+    '-ac',
+    '2',
+    '-c:a',
+    'pcm_s32le',
+  ]);
   const long = path.join(path.dirname(once), 'meeting-recording.wav');
-  execFileSync('ffmpeg', ['-y', '-v', 'error', '-stream_loop', '9', '-i', once, '-c', 'copy', long]);
+  execFileSync('ffmpeg', ['-y', '-v', 'error', '-stream_loop', '5', '-i', once, '-c', 'copy', long]);
   return long;
 }
 
@@ -106,7 +120,7 @@ describe('web app, auth off', () => {
 
   beforeAll(async () => {
     stack = await startStack(['--test-model']);
-    // Multipart forced with R2's smallest part size, so an 11.5 MB file goes up in three parts.
+    // Multipart forced with R2's smallest part size, so an 11.2 MB file goes up in three parts.
     page = await openPage(stack, '?multipart_over_mib=0&part_mib=5');
   });
 
@@ -133,7 +147,7 @@ describe('web app, auth off', () => {
     writeFileSync(notes, 'not audio');
     await addFiles(page, [notes]);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toMatch(/notes\.txt was not added: .*audio/);
     await shot(page, '02-rejected-type');
     // Named like audio but not audio: R2 takes the parts, the Worker refuses it at completion (415).
@@ -143,18 +157,18 @@ describe('web app, auth off', () => {
     await addFiles(page, [fake]);
     expect((await completion).status()).toBe(415);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toMatch(/fake\.wav did not upload: Unsupported file type/);
     expect(await page.locator('#file-select option').allTextContents()).toEqual(['Upload a file first']);
     // Removed from the list, so the next upload does not take it along again.
     await page.getByRole('button', { name: 'Remove file' }).dispatchEvent('click');
-    await expect.poll(() => page.getByRole('button', { name: 'Remove file' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Remove file' }).count(), eventually).toBe(0);
     // Beyond the GPU service's 2 GiB download cap: refused before a byte is sent (a sparse file, no disk).
     const huge = path.join(path.dirname(longWav), 'huge.wav');
     execFileSync('truncate', ['-s', String(2 * 1024 * MiB + 1), huge]);
     await addFiles(page, [huge]);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toMatch(/huge\.wav was not added: .*exceeds.*2 GB/);
   });
 
@@ -184,7 +198,7 @@ describe('web app, auth off', () => {
     expect(partPuts.filter((n) => n === '2')).toHaveLength(2);
     expect(new Set(partPuts)).toEqual(new Set(['1', '2', '3']));
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toContain('meeting-recording.wav is in storage');
     expect(await page.locator('#file-select option:checked').textContent()).toContain(
       'meeting-recording.wav',
@@ -211,10 +225,10 @@ describe('web app, auth off', () => {
     expect(Math.abs(result.duration - probeDuration(longWav))).toBeLessThan(0.2);
     expect(result.segments.length).toBeGreaterThan(1);
     const rendered = page.locator('#transcript button.segment');
-    await expect.poll(() => rendered.count()).toBe(result.segments.length);
+    await expect.poll(() => rendered.count(), eventually).toBe(result.segments.length);
     const firstText = (await rendered.first().locator('.segment-text').textContent())?.replace(/\s+/g, ' ');
     expect(firstText).toBe(result.segments[0]!.text.trim().replace(/\s+/g, ' '));
-    await expect.poll(() => page.locator('#audio-player').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#audio-player').isVisible(), eventually).toBe(true);
     await shot(page, '05-transcript');
   });
 
@@ -278,7 +292,7 @@ describe('web app, auth off', () => {
     expect(vtt.split('\n\n').filter(Boolean)).toHaveLength(result.segments.length + 1);
     await page.getByLabel('Copy as').selectOption('txt');
     await page.getByRole('button', { name: 'Copy to clipboard' }).click();
-    await expect.poll(() => page.locator('#export-status').textContent()).toContain('Copied');
+    await expect.poll(() => page.locator('#export-status').textContent(), eventually).toContain('Copied');
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${result.text.trim()}\n`);
   });
 
@@ -312,14 +326,16 @@ describe('web app, auth off', () => {
     );
     await addFiles(page, [clip]);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toContain('interview.webm is in storage');
     const video = await transcribe(page);
-    await expect.poll(() => page.locator('#video-player').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#video-player').isVisible(), eventually).toBe(true);
     expect(await page.locator('#audio-player').isVisible()).toBe(false);
     await page.waitForFunction(`document.querySelector('#video-player').readyState >= 1`);
     expect(await page.evaluate<number>(`document.querySelector('#video-player').videoWidth`)).toBe(320);
-    await expect.poll(() => page.locator('#transcript button.segment').count()).toBe(video.segments.length);
+    await expect
+      .poll(() => page.locator('#transcript button.segment').count(), eventually)
+      .toBe(video.segments.length);
     await page.locator('#transcript button.segment').last().click();
     expect(await page.evaluate<number>(`document.querySelector('#video-player').currentTime`)).toBeCloseTo(
       video.segments.at(-1)!.start,
@@ -362,9 +378,9 @@ describe('web app, auth off', () => {
     };
     page.on('requestfinished', onFinished);
     await addFiles(page, [second]);
-    await expect.poll(() => [...stored].sort()).toEqual(['2', '3']);
+    await expect.poll(() => [...stored].sort(), eventually).toEqual(['2', '3']);
     await expect
-      .poll(() => page.locator('#upload-speeds li').textContent())
+      .poll(() => page.locator('#upload-speeds li').textContent(), eventually)
       .toMatch(/^second-take\.wav: \d+% · [\d.]+ (MB|kB|B)\/s$/);
     await page.getByRole('button', { name: 'Pause upload' }).click();
     await page.getByRole('button', { name: 'Resume upload' }).waitFor();
@@ -403,7 +419,9 @@ describe('web app, auth on', () => {
 
     await page.getByLabel('API key').fill('sk-wrong');
     await page.getByRole('button', { name: 'Use key' }).click();
-    await expect.poll(() => page.locator('#api-key-status').textContent()).toContain('Incorrect API key');
+    await expect
+      .poll(() => page.locator('#api-key-status').textContent(), eventually)
+      .toContain('Incorrect API key');
 
     await page.getByLabel('API key').fill('sk-web-e2e-key');
     await page.getByRole('button', { name: 'Use key' }).click();
@@ -416,7 +434,7 @@ describe('web app, auth on', () => {
     const signed = (await (await params).json()) as { key: string };
     expect(signed.key).toMatch(/^tenants\/web\/uploads\//);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toContain('speech-en.flac is in storage');
 
     // A copy of the result is kept in the bucket, under this key's tenant root.
@@ -426,7 +444,9 @@ describe('web app, auth on', () => {
     expect(await page.locator('#storage-url').textContent()).toMatch(
       /saved a copy at s3:\/\/default-uploads\/tenants\/web\/transcriptions\/.+\.json$/,
     );
-    await expect.poll(() => page.locator('#transcript button.segment').count()).toBe(result.segments.length);
+    await expect
+      .poll(() => page.locator('#transcript button.segment').count(), eventually)
+      .toBe(result.segments.length);
     await shot(page, '10-auth-transcript');
 
     // The key came from the field: a fresh page in the same browser needs no typing.
@@ -453,7 +473,7 @@ describe('web app, auth on', () => {
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();
     await addFiles(page, [speechFlac]);
     await expect
-      .poll(() => page.locator('#upload-status').textContent())
+      .poll(() => page.locator('#upload-status').textContent(), eventually)
       .toContain('speech-en.flac is in storage');
     await page.getByLabel('Tell speakers apart').check();
     await page.getByLabel('Number of speakers').fill('2');
