@@ -449,6 +449,18 @@ describe('web app, auth on', () => {
       .toBe(result.segments.length);
     await shot(page, '10-auth-transcript');
 
+    // Translation goes to OpenAI's translations endpoint and comes back as English.
+    await page.getByLabel('Translate to English').check();
+    const translated = page.waitForResponse((r) => r.url().endsWith('/v1/audio/translations'), {
+      timeout: 60_000,
+    });
+    await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
+    const translation = (await (await translated).json()) as { task: string; language: string };
+    expect(translation).toMatchObject({ task: 'translate', language: 'english' });
+    await expect
+      .poll(() => page.locator('#transcribe-status').textContent(), eventually)
+      .toMatch(/^Done: .*english/);
+
     // The key came from the field: a fresh page in the same browser needs no typing.
     await page.reload();
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();
