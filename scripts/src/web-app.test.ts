@@ -242,7 +242,7 @@ describe('web app, auth off', () => {
     expect(await page.locator('#transcript button.segment').nth(index).getAttribute('aria-current')).toBe(
       'true',
     );
-    // Keyboard: Tab reaches the lines, Enter seeks like a click.
+    // Keyboard: a line is a button, so Enter on a focused line seeks like a click.
     await page.locator('#transcript button.segment').first().focus();
     await page.keyboard.press('Enter');
     const start = await playerTime(page);
