@@ -242,8 +242,12 @@ describe('web app, auth off', () => {
     expect(await page.locator('#transcript button.segment').nth(index).getAttribute('aria-current')).toBe(
       'true',
     );
-    // Keyboard: a line is a button, so Enter on a focused line seeks like a click.
-    await page.locator('#transcript button.segment').first().focus();
+    // Keyboard: Tab from the search box reaches the first line; Enter on it seeks like a click.
+    await page.getByLabel('Search the transcript').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>(`document.activeElement.dataset.start`)).toBe(
+      String(result.segments[0]!.start),
+    );
     await page.keyboard.press('Enter');
     const start = await playerTime(page);
     expect(start).toBeCloseTo(result.segments[0]!.start, 2);
