@@ -7,6 +7,7 @@ export default defineConfig({
       'workers/vitest.config.ts',
       'gpu-service/vitest.config.ts',
       'scripts/vitest.config.ts',
+      'web/vitest.config.ts',
     ],
   },
 });

@@ -11,6 +11,7 @@
  *   npm start -- --local-s3        # S3 exports go to wrangler's local S3 endpoint (no AWS needed)
  *   npm start -- --allow-local-urls  # s3_presigned_url and callback_url may be http://127.0.0.1 (local testing only)
  *   npm start -- --gpus 2          # a pool of two GPU services on --gpu-port, --gpu-port+1
+ *   npm start -- --api-keys me=sk-…  # auth on (or API_KEYS in the environment); the web app asks for the key
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildWeb } from './build-web.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     'allow-local-urls': { type: 'boolean', default: false },
     model: { type: 'string' },
     gpus: { type: 'string', default: '1' },
+    /** Turns the Worker's auth on: `name=key,…` or `key,…`, as the API_KEYS secret. */
+    'api-keys': { type: 'string', default: process.env.API_KEYS },
   },
 });
 
@@ -79,8 +83,12 @@ if (values['local-s3'] && localKeys.id && localKeys.secret) {
   Object.assign(vars, { AWS_S3_ENDPOINT: localS3, AWS_DEFAULT_REGION: 'auto' });
 }
 if (values['allow-local-urls']) vars.DEV_ALLOW_LOCAL_URLS = 'true';
+if (values['api-keys']) secrets.API_KEYS = values['api-keys'];
 const envLines = Object.entries(secrets).map(([k, v]) => `${k}=${v}`);
 writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
+
+// The page wrangler serves from web/dist (wrangler.toml [assets]); rebuilt only when its sources changed.
+buildWeb();
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -192,6 +200,7 @@ try {
   log(`ready: send requests to ${edgeUrl} (GPU service${gpuCount > 1 ? 's' : ''} at ${gpuUrls.join(', ')})`);
   log(`webhook signing secret: in ${path.relative(root, webhookSecretFile)}`);
   log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
+  log(`web app: open ${edgeUrl}/ in a browser`);
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
   log((error as Error).message);
