@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { synthesizeConversation } from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
 import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,15 +88,22 @@ async function accessibilityFindings(page: Page): Promise<string[]> {
 interface VerboseJson {
   duration: number;
   text: string;
-  segments: Array<{ start: number; end: number; text: string }>;
+  segments: Array<{ start: number; end: number; text: string; speaker?: string }>;
 }
 
-/** Starts a transcription from the form and answers the Worker's verbose_json as the page received it. */
+/**
+ * Starts a transcription from the form — the page runs it as a job and follows its events — and
+ * answers the job's verbose_json result as the page received it.
+ */
 async function transcribe(page: Page): Promise<VerboseJson> {
-  const answer = page.waitForResponse((r) => r.url().endsWith('/v1/audio/transcriptions'), {
+  const submitted = page.waitForResponse((r) => /\/v1\/audio\/(transcriptions|translations)$/.test(r.url()), {
+    timeout: 60_000,
+  });
+  const answer = page.waitForResponse((r) => /\/v1\/jobs\/job_[0-9a-f]+\/result$/.test(r.url()), {
     timeout: 60_000,
   });
   await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
+  expect((await submitted).status()).toBe(202);
   const response = await answer;
   expect(response.status()).toBe(200);
   await page.locator('#transcribe-status[data-outcome="done"]').waitFor({ timeout: 10_000 });
@@ -214,6 +223,12 @@ describe('web app, auth off', () => {
     const busy = page.waitForFunction(
       `document.querySelector('#read-section').getAttribute('aria-busy') === 'true'`,
     );
+    // Every status the page shows while the job runs, to see its live progress (job events) go by.
+    await page.evaluate(`(() => {
+      const status = document.querySelector('#transcribe-status');
+      window.statusSeen = [];
+      new MutationObserver(() => window.statusSeen.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+    })()`);
     const done = transcribe(page);
     await busy;
     expect(await page.locator('#transcribe-status').textContent()).toMatch(
@@ -223,6 +238,8 @@ describe('web app, auth off', () => {
     result = await done;
     expect(await page.locator('#read-section').getAttribute('aria-busy')).toBe('false');
     expect(Math.abs(result.duration - probeDuration(longWav))).toBeLessThan(0.2);
+    const seen = await page.evaluate<string[]>('window.statusSeen');
+    expect(seen.some((text) => /\d+ of \d+ s|words so far/.test(text))).toBe(true);
     expect(result.segments.length).toBeGreaterThan(1);
     const rendered = page.locator('#transcript button.segment');
     await expect.poll(() => rendered.count(), eventually).toBe(result.segments.length);
@@ -455,11 +472,7 @@ describe('web app, auth on', () => {
 
     // Translation goes to OpenAI's translations endpoint and comes back as English.
     await page.getByLabel('Translate to English').check();
-    const translated = page.waitForResponse((r) => r.url().endsWith('/v1/audio/translations'), {
-      timeout: 60_000,
-    });
-    await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
-    const translation = (await (await translated).json()) as { task: string; language: string };
+    const translation = (await transcribe(page)) as unknown as { task: string; language: string };
     expect(translation).toMatchObject({ task: 'translate', language: 'english' });
     await expect
       .poll(() => page.locator('#transcribe-status').textContent(), eventually)
@@ -471,48 +484,60 @@ describe('web app, auth on', () => {
   });
 
   it('shows speakers in colours with names that can be changed, and exports with those names', async () => {
-    // Diarization is not built yet (issue 5), so the service cannot produce speakers: this one answer is
-    // replaced by a hand-written diarized verbose_json. Everything else (upload, page, player) is real.
-    const diarized = {
-      task: 'transcribe',
-      language: 'english',
-      duration: 5.98,
-      text: 'Hello there. General Kenobi.',
-      segments: [
-        { id: 0, seek: 0, start: 0, end: 2.5, text: ' Hello there.', speaker: 'SPEAKER_00' },
-        { id: 1, seek: 250, start: 2.5, end: 5.9, text: ' General Kenobi.', speaker: 'SPEAKER_01' },
-      ],
-    };
-    await page.route('**/v1/audio/transcriptions', (route) => route.fulfill({ json: diarized }));
+    // Two espeak-ng voices taking turns; real diarization on the GPU service tells them apart.
+    const conversation = synthesizeConversation({ seed: 3, speakers: 2, turns: 6, voices: [1, 2] });
+    const dir = mkdtempSync(path.join(tmpdir(), 'web-speakers-'));
+    writeFileSync(path.join(dir, 'c.f32'), new Uint8Array(conversation.pcm.buffer));
+    const twoVoices = path.join(dir, 'two-voices.flac');
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'f32le',
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-i',
+      path.join(dir, 'c.f32'),
+      twoVoices,
+    ]);
     await page.getByLabel('API key').fill('sk-web-e2e-key');
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();
-    await addFiles(page, [speechFlac]);
+    await addFiles(page, [twoVoices]);
     await expect
       .poll(() => page.locator('#upload-status').textContent(), eventually)
-      .toContain('speech-en.flac is in storage');
+      .toContain('two-voices.flac is in storage');
+    await page.getByLabel('Transcribe', { exact: true }).check();
     await page.getByLabel('Tell speakers apart').check();
     await page.getByLabel('Number of speakers').fill('2');
-    const sent = page.waitForRequest('**/v1/audio/transcriptions');
-    await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
-    expect((await sent).postDataJSON()).toMatchObject({ enable_diarization: true, num_speakers: 2 });
-    await page.locator('#transcribe-status[data-outcome="done"]').waitFor();
+    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/audio/transcriptions'));
+    const result = await transcribe(page);
+    expect((await sent).postDataJSON()).toMatchObject({
+      enable_diarization: true,
+      num_speakers: 2,
+      async: true,
+    });
+    expect(new Set(result.segments.map((s) => s.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
     const chips = page.locator('#transcript .speaker-chip');
-    expect(await chips.allTextContents()).toEqual(['Speaker 1', 'Speaker 2']);
+    expect(new Set(await chips.allTextContents())).toEqual(new Set(['Speaker 1', 'Speaker 2']));
     const colours = await page.evaluate<string[]>(
-      `[...document.querySelectorAll('#transcript .speaker-chip')].map((el) => getComputedStyle(el).color)`,
+      `[...new Set([...document.querySelectorAll('#transcript .speaker-chip')].map((el) => getComputedStyle(el).color))]`,
     );
-    expect(new Set(colours).size).toBe(2);
+    expect(colours).toHaveLength(2);
     await page.getByLabel('Name for Speaker 2 (SPEAKER_01)').fill('Grievous');
-    expect(await chips.allTextContents()).toEqual(['Speaker 1', 'Grievous']);
+    expect(new Set(await chips.allTextContents())).toEqual(new Set(['Speaker 1', 'Grievous']));
     await shot(page, '11-speakers');
     expect(await accessibilityFindings(page)).toEqual([]);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download SRT' }).click();
     const srt = readFileSync((await (await download).path())!, 'utf8');
-    expect(srt).toBe(
-      '1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Hello there.\n\n2\n00:00:02,500 --> 00:00:05,900\nGrievous: General Kenobi.\n',
-    );
-    await page.unroute('**/v1/audio/transcriptions');
+    const cues = srt.trim().split('\n\n');
+    expect(cues).toHaveLength(result.segments.filter((s) => s.text.trim()).length);
+    for (const [i, cue] of cues.entries()) {
+      const speaker = result.segments.filter((s) => s.text.trim())[i]!.speaker;
+      expect(cue.split('\n')[2]).toMatch(speaker === 'SPEAKER_01' ? /^Grievous: / : /^Speaker 1: /);
+    }
   });
 });

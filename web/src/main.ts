@@ -3,6 +3,7 @@ import { ApiRequestError, createApiClient, type ModelList } from './api/api-clie
 import { setCaptions } from './export/captions-track.js';
 import { createExportPanel } from './export/export-panel.js';
 import { startProgress } from './transcribe/progress.js';
+import { transcribeAsJob } from './transcribe/run-job.js';
 import { TranscribeForm } from './transcribe/transcribe-form.js';
 import { buildTranscriptionRequest } from './transcribe/transcription-request.js';
 import { parseTranscript, type Transcript } from './transcript/transcript.js';
@@ -112,11 +113,10 @@ $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) 
     `${choices.task === 'translate' ? 'Translating' : 'Transcribing'} ${file.name}`,
   );
   try {
-    const answer = await api.json<unknown>(request.path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request.body),
-    });
+    // A job: its events give live progress, and a long file does not hang on one request.
+    const answer = await transcribeAsJob(api, request, ({ fraction, detail }) =>
+      progress.update(fraction, detail),
+    );
     const transcript = parseTranscript(answer);
     const player = showPlayer(file);
     view.show(transcript, player);

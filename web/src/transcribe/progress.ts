@@ -1,7 +1,6 @@
 /**
- * Progress of a running transcription. Today the Worker answers once, at the end, so this shows an
- * indeterminate bar and the elapsed time; a streaming source (`stream=true` events) can call `update`
- * with a fraction and partial text without the rest of the page changing.
+ * Progress of a running transcription: the elapsed time always, and the job's events (run-job.ts)
+ * give the fraction done and text so far; the bar stays indeterminate while the length is unknown.
  */
 export interface ProgressHandle {
   update(fraction: number | undefined, detail?: string): void;
