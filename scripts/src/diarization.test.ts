@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { diarizationErrorRate } from '@whisper-edge/gpu-service/diarization/der';
 import {
+  encodeConversation,
   type SyntheticConversation,
   synthesizeConversation,
 } from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
@@ -22,26 +20,7 @@ let flac: Buffer;
 
 beforeAll(async () => {
   conversation = synthesizeConversation({ seed: 3, speakers: 2, turns: 6, voices: [1, 2] });
-  const dir = mkdtempSync(path.join(tmpdir(), 'diarize-e2e-'));
-  try {
-    writeFileSync(path.join(dir, 'c.f32'), new Uint8Array(conversation.pcm.buffer));
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-f',
-      'f32le',
-      '-ar',
-      '16000',
-      '-ac',
-      '1',
-      '-i',
-      path.join(dir, 'c.f32'),
-      path.join(dir, 'c.flac'),
-    ]);
-    flac = readFileSync(path.join(dir, 'c.flac'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  flac = readFileSync(encodeConversation(conversation, 'two-voices.flac'));
   stack = await startStack(['--test-model']);
 });
 

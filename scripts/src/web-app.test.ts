@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { synthesizeConversation } from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
+import {
+  encodeConversation,
+  synthesizeConversation,
+} from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
 import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -486,22 +488,7 @@ describe('web app, auth on', () => {
   it('shows speakers in colours with names that can be changed, and exports with those names', async () => {
     // Two espeak-ng voices taking turns; real diarization on the GPU service tells them apart.
     const conversation = synthesizeConversation({ seed: 3, speakers: 2, turns: 6, voices: [1, 2] });
-    const dir = mkdtempSync(path.join(tmpdir(), 'web-speakers-'));
-    writeFileSync(path.join(dir, 'c.f32'), new Uint8Array(conversation.pcm.buffer));
-    const twoVoices = path.join(dir, 'two-voices.flac');
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-f',
-      'f32le',
-      '-ar',
-      '16000',
-      '-ac',
-      '1',
-      '-i',
-      path.join(dir, 'c.f32'),
-      twoVoices,
-    ]);
+    const twoVoices = encodeConversation(conversation, 'two-voices.flac');
     await page.getByLabel('API key').fill('sk-web-e2e-key');
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SpeakerTurn } from '@whisper-edge/shared';
@@ -163,4 +163,30 @@ export function synthesizeConversation(spec: ConversationSpec): SyntheticConvers
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Encodes a conversation with ffmpeg into a fresh temp dir as `fileName` (its extension picks the format). */
+export function encodeConversation(conversation: SyntheticConversation, fileName: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'conversation-'));
+  const raw = path.join(dir, 'pcm.f32');
+  writeFileSync(
+    raw,
+    new Uint8Array(conversation.pcm.buffer, conversation.pcm.byteOffset, conversation.pcm.byteLength),
+  );
+  const out = path.join(dir, fileName);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-f',
+    'f32le',
+    '-ar',
+    String(VAD_SAMPLE_RATE),
+    '-ac',
+    '1',
+    '-i',
+    raw,
+    out,
+  ]);
+  rmSync(raw);
+  return out;
 }

@@ -1,66 +1,35 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { type DiarizationResult, signRequest } from '@whisper-edge/shared';
+import type { DiarizationResult } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
 import { diarizationErrorRate } from '../diarization/der.js';
-import { type SyntheticConversation, synthesizeConversation } from '../diarization/synthetic-conversation.js';
-import { ModelManager } from '../inference/model-manager.js';
-import { ModelRegistry } from '../inference/model-registry.js';
+import {
+  encodeConversation,
+  type SyntheticConversation,
+  synthesizeConversation,
+} from '../diarization/synthetic-conversation.js';
 import { serveFiles, type TestServer } from '../test-support/file-server.js';
-import { testModelDir } from '../test-support/fixtures.js';
+import { createTestApp, signedInternalRequest, testSecret } from '../test-support/test-app.js';
 
-const secret = 'a-test-secret-of-enough-length';
-const config = loadConfig({ GPU_SHARED_SECRET: secret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
-const models = new ModelRegistry({
-  defaultModel: testModelDir,
-  allowed: [],
-  idleTtlMs: 0,
-  create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
-});
-const app = createApp({ config, models, log: () => undefined });
+const app = createTestApp();
 let files: TestServer;
 let conversation: SyntheticConversation;
 let dir: string;
 
 beforeAll(async () => {
   conversation = synthesizeConversation({ seed: 5, speakers: 2, turns: 6, voices: [0, 1] });
-  dir = mkdtempSync(path.join(tmpdir(), 'diarize-route-'));
-  const raw = path.join(dir, 'call.f32');
-  writeFileSync(raw, new Uint8Array(conversation.pcm.buffer));
   // Served as Opus in Ogg: the route decodes through ffmpeg like any upload.
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-f',
-    'f32le',
-    '-ar',
-    '16000',
-    '-ac',
-    '1',
-    '-i',
-    raw,
-    path.join(dir, 'call.ogg'),
-  ]);
-  files = await serveFiles({ '/call.ogg': path.join(dir, 'call.ogg') });
+  const ogg = encodeConversation(conversation, 'call.ogg');
+  dir = path.dirname(ogg);
+  files = await serveFiles({ '/call.ogg': ogg });
 }, 60_000);
 afterAll(() => {
   files?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function signedDiarize(payload: unknown, signWith = secret): Promise<Response> {
-  const body = JSON.stringify(payload);
-  const headers = await signRequest(signWith, { method: 'POST', path: '/internal/diarize', body });
-  return app.request('/internal/diarize', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-}
+const signedDiarize = (payload: unknown, signWith = testSecret) =>
+  signedInternalRequest(app, '/internal/diarize', payload, signWith);
 
 describe('POST /internal/diarize', () => {
   it('answers the speaker turns of a streamed, compressed conversation', async () => {

@@ -21,15 +21,26 @@ export function createTestApp(options: { admission?: Admission } = {}) {
 }
 
 /** A call to /internal/transcribe signed as the edge signs it. */
-export async function signedTranscribeRequest(
+export function signedTranscribeRequest(
   app: ReturnType<typeof createApp>,
   payload: unknown,
   signWith = testSecret,
   now = Date.now(),
 ): Promise<Response> {
+  return signedInternalRequest(app, '/internal/transcribe', payload, signWith, now);
+}
+
+/** A POST to one of the signed /internal routes, signed as the edge signs it. */
+export async function signedInternalRequest(
+  app: ReturnType<typeof createApp>,
+  path: string,
+  payload: unknown,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Response> {
   const body = JSON.stringify(payload);
-  const headers = await signRequest(signWith, { method: 'POST', path: '/internal/transcribe', body }, now);
-  return app.request('/internal/transcribe', {
+  const headers = await signRequest(signWith, { method: 'POST', path, body }, now);
+  return app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,

@@ -3,24 +3,21 @@ import { type Context, Hono } from 'hono';
 import type { AppEnv, Bindings } from '../env.js';
 import { submitJob } from '../jobs/submit-job.js';
 import { resolveAudioInput, validatePresignedUrl } from '../lib/audio-input.js';
+import { receiveAudioRequest, withoutLeftovers } from '../lib/audio-request.js';
 import { transcribeOnGpu } from '../lib/gpu-client.js';
-import { readRequestFields } from '../lib/request-fields.js';
 import { parseBoolean, planExport } from '../lib/result-export.js';
-import { assertTenantKey, tenantRoot } from '../lib/tenant-keys.js';
+import { assertTenantKey } from '../lib/tenant-keys.js';
 import { transcriptSse } from '../lib/transcript-sse.js';
 import { parseTranscriptionParams } from '../lib/transcription-params.js';
 import { withGpu } from '../lib/with-gpu.js';
-
-function publicOrigin(env: Bindings, request: Request): string {
-  return env.PUBLIC_URL ?? new URL(request.url).origin;
-}
+import type { Tenant } from '../middleware/api-key-auth.js';
 
 /** Bytes of the caller's audio when it is in R2 already: large inputs become jobs on their own. */
 async function storedInputBytes(
   env: Bindings,
   fields: Record<string, string>,
   fileSize: number | undefined,
-  tenant: Parameters<typeof tenantRoot>[0],
+  tenant: Tenant,
 ): Promise<number | undefined> {
   if (fileSize !== undefined) return fileSize;
   if (!fields.storage_key) return undefined;
@@ -42,18 +39,8 @@ function modeOf(fields: Record<string, string>) {
 /** One handler for both endpoints: translations are transcriptions with task `translate`. */
 function audioHandler(task: 'transcribe' | 'translate') {
   return async (c: Context<AppEnv>) => {
-    const secret = c.env.GPU_SHARED_SECRET;
-    if (!secret) {
-      throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', { type: 'server_error' });
-    }
-    const tenant = c.get('tenant');
-    const { fields, file } = await readRequestFields(c.req.raw, c.env.UPLOADS, {
-      keyRoot: tenantRoot(tenant),
-      // ffmpeg is the judge here: it reads formats no signature list knows, and says why it could not.
-      requireMedia: false,
-    });
-    const origin = publicOrigin(c.env, c.req.raw);
-    const prepared = await (async () => {
+    const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
+    const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
       const { stream, asyncFlag } = modeOf(fields);
       const params = parseTranscriptionParams(fields, task);
       const callbackUrl = fields.callback_url
@@ -94,10 +81,6 @@ function audioHandler(task: 'transcribe' | 'translate') {
         });
       }
       return { params, input, plannedExport, stream, asJob, callbackUrl };
-    })().catch(async (error: unknown) => {
-      // A request refused before any work must not leave its upload behind.
-      if (file) await c.env.UPLOADS.delete(file.key);
-      throw error;
     });
     const { params, input, plannedExport, stream, asJob, callbackUrl } = prepared;
 
