@@ -91,6 +91,38 @@ describe('WhisperEngine fidelity', () => {
     expect(compared).toBeGreaterThan(1);
   });
 
+  it("gives the stock pipeline's word timestamps from the same single decode (within 20 ms)", async () => {
+    const engine = new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 2,
+      timestampRules: 'transformers.js',
+    });
+    const ours = await engine.transcribeWindows(windows, {
+      language: 'en',
+      task: 'transcribe',
+      withTimestamps: true,
+      withWords: true,
+      temperatures: [0],
+    });
+    let compared = 0;
+    for (const [i, window] of windows.entries()) {
+      const stock = (await model.transcriber(window, {
+        language: 'en',
+        task: 'transcribe',
+        return_timestamps: 'word',
+      })) as { chunks: Array<{ timestamp: [number, number]; text: string }> };
+      const words = ours[i]!.words!;
+      expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
+      for (const [j, chunk] of stock.chunks.entries()) {
+        expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
+        // The pipeline ends a last word the model left open at 0 (its end token's time); we end it where it starts.
+        const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
+        expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
   it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
     const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
     const single = await new WhisperEngine(model, transformersFeatures(model), {
