@@ -123,6 +123,38 @@ describe('WhisperEngine fidelity', () => {
     expect(compared).toBeGreaterThan(10);
   });
 
+  it('aligns words to the audio alone by default, the same in a batch as one at a time', async () => {
+    const options = {
+      language: 'en',
+      task: 'transcribe' as const,
+      withTimestamps: true,
+      withWords: true,
+      temperatures: [0],
+    };
+    const single = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 1,
+    }).transcribeWindows(windows, options);
+    const batched = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 4,
+    }).transcribeWindows(windows, options);
+    expect(batched.map((r) => r.words)).toEqual(single.map((r) => r.words));
+    for (const [i, result] of batched.entries()) {
+      const seconds = windows[i]!.length / 16_000;
+      const words = result.words!;
+      expect(words.length).toBeGreaterThan(0);
+      // Every text token lands in exactly one word, in order.
+      expect(words.map((w) => w.word).join('')).toEqual(result.segments.map((s) => s.text).join(''));
+      for (const [j, word] of words.entries()) {
+        expect(word.start).toBeGreaterThanOrEqual(j === 0 ? 0 : words[j - 1]!.start);
+        expect(word.end).toBeLessThanOrEqual(seconds);
+      }
+    }
+    // The windows differ in length and sound, so their alignments must too.
+    expect(new Set(batched.map((r) => JSON.stringify(r.words!.map((w) => w.start)))).size).toBe(
+      windows.length,
+    );
+  });
+
   it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
     const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
     const single = await new WhisperEngine(model, transformersFeatures(model), {
