@@ -18,7 +18,7 @@ export interface DecodeRequest {
   maxNewTokens?: number;
   /** openai/whisper's stricter timestamp rules (see RuleState); off reproduces Transformers.js. */
   strictTimestamps?: boolean;
-  /** Keep the alignment heads' cross-attention for word timestamps (see CrossAttentionKeeper). */
+  /** Keep the alignment heads' cross-attention for word timestamps (see keepAttention). */
   alignment?: AlignmentRequest;
 }
 

@@ -18,13 +18,21 @@ import { benchAudio } from './engine-bench.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLE_RATE = 16_000;
 
-/** The faster of two runs: one CPU shared with other work makes single runs noisy. */
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 2; i++) {
-    const started = performance.now();
-    await run();
-    best = Math.min(best, (performance.now() - started) / 1000);
+/**
+ * Best of `rounds` runs of each variant, interleaved (a, b, c, a, b, c, …) so a busy shared CPU or a
+ * warming cache favours none of them.
+ */
+async function bestOf(
+  rounds: number,
+  variants: [() => Promise<unknown>, () => Promise<unknown>, () => Promise<unknown>],
+): Promise<[number, number, number]> {
+  const best: [number, number, number] = [Infinity, Infinity, Infinity];
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, run] of variants.entries()) {
+      const started = performance.now();
+      await run();
+      best[i] = Math.min(best[i]!, (performance.now() - started) / 1000);
+    }
   }
   return best;
 }
@@ -62,21 +70,23 @@ async function compare(dir: string, label: string, windowCount: number): Promise
   await engine.transcribeWindows([windows[0]!], { ...options, withWords: true, maxNewTokens: 8 });
   await transcriber(windows[0]!, { language: 'en', task: 'transcribe', return_timestamps: 'word' });
 
-  const plain = await timed(() => engine.transcribeWindows(windows, options));
-  const twoPass = await timed(async () => {
-    await engine.transcribeWindows(windows, options);
-    for (const window of windows)
-      await transcriber(window, { language: 'en', task: 'transcribe', return_timestamps: 'word' });
-  });
   let words = 0;
-  const single = await timed(async () => {
-    const results = await engine.transcribeWindows(windows, { ...options, withWords: true });
-    words = results.reduce((n, r) => n + (r.words?.length ?? 0), 0);
-  });
+  const [plain, twoPass, single] = await bestOf(3, [
+    () => engine.transcribeWindows(windows, options),
+    async () => {
+      await engine.transcribeWindows(windows, options);
+      for (const window of windows)
+        await transcriber(window, { language: 'en', task: 'transcribe', return_timestamps: 'word' });
+    },
+    async () => {
+      const results = await engine.transcribeWindows(windows, { ...options, withWords: true });
+      words = results.reduce((n, r) => n + (r.words?.length ?? 0), 0);
+    },
+  ]);
   await features.dispose();
 
   console.log(
-    `word timestamps (${label}, CPU, ${windowCount} windows of 30 s, ${words} words; best of 2 runs)`,
+    `word timestamps (${label}, CPU, ${windowCount} windows of 30 s, ${words} words; best of 3 interleaved runs)`,
   );
   console.log(`  engine, no words:                  ${plain.toFixed(2)} s`);
   console.log(`  old: engine + stock word pass:     ${twoPass.toFixed(2)} s`);
