@@ -282,6 +282,20 @@ export class WhisperEngine {
   }
 }
 
+/**
+ * Whether a model can give word timestamps: it names its alignment heads and its decoder outputs their
+ * layers' cross-attention (exports without `output_attentions` do not).
+ */
+export function canAlignWords(model: LoadedModel): boolean {
+  const pretrained = model.transcriber.model as unknown as {
+    sessions: Record<string, ort.InferenceSession>;
+    generation_config: { alignment_heads?: Array<[number, number]> | null };
+  };
+  const heads = pretrained.generation_config.alignment_heads ?? [];
+  const outputs = pretrained.sessions.decoder_model_merged?.outputNames ?? [];
+  return heads.length > 0 && heads.every(([layer]) => outputs.includes(`cross_attentions.${layer}`));
+}
+
 /** Features through Transformers.js's own extractor, one window at a time (the reference). */
 export function transformersFeatures(model: LoadedModel): FeatureExtractor {
   return {

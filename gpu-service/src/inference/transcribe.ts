@@ -2,7 +2,7 @@ import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-e
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { BatchScheduler } from '../engine/batch-scheduler.js';
-import { WhisperEngine, type WindowWord } from '../engine/whisper-engine.js';
+import { canAlignWords, WhisperEngine, type WindowWord } from '../engine/whisper-engine.js';
 import { LogMelExtractor } from '../features/log-mel-extractor.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
@@ -17,6 +17,12 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
     throw new ApiError(400, `Model '${model.name}' is English-only: it cannot ${what}`, {
       code: 'unsupported_language',
       param: options.task === 'translate' ? 'model' : 'language',
+    });
+  }
+  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model)) {
+    throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
+      code: 'unsupported_timestamp_granularity',
+      param: 'timestamp_granularities',
     });
   }
 }
