@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { halfToFloat } from './float16.js';
 import { applyRules, argmax, logSoftmaxAt, sample } from './logit-rules.js';
 import type { WhisperVocab } from './whisper-vocab.js';
 
@@ -192,13 +193,4 @@ function floats(tensor: ort.Tensor): { subarray(start: number, end: number): Arr
   if (tensor.type !== 'float16') return tensor.data as Float32Array;
   const halves = tensor.data as Uint16Array;
   return { subarray: (start, end) => Array.from(halves.subarray(start, end), halfToFloat) };
-}
-
-function halfToFloat(bits: number): number {
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  const sign = bits & 0x8000 ? -1 : 1;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
