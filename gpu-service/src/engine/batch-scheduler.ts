@@ -29,6 +29,7 @@ export class BatchScheduler {
       options.task,
       options.prompt ?? '',
       options.withTimestamps,
+      options.withWords ?? false,
       options.temperatures ?? null,
       options.maxNewTokens ?? null,
       options.seed ?? null,

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { halfToFloat } from './float16.js';
 import { applyRules, argmax, logSoftmaxAt, sample } from './logit-rules.js';
 import type { WhisperVocab } from './whisper-vocab.js';
 
@@ -18,6 +19,15 @@ export interface DecodeRequest {
   maxNewTokens?: number;
   /** openai/whisper's stricter timestamp rules (see RuleState); off reproduces Transformers.js. */
   strictTimestamps?: boolean;
+  /** Keep the alignment heads' cross-attention for word timestamps (see keepAttention). */
+  alignment?: AlignmentRequest;
+}
+
+export interface AlignmentRequest {
+  /** [decoder layer, head] pairs, from generation_config.json's `alignment_heads`. */
+  heads: Array<[number, number]>;
+  /** Encoder frames to keep, per sequence of the batch: the audio's, not the padding's. */
+  frames: number[];
 }
 
 export interface DecodedSequence {
@@ -25,6 +35,11 @@ export interface DecodedSequence {
   sumLogprob: number;
   /** Probability of <|nospeech|> at the position after <|startoftranscript|>. */
   noSpeechProb: number;
+  /**
+   * With `alignment`: per alignment head, each decoder input position's attention over the kept frames
+   * (the prompt's positions, then every generated token that was fed back).
+   */
+  attention?: Float32Array[][];
 }
 
 /** openai/whisper's max_initial_timestamp of 1.0 s, in 20 ms timestamp steps. */
@@ -75,7 +90,20 @@ export async function decodeBatch(
   let stepLength = promptLength;
   // After the first step the cross-attention cache is fixed: not fetching it again saves copying
   // layers × 2 × 1500 × d_model floats out of onnxruntime on every token.
-  const laterOutputs = session.outputNames.filter((name) => !/^present\.\d+\.encoder\./.test(name));
+  // Cross-attention weights are only worth copying out when words are wanted.
+  const laterOutputs = session.outputNames.filter(
+    (name) =>
+      !/^present\.\d+\.encoder\./.test(name) && (request.alignment || !name.startsWith('cross_attentions.')),
+  );
+  const alignment = request.alignment;
+  if (alignment) {
+    const missing = alignment.heads.find(
+      ([layer]) => !session.outputNames.includes(`cross_attentions.${layer}`),
+    );
+    if (missing)
+      throw new Error(`the decoder does not output cross_attentions.${missing[0]}: word timestamps need it`);
+    for (const sequence of sequences) sequence.attention = alignment.heads.map(() => []);
+  }
   for (let step = 0; step < maxNew && done.includes(false); step++) {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', inputIds, [batch, stepLength]),
@@ -96,6 +124,8 @@ export async function decodeBatch(
           past[`past_key_values.${layer}.encoder.${kv}`] = outputs[`present.${layer}.encoder.${kv}`]!;
       }
     }
+
+    if (alignment) keepAttention(outputs, alignment, sequences, done, stepLength);
 
     const next = new BigInt64Array(batch);
     for (let b = 0; b < batch; b++) {
@@ -133,4 +163,34 @@ export async function decodeBatch(
     stepLength = 1;
   }
   return sequences;
+}
+
+/** Copies this step's attention rows for the alignment heads, only for sequences still decoding. */
+function keepAttention(
+  outputs: ort.InferenceSession.OnnxValueMapType,
+  alignment: AlignmentRequest,
+  sequences: DecodedSequence[],
+  done: boolean[],
+  stepLength: number,
+): void {
+  for (const [k, [layer, head]] of alignment.heads.entries()) {
+    const tensor = outputs[`cross_attentions.${layer}`]!;
+    const [, heads, , sourceFrames] = tensor.dims as [number, number, number, number];
+    const data = floats(tensor);
+    for (const [b, sequence] of sequences.entries()) {
+      if (done[b]) continue;
+      const frames = Math.min(alignment.frames[b]!, sourceFrames);
+      for (let t = 0; t < stepLength; t++) {
+        const offset = ((b * heads + head) * stepLength + t) * sourceFrames;
+        sequence.attention![k]!.push(Float32Array.from(data.subarray(offset, offset + frames)));
+      }
+    }
+  }
+}
+
+/** Float32 views of float32 or float16 (CUDA exports) outputs; halves are widened when read. */
+function floats(tensor: ort.Tensor): { subarray(start: number, end: number): ArrayLike<number> } {
+  if (tensor.type !== 'float16') return tensor.data as Float32Array;
+  const halves = tensor.data as Uint16Array;
+  return { subarray: (start, end) => Array.from(halves.subarray(start, end), halfToFloat) };
 }

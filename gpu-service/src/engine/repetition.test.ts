@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsFallback } from './quality.js';
-import { collapseLoops, findLoop } from './repetition.js';
+import { collapseLoops, findLoop, keptAfterCollapse } from './repetition.js';
 
 describe('hallucinated loops', () => {
   it('finds a phrase repeated back to back', () => {
@@ -10,6 +10,14 @@ describe('hallucinated loops', () => {
     const phrase = [11, 12, 13, 14, 15, 16, 17, 18];
     expect(findLoop([...phrase, ...phrase, ...phrase])).toEqual({ start: 0, period: 8, repeats: 3 });
     expect(collapseLoops(tokens)).toEqual([1, 2, 3, 7, 8, 9, 4]);
+  });
+
+  it('names the positions a collapse keeps, so per-token times follow their tokens', () => {
+    // Two loops: 5 × [7] and 5 × [8, 9].
+    const tokens = [1, 7, 7, 7, 7, 7, 2, 8, 9, 8, 9, 8, 9, 8, 9, 8, 9, 3];
+    const kept = keptAfterCollapse(tokens);
+    expect(kept).toEqual([0, 1, 6, 7, 8, 17]);
+    expect(kept.map((i) => tokens[i])).toEqual(collapseLoops(tokens));
   });
 
   it('leaves ordinary repetition alone', () => {

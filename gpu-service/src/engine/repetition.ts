@@ -42,9 +42,20 @@ export function findLoop(tokens: readonly number[]): Loop | undefined {
 
 /** Keeps one copy of every loop's block. */
 export function collapseLoops(tokens: readonly number[]): number[] {
+  return keptAfterCollapse(tokens).map((i) => tokens[i]!);
+}
+
+/** The positions `collapseLoops` keeps, so per-token data (times) can follow the tokens. */
+export function keptAfterCollapse(tokens: readonly number[]): number[] {
+  let kept = tokens.map((_, i) => i);
   let out = [...tokens];
   for (let loop = findLoop(out); loop; loop = findLoop(out)) {
-    out = [...out.slice(0, loop.start + loop.period), ...out.slice(loop.start + loop.repeats * loop.period)];
+    const cut = (xs: number[]) => [
+      ...xs.slice(0, loop!.start + loop!.period),
+      ...xs.slice(loop!.start + loop!.repeats * loop!.period),
+    ];
+    out = cut(out);
+    kept = cut(kept);
   }
-  return out;
+  return kept;
 }

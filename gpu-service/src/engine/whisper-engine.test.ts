@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../inference/model-manager.js';
+import { testModelEnDir } from '../test-support/fixtures.js';
 import { loadTestModel, speechSamples } from '../test-support/test-model.js';
 import { transformersFeatures, WhisperEngine } from './whisper-engine.js';
 
@@ -91,6 +92,103 @@ describe('WhisperEngine fidelity', () => {
     expect(compared).toBeGreaterThan(1);
   });
 
+  it("gives the stock pipeline's word timestamps from the same single decode (within 20 ms)", async () => {
+    const engine = new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 2,
+      timestampRules: 'transformers.js',
+    });
+    const ours = await engine.transcribeWindows(windows, {
+      language: 'en',
+      task: 'transcribe',
+      withTimestamps: true,
+      withWords: true,
+      temperatures: [0],
+    });
+    let compared = 0;
+    for (const [i, window] of windows.entries()) {
+      const stock = (await model.transcriber(window, {
+        language: 'en',
+        task: 'transcribe',
+        return_timestamps: 'word',
+      })) as { chunks: Array<{ timestamp: [number, number]; text: string }> };
+      const words = ours[i]!.words!;
+      expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
+      for (const [j, chunk] of stock.chunks.entries()) {
+        expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
+        // The pipeline ends a last word the model left open at 0 (its end token's time); we end it where it starts.
+        const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
+        expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it('gives the stock words on an English-only model too (a one-token prompt)', async () => {
+    const english = await loadTestModel(testModelEnDir);
+    const engine = new WhisperEngine(english, transformersFeatures(english), {
+      batchSize: 4,
+      timestampRules: 'transformers.js',
+    });
+    const ours = await engine.transcribeWindows(windows, {
+      language: 'en',
+      task: 'transcribe',
+      withTimestamps: true,
+      withWords: true,
+      temperatures: [0],
+    });
+    let compared = 0;
+    for (const [i, window] of windows.entries()) {
+      const stock = (await english.transcriber(window, { return_timestamps: 'word' })) as {
+        text: string;
+        chunks: Array<{ timestamp: [number, number]; text: string }>;
+      };
+      // Our quality guard collapses a token loop the stock pipeline keeps: such a window's text differs.
+      if (ours[i]!.segments.map((x) => x.text).join('') !== stock.text) continue;
+      const words = ours[i]!.words!;
+      expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
+      for (const [j, chunk] of stock.chunks.entries()) {
+        expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
+        const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
+        expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+
+  it('aligns words to the audio alone by default, the same in a batch as one at a time', async () => {
+    const options = {
+      language: 'en',
+      task: 'transcribe' as const,
+      withTimestamps: true,
+      withWords: true,
+      temperatures: [0],
+    };
+    const single = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 1,
+    }).transcribeWindows(windows, options);
+    const batched = await new WhisperEngine(model, transformersFeatures(model), {
+      batchSize: 4,
+    }).transcribeWindows(windows, options);
+    expect(batched.map((r) => r.words)).toEqual(single.map((r) => r.words));
+    for (const [i, result] of batched.entries()) {
+      const seconds = windows[i]!.length / 16_000;
+      const words = result.words!;
+      expect(words.length).toBeGreaterThan(0);
+      // Every text token lands in exactly one word, in order.
+      expect(words.map((w) => w.word).join('')).toEqual(result.segments.map((s) => s.text).join(''));
+      for (const [j, word] of words.entries()) {
+        expect(word.start).toBeGreaterThanOrEqual(j === 0 ? 0 : words[j - 1]!.start);
+        expect(word.end).toBeLessThanOrEqual(seconds);
+      }
+    }
+    // The windows differ in length and sound, so their alignments must too.
+    expect(new Set(batched.map((r) => JSON.stringify(r.words!.map((w) => w.start)))).size).toBe(
+      windows.length,
+    );
+  });
+
   it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
     const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
     const single = await new WhisperEngine(model, transformersFeatures(model), {
@@ -111,6 +209,8 @@ describe('WhisperEngine fidelity', () => {
       withTimestamps: true,
     });
     expect(result!.avgLogprob).toBeLessThanOrEqual(0);
+    // Words (and the attention they need) only when asked for.
+    expect(result!.words).toBeUndefined();
     expect(result!.compressionRatio).toBeGreaterThan(0);
     expect(result!.noSpeechProb).toBeGreaterThanOrEqual(0);
     expect(result!.noSpeechProb).toBeLessThanOrEqual(1);

@@ -1,6 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../inference/model-manager.js';
-import { type DecodedSequence, type DecoderShape, decodeBatch } from './decoder-runner.js';
+import { tokenStartTimes } from './cross-attention-dtw.js';
+import {
+  type AlignmentRequest,
+  type DecodedSequence,
+  type DecoderShape,
+  decodeBatch,
+} from './decoder-runner.js';
 import {
   compressionRatio,
   DEFAULT_THRESHOLDS,
@@ -8,9 +14,10 @@ import {
   needsFallback,
   type QualityThresholds,
 } from './quality.js';
-import { collapseLoops, findLoop } from './repetition.js';
+import { collapseLoops, findLoop, keptAfterCollapse } from './repetition.js';
 import { tokensToSegments } from './token-segments.js';
 import { readVocab, type WhisperVocab } from './whisper-vocab.js';
+import { groupWords, writesWithoutSpaces } from './word-grouping.js';
 
 /** Turns 16 kHz windows (≤ 30 s) into log-mel features, [n_mels × 3000] each. */
 export interface FeatureExtractor {
@@ -26,6 +33,8 @@ export interface DecodeOptions {
   temperatures?: number[];
   maxNewTokens?: number;
   seed?: number;
+  /** Word timestamps, aligned from the same decode's cross-attention (costs a little memory and CPU). */
+  withWords?: boolean;
 }
 
 export interface WindowSegment {
@@ -33,6 +42,17 @@ export interface WindowSegment {
   end: number;
   text: string;
   tokens: number[];
+}
+
+export interface WindowWord {
+  /** As decoded, with its leading space. */
+  word: string;
+  /**
+   * Window seconds. Under `timestampRules: 'transformers.js'` the alignment spans the whole 30 s
+   * input, as Transformers.js's does, so times can lie past the window's audio.
+   */
+  start: number;
+  end: number;
 }
 
 export interface WindowResult {
@@ -44,6 +64,8 @@ export interface WindowResult {
   compressionRatio: number;
   noSpeechProb: number;
   silent: boolean;
+  /** With `withWords`. */
+  words?: WindowWord[];
 }
 
 interface ModelConfigLike {
@@ -51,6 +73,7 @@ interface ModelConfigLike {
   decoder_attention_heads: number;
   d_model: number;
   num_mel_bins: number;
+  median_filter_width?: number;
 }
 
 interface TokenizerLike {
@@ -60,6 +83,8 @@ interface TokenizerLike {
 }
 
 const SAMPLE_RATE = 16_000;
+/** Audio samples per encoder frame (hop 160, then the encoder's stride of 2). */
+const SAMPLES_PER_FRAME = 320;
 const MAX_PROMPT_TOKENS = 223;
 
 /** A tiny seeded generator, so sampled fallbacks are reproducible. */
@@ -86,6 +111,8 @@ export class WhisperEngine {
   private readonly decoder: ort.InferenceSession;
   private readonly tokenizer: TokenizerLike;
   private readonly nMels: number;
+  private readonly alignmentHeads: Array<[number, number]> | undefined;
+  private readonly medianWidth: number;
 
   constructor(
     model: LoadedModel,
@@ -100,7 +127,7 @@ export class WhisperEngine {
     const pretrained = model.transcriber.model as unknown as {
       sessions: Record<string, ort.InferenceSession>;
       config: ModelConfigLike;
-      generation_config: Parameters<typeof readVocab>[0];
+      generation_config: Parameters<typeof readVocab>[0] & { alignment_heads?: Array<[number, number]> };
     };
     this.tokenizer = model.transcriber.tokenizer as unknown as TokenizerLike;
     this.vocab = readVocab(pretrained.generation_config, this.tokenizer);
@@ -111,6 +138,8 @@ export class WhisperEngine {
       headDim: config.d_model / config.decoder_attention_heads,
     };
     this.nMels = config.num_mel_bins;
+    this.alignmentHeads = pretrained.generation_config.alignment_heads ?? undefined;
+    this.medianWidth = config.median_filter_width ?? 7;
     this.encoder = pretrained.sessions.model!;
     this.decoder = pretrained.sessions.decoder_model_merged!;
   }
@@ -175,6 +204,39 @@ export class WhisperEngine {
     };
   }
 
+  /** Aligns a kept result's tokens (after any loop collapse) to the audio and groups them into words. */
+  private words(
+    decoded: DecodedSequence,
+    tokens: number[],
+    context: { promptLength: number; language: string | undefined },
+  ): WindowWord[] {
+    const kept = tokens === decoded.tokens ? undefined : keptAfterCollapse(decoded.tokens);
+    const times = tokenStartTimes({
+      heads: decoded.attention!,
+      promptLength: context.promptLength,
+      medianWidth: this.medianWidth,
+    });
+    return groupWords(tokens, kept ? kept.map((i) => times[i]!) : times, this.vocab, {
+      decode: (ids) => this.tokenizer.decode(ids),
+      // Transformers.js strips the language token before grouping, so it always splits on spaces.
+      splitOnCharacters:
+        this.options.timestampRules !== 'transformers.js' && writesWithoutSpaces(context.language),
+    });
+  }
+
+  /** Which heads to keep and how many frames of each window: only the audio's, unless reproducing. */
+  private alignmentFor(windows: Float32Array[]): AlignmentRequest {
+    if (!this.alignmentHeads?.length)
+      throw new Error("the model's generation_config.json has no alignment_heads: word timestamps need them");
+    const reproduce = this.options.timestampRules === 'transformers.js';
+    return {
+      heads: this.alignmentHeads,
+      frames: windows.map((w) =>
+        reproduce ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(w.length / SAMPLES_PER_FRAME)),
+      ),
+    };
+  }
+
   /** Decodes windows in batches; windows whose output fails the quality checks are retried hotter. */
   async transcribeWindows(windows: Float32Array[], options: DecodeOptions): Promise<WindowResult[]> {
     const prompt = this.promptTokens(options);
@@ -194,6 +256,9 @@ export class WhisperEngine {
           random,
           strictTimestamps: this.options.timestampRules !== 'transformers.js',
           ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
+          ...(options.withWords
+            ? { alignment: this.alignmentFor(indices.map((index) => windows[index]!)) }
+            : {}),
         });
         decoded.forEach((sequence, k) => {
           const index = indices[k]!;
@@ -202,6 +267,12 @@ export class WhisperEngine {
           results[index] = result;
           if (!last && needsFallback(result, this.options.thresholds ?? DEFAULT_THRESHOLDS))
             retry.push(index);
+          // Only a result that is kept is worth aligning.
+          else if (options.withWords)
+            result.words = this.words(sequence, result.tokens, {
+              promptLength: prompt.length,
+              language: options.language,
+            });
         });
       }
       if (retry.length === 0) break;
@@ -209,6 +280,20 @@ export class WhisperEngine {
     }
     return results as WindowResult[];
   }
+}
+
+/**
+ * Whether a model can give word timestamps: it names its alignment heads and its decoder outputs their
+ * layers' cross-attention (exports without `output_attentions` do not).
+ */
+export function canAlignWords(model: LoadedModel): boolean {
+  const pretrained = model.transcriber.model as unknown as {
+    sessions: Record<string, ort.InferenceSession>;
+    generation_config: { alignment_heads?: Array<[number, number]> | null };
+  };
+  const heads = pretrained.generation_config.alignment_heads ?? [];
+  const outputs = pretrained.sessions.decoder_model_merged?.outputNames ?? [];
+  return heads.length > 0 && heads.every(([layer]) => outputs.includes(`cross_attentions.${layer}`));
 }
 
 /** Features through Transformers.js's own extractor, one window at a time (the reference). */

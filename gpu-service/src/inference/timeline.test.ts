@@ -26,7 +26,12 @@ beforeAll(async () => {
   model = await loadTestModel();
   signal = buildSpeechSignal(90, PLACEMENTS);
   // Greedy only: sampled fallbacks of a random model put timestamps anywhere.
-  result = await transcribe(model, signal.pcm, { task: 'transcribe', language: 'en' }, { temperatures: [0] });
+  result = await transcribe(
+    model,
+    signal.pcm,
+    { task: 'transcribe', language: 'en', timestamp_granularities: ['word', 'segment'] },
+    { temperatures: [0] },
+  );
 }, 120_000);
 
 describe('timestamps on the original timeline', () => {
@@ -52,5 +57,22 @@ describe('timestamps on the original timeline', () => {
     for (let i = 1; i < result.segments.length; i++) {
       expect(result.segments[i]!.start).toBeGreaterThanOrEqual(result.segments[i - 1]!.start);
     }
+  });
+
+  it('puts words, aligned inside each window, on the phrases too, in order', () => {
+    const spans = signal.phrases.map(
+      (p) => [p.voicedStart / 16_000 - 0.3, p.voicedEnd / 16_000 + 0.3] as const,
+    );
+    const words = result.words!;
+    const inside = (t: number) => spans.some(([a, b]) => t >= a && t <= b);
+    for (const [i, word] of words.entries()) {
+      // A window joins several phrases, so a (random) word may run from one phrase into the next.
+      expect(inside(word.start), `word starting at ${word.start}`).toBe(true);
+      expect(inside(word.end), `word ending at ${word.end}`).toBe(true);
+      if (i > 0) expect(word.start).toBeGreaterThanOrEqual(words[i - 1]!.start);
+    }
+    // Words land on more than one phrase: the map back crosses the silences VAD removed.
+    const phrasesWithWords = spans.filter(([a, b]) => words.some((w) => w.start >= a && w.start <= b));
+    expect(phrasesWithWords.length).toBeGreaterThan(1);
   });
 });

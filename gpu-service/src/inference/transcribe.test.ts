@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { WHISPER_LANGUAGES } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir, testModelEnDir } from '../test-support/fixtures.js';
@@ -42,6 +45,25 @@ describe('transcribe', () => {
       expect(word.start).toBeGreaterThanOrEqual(0);
       expect(word.end).toBeGreaterThanOrEqual(word.start);
       expect(word.end).toBeLessThanOrEqual(result.duration);
+    }
+  });
+
+  it('answers 400 for word timestamps from a model without alignment heads', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'no-alignment-'));
+    cpSync(testModelDir, dir, { recursive: true });
+    const configPath = path.join(dir, 'generation_config.json');
+    const { alignment_heads: _, ...config } = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(configPath, JSON.stringify(config));
+    try {
+      const model = await loadTestModel(dir);
+      await expect(
+        transcribe(model, audio, { task: 'transcribe', language: 'en', timestamp_granularities: ['word'] }),
+      ).rejects.toMatchObject({ status: 400, code: 'unsupported_timestamp_granularity' });
+      // Segments alone still work on it.
+      const result = await transcribe(model, audio, { task: 'transcribe', language: 'en' });
+      expect(result.segments.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -4,21 +4,11 @@ import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import { createDiarizer } from '../diarization/create-diarizer.js';
 import { BatchScheduler } from '../engine/batch-scheduler.js';
-import { WhisperEngine } from '../engine/whisper-engine.js';
+import { canAlignWords, WhisperEngine, type WindowWord } from '../engine/whisper-engine.js';
 import { LogMelExtractor } from '../features/log-mel-extractor.js';
 import { detectLanguage } from './detect-language.js';
 import type { LoadedModel } from './model-manager.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
-
-interface PipelineChunk {
-  timestamp: [number, number | null];
-  text: string;
-}
-
-interface PipelineOutput {
-  text: string;
-  chunks?: PipelineChunk[];
-}
 
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
   if (
@@ -29,6 +19,12 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
     throw new ApiError(400, `Model '${model.name}' is English-only: it cannot ${what}`, {
       code: 'unsupported_language',
       param: options.task === 'translate' ? 'model' : 'language',
+    });
+  }
+  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model)) {
+    throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
+      code: 'unsupported_timestamp_granularity',
+      param: 'timestamp_granularities',
     });
   }
 }
@@ -148,6 +144,7 @@ export async function transcribeStream(
         task: options.task,
         prompt: options.prompt,
         withTimestamps: true,
+        withWords: wantWords,
         ...(tuning.temperatures
           ? { temperatures: tuning.temperatures }
           : temperatureSchedule(options.temperature)),
@@ -172,7 +169,7 @@ export async function transcribeStream(
           no_speech_prob: result.noSpeechProb,
         });
       }
-      if (wantWords) words.push(...(await windowWords(model, window, options.task, language)));
+      if (wantWords) words.push(...windowWords(window, result.words ?? []));
     }
     const last = windows.at(-1)!;
     await tuning.onWindows?.({
@@ -216,24 +213,12 @@ export async function transcribeStream(
   };
 }
 
-/**
- * Word timestamps from Transformers.js's cross-attention alignment on one window, mapped back to the
- * original timeline. (Moving this into the engine's own decode is the next step.)
- */
-async function windowWords(
-  model: LoadedModel,
-  window: AudioWindow,
-  task: TranscribeOptions['task'],
-  language: string,
-): Promise<Word[]> {
-  const output = (await model.transcriber(window.samples, {
-    ...(model.multilingual ? { task, language } : {}),
-    return_timestamps: 'word',
-  })) as PipelineOutput;
+/** The engine's word timestamps for one window (window seconds), mapped back to the original timeline. */
+function windowWords(window: AudioWindow, engineWords: readonly WindowWord[]): Word[] {
   const windowSeconds = window.samples.length / SAMPLE_RATE;
-  return (output.chunks ?? []).map((chunk) => {
-    const start = window.toSource(Math.min(chunk.timestamp[0], windowSeconds), 'start');
-    const end = window.toSource(Math.min(chunk.timestamp[1] ?? windowSeconds, windowSeconds), 'end');
-    return { word: chunk.text.trim(), start: round(start), end: round(Math.max(start, end)) };
+  return engineWords.map((w) => {
+    const start = window.toSource(Math.min(w.start, windowSeconds), 'start');
+    const end = window.toSource(Math.min(w.end, windowSeconds), 'end');
+    return { word: w.word.trim(), start: round(start), end: round(Math.max(start, end)) };
   });
 }

@@ -5,6 +5,7 @@
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
+ * - words: word timestamps from the engine's single decode against the old second pipeline pass.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { featuresBench } from './features-bench.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
+import { wordsBench } from './words-bench.js';
 
 const MiB = 1024 * 1024;
 
@@ -62,3 +64,4 @@ if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench();
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
+if (which === 'all' || which === 'words') await wordsBench();
