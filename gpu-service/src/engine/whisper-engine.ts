@@ -183,7 +183,14 @@ export class WhisperEngine {
     const looping = findLoop(decoded.tokens) !== undefined;
     // The last temperature's output is kept, minus any loop it still has.
     const tokens = final && looping ? collapseLoops(decoded.tokens) : decoded.tokens;
-    const text = this.tokenizer.decode(tokens, { skip_special_tokens: true }).trim();
+    // Text tokens only: some tokenizers (the .en ones) keep timestamp tokens despite skip_special_tokens,
+    // and `<|0.00|>` in the text would skew the compression ratio the fallback is judged on.
+    const text = this.tokenizer
+      .decode(
+        tokens.filter((t) => t < this.vocab.eot),
+        { skip_special_tokens: true },
+      )
+      .trim();
     const segments = tokensToSegments(tokens, this.vocab, windowSeconds).map((s) => ({
       ...s,
       text: this.tokenizer.decode(s.tokens, { skip_special_tokens: true }),
