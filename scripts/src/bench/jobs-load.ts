@@ -28,6 +28,8 @@ export async function jobsLoadBench(count = 200): Promise<void> {
       await fetch(`${stack.edge}/v1/uploads`, { method: 'POST', body: form })
     ).json()) as { key: string };
 
+    // Local state persists between runs (.wrangler/state): keys must be new for this run.
+    const run = Date.now().toString(36);
     const started = performance.now();
     const submittedAt = new Map<string, number>();
     const doneAt = new Map<string, number>();
@@ -38,7 +40,7 @@ export async function jobsLoadBench(count = 200): Promise<void> {
         Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
           const response = await fetch(`${stack.edge}/v1/audio/transcriptions`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${i + j}` },
+            headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${i + j}` },
             body: JSON.stringify({ storage_key: upload.key, async: true }),
           });
           const job = (await response.json()) as Job;
