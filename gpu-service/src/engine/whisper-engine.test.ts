@@ -34,18 +34,35 @@ async function stockTokens(window: Float32Array, withTimestamps: boolean): Promi
   return sequence.slice(withTimestamps ? 3 : 4);
 }
 
+/**
+ * Our engine's greedy decode of `windows` in English, on the stock features; `stock` reproduces
+ * Transformers.js's timestamp rules and word frames, to compare with its pipeline.
+ */
+async function decodeOurs(
+  on: LoadedModel,
+  options: { batchSize: number; stock?: boolean; withTimestamps?: boolean; withWords?: boolean },
+) {
+  const engine = new WhisperEngine(on, transformersFeatures(on), {
+    batchSize: options.batchSize,
+    ...(options.stock ? { timestampRules: 'transformers.js' as const } : {}),
+  });
+  const results = await engine.transcribeWindows(windows, {
+    language: 'en',
+    task: 'transcribe',
+    withTimestamps: options.withTimestamps ?? true,
+    ...(options.withWords ? { withWords: true } : {}),
+    temperatures: [0],
+  });
+  return { engine, results };
+}
+
 describe('WhisperEngine fidelity', () => {
   for (const withTimestamps of [true, false]) {
     it(`picks token for token what Transformers.js's generate picks (${withTimestamps ? 'timestamps' : 'no timestamps'})`, async () => {
-      const engine = new WhisperEngine(model, transformersFeatures(model), {
+      const { engine, results: ours } = await decodeOurs(model, {
         batchSize: 1,
-        timestampRules: 'transformers.js',
-      });
-      const ours = await engine.transcribeWindows(windows, {
-        language: 'en',
-        task: 'transcribe',
+        stock: true,
         withTimestamps,
-        temperatures: [0],
       });
       for (const [i, window] of windows.entries()) {
         const stock = await stockTokens(window, withTimestamps);
@@ -59,16 +76,7 @@ describe('WhisperEngine fidelity', () => {
   }
 
   it('places segment timestamps where the stock pipeline does on the same windows (within 20 ms)', async () => {
-    const engine = new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 1,
-      timestampRules: 'transformers.js',
-    });
-    const ours = await engine.transcribeWindows(windows, {
-      language: 'en',
-      task: 'transcribe',
-      withTimestamps: true,
-      temperatures: [0],
-    });
+    const { results: ours } = await decodeOurs(model, { batchSize: 1, stock: true });
     let compared = 0;
     for (const [i, window] of windows.entries()) {
       const stock = (await model.transcriber(window, {
@@ -93,17 +101,7 @@ describe('WhisperEngine fidelity', () => {
   });
 
   it("gives the stock pipeline's word timestamps from the same single decode (within 20 ms)", async () => {
-    const engine = new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 2,
-      timestampRules: 'transformers.js',
-    });
-    const ours = await engine.transcribeWindows(windows, {
-      language: 'en',
-      task: 'transcribe',
-      withTimestamps: true,
-      withWords: true,
-      temperatures: [0],
-    });
+    const { results: ours } = await decodeOurs(model, { batchSize: 2, stock: true, withWords: true });
     let compared = 0;
     for (const [i, window] of windows.entries()) {
       const stock = (await model.transcriber(window, {
@@ -126,17 +124,7 @@ describe('WhisperEngine fidelity', () => {
 
   it('gives the stock words on an English-only model too (a one-token prompt)', async () => {
     const english = await loadTestModel(testModelEnDir);
-    const engine = new WhisperEngine(english, transformersFeatures(english), {
-      batchSize: 4,
-      timestampRules: 'transformers.js',
-    });
-    const ours = await engine.transcribeWindows(windows, {
-      language: 'en',
-      task: 'transcribe',
-      withTimestamps: true,
-      withWords: true,
-      temperatures: [0],
-    });
+    const { results: ours } = await decodeOurs(english, { batchSize: 4, stock: true, withWords: true });
     // The window text (what the compression ratio is judged on) is words only, no timestamp tokens.
     for (const result of ours) expect(result.text).not.toMatch(/<\|[\d.]+\|>/);
     let compared = 0;
@@ -160,19 +148,8 @@ describe('WhisperEngine fidelity', () => {
   });
 
   it('aligns words to the audio alone by default, the same in a batch as one at a time', async () => {
-    const options = {
-      language: 'en',
-      task: 'transcribe' as const,
-      withTimestamps: true,
-      withWords: true,
-      temperatures: [0],
-    };
-    const single = await new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 1,
-    }).transcribeWindows(windows, options);
-    const batched = await new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 4,
-    }).transcribeWindows(windows, options);
+    const { results: single } = await decodeOurs(model, { batchSize: 1, withWords: true });
+    const { results: batched } = await decodeOurs(model, { batchSize: 4, withWords: true });
     expect(batched.map((r) => r.words)).toEqual(single.map((r) => r.words));
     for (const [i, result] of batched.entries()) {
       const seconds = windows[i]!.length / 16_000;
@@ -192,13 +169,8 @@ describe('WhisperEngine fidelity', () => {
   });
 
   it('decodes a batch exactly as it decodes the same windows one at a time', async () => {
-    const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
-    const single = await new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 1,
-    }).transcribeWindows(windows, options);
-    const batched = await new WhisperEngine(model, transformersFeatures(model), {
-      batchSize: 4,
-    }).transcribeWindows(windows, options);
+    const { results: single } = await decodeOurs(model, { batchSize: 1 });
+    const { results: batched } = await decodeOurs(model, { batchSize: 4 });
     expect(batched.map((r) => r.tokens)).toEqual(single.map((r) => r.tokens));
     for (const [i, r] of batched.entries()) expect(r.avgLogprob).toBeCloseTo(single[i]!.avgLogprob, 4);
   });
