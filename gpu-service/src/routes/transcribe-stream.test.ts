@@ -91,6 +91,30 @@ describe('streamed transcription', () => {
     expect(admission.inFlight).toBe(0);
   });
 
+  it('answers /health promptly all through a long job', async () => {
+    const response = await streamCall('/long.flac');
+    const finished = (async () => {
+      for await (const _ of events(response)) {
+        // drain
+      }
+    })();
+    let done = false;
+    void finished.then(() => {
+      done = true;
+    });
+    const latencies: number[] = [];
+    while (!done) {
+      const started = performance.now();
+      expect((await app.request('/health')).status).toBe(200);
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await finished;
+    // Features run in worker threads and decoding yields between steps: health never waits for the job.
+    expect(latencies.length).toBeGreaterThan(20);
+    expect(Math.max(...latencies)).toBeLessThan(250);
+  });
+
   it('tells its load on /health, for the edge to balance on', async () => {
     const body = (await (await app.request('/health')).json()) as { load: Record<string, number> };
     expect(body.load).toEqual({ in_flight: 0, queued: 0, max_concurrent: 2, max_queued: 2 });
