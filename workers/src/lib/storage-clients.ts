@@ -84,7 +84,8 @@ export async function awsList(
     `${target.endpoint}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`,
   );
   url.searchParams.set('uploadId', uploadId);
-  const response = await target.client.fetch(url.toString(), { method: 'GET' });
+  // One attempt: aws4fetch retries 5xx ten times with backoff (tens of seconds), and a 501 is final.
+  const response = await fetch(await target.client.sign(url.toString(), { method: 'GET' }));
   if (!response.ok) {
     await response.body?.cancel();
     return undefined;
