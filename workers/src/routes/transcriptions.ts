@@ -1,70 +1,23 @@
-import { ApiError, formatResponse } from '@whisper-edge/shared';
+import { formatResponse } from '@whisper-edge/shared';
 import { type Context, Hono } from 'hono';
-import type { AppEnv, Bindings } from '../env.js';
+import type { AppEnv } from '../env.js';
 import { submitJob } from '../jobs/submit-job.js';
-import { resolveAudioInput, validatePresignedUrl } from '../lib/audio-input.js';
+import { resolveAudioInput } from '../lib/audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from '../lib/audio-request.js';
 import { transcribeOnGpu } from '../lib/gpu-client.js';
-import { parseBoolean, planExport } from '../lib/result-export.js';
-import { assertTenantKey } from '../lib/tenant-keys.js';
+import { requestMode } from '../lib/request-mode.js';
+import { planExport } from '../lib/result-export.js';
 import { transcriptSse } from '../lib/transcript-sse.js';
 import { parseTranscriptionParams } from '../lib/transcription-params.js';
 import { withGpu } from '../lib/with-gpu.js';
-import type { Tenant } from '../middleware/api-key-auth.js';
-
-/** Bytes of the caller's audio when it is in R2 already: large inputs become jobs on their own. */
-async function storedInputBytes(
-  env: Bindings,
-  fields: Record<string, string>,
-  fileSize: number | undefined,
-  tenant: Tenant,
-): Promise<number | undefined> {
-  if (fileSize !== undefined) return fileSize;
-  if (!fields.storage_key) return undefined;
-  return (await env.UPLOADS.head(assertTenantKey(tenant, fields.storage_key, 'storage_key')))?.size;
-}
-
-function modeOf(fields: Record<string, string>) {
-  const stream = parseBoolean(fields.stream, 'stream') ?? false;
-  const asyncFlag = parseBoolean(fields.async, 'async');
-  if (stream && asyncFlag) {
-    throw new ApiError(400, "Invalid 'stream': a job streams its progress at GET /v1/jobs/{id}/events", {
-      param: 'stream',
-      code: 'invalid_value',
-    });
-  }
-  return { stream, asyncFlag };
-}
 
 /** One handler for both endpoints: translations are transcriptions with task `translate`. */
 function audioHandler(task: 'transcribe' | 'translate') {
   return async (c: Context<AppEnv>) => {
     const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
     const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
-      const { stream, asyncFlag } = modeOf(fields);
+      const mode = await requestMode(c.env, fields, file?.size, tenant);
       const params = parseTranscriptionParams(fields, task);
-      const callbackUrl = fields.callback_url
-        ? validatePresignedUrl(
-            fields.callback_url,
-            c.env.CALLBACK_URL_ALLOWED_HOSTS,
-            c.env.DEV_ALLOW_LOCAL_URLS === 'true',
-            'callback_url',
-          )
-        : undefined;
-      if (callbackUrl && !c.env.WEBHOOK_SECRET) {
-        throw new ApiError(
-          400,
-          "Invalid 'callback_url': this deployment has no WEBHOOK_SECRET to sign webhooks with",
-          {
-            param: 'callback_url',
-            code: 'webhooks_not_configured',
-          },
-        );
-      }
-      const threshold = Number(c.env.ASYNC_THRESHOLD_BYTES) || Number.POSITIVE_INFINITY;
-      const bytes = stream ? undefined : await storedInputBytes(c.env, fields, file?.size, tenant);
-      // A callback only makes sense for a job; very large inputs become one unless the caller said no.
-      const asJob = !stream && (asyncFlag ?? (callbackUrl !== undefined || (bytes ?? 0) > threshold));
       const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
       const plannedExport = await planExport(fields, {
         env: c.env,
@@ -74,13 +27,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
         format: params.responseFormat,
         timestampGranularities: params.timestampGranularities,
       });
-      if (callbackUrl && !asJob) {
-        throw new ApiError(400, "Invalid 'callback_url': webhooks are sent for jobs; drop async=false", {
-          param: 'callback_url',
-          code: 'invalid_value',
-        });
-      }
-      return { params, input, plannedExport, stream, asJob, callbackUrl };
+      return { ...mode, params, input, plannedExport };
     });
     const { params, input, plannedExport, stream, asJob, callbackUrl } = prepared;
 
