@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../inference/model-manager.js';
 import { testModelEnDir } from '../test-support/fixtures.js';
 import { loadTestModel, speechSamples } from '../test-support/test-model.js';
-import { transformersFeatures, WhisperEngine } from './whisper-engine.js';
+import { transformersFeatures, WhisperEngine, type WindowWord } from './whisper-engine.js';
 
 let model: LoadedModel;
 let windows: Float32Array[];
@@ -54,6 +54,20 @@ async function decodeOurs(
     temperatures: [0],
   });
   return { engine, results };
+}
+
+type StockWords = { text: string; chunks: Array<{ timestamp: [number, number]; text: string }> };
+
+/** Our words against the stock pipeline's chunks: same texts, start and end within 20 ms. */
+function expectStockWords(words: readonly WindowWord[], stock: StockWords): number {
+  expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
+  for (const [j, chunk] of stock.chunks.entries()) {
+    expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
+    // The pipeline ends a last word the model left open at 0 (its end token's time); we end it where it starts.
+    const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
+    expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
+  }
+  return stock.chunks.length;
 }
 
 describe('WhisperEngine fidelity', () => {
@@ -108,16 +122,8 @@ describe('WhisperEngine fidelity', () => {
         language: 'en',
         task: 'transcribe',
         return_timestamps: 'word',
-      })) as { chunks: Array<{ timestamp: [number, number]; text: string }> };
-      const words = ours[i]!.words!;
-      expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
-      for (const [j, chunk] of stock.chunks.entries()) {
-        expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
-        // The pipeline ends a last word the model left open at 0 (its end token's time); we end it where it starts.
-        const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
-        expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
-        compared++;
-      }
+      })) as StockWords;
+      compared += expectStockWords(ours[i]!.words!, stock);
     }
     expect(compared).toBeGreaterThan(10);
   });
@@ -129,20 +135,10 @@ describe('WhisperEngine fidelity', () => {
     for (const result of ours) expect(result.text).not.toMatch(/<\|[\d.]+\|>/);
     let compared = 0;
     for (const [i, window] of windows.entries()) {
-      const stock = (await english.transcriber(window, { return_timestamps: 'word' })) as {
-        text: string;
-        chunks: Array<{ timestamp: [number, number]; text: string }>;
-      };
+      const stock = (await english.transcriber(window, { return_timestamps: 'word' })) as StockWords;
       // Our quality guard collapses a token loop the stock pipeline keeps: such a window's text differs.
       if (ours[i]!.segments.map((x) => x.text).join('') !== stock.text) continue;
-      const words = ours[i]!.words!;
-      expect(words.map((w) => w.word)).toEqual(stock.chunks.map((c) => c.text));
-      for (const [j, chunk] of stock.chunks.entries()) {
-        expect(Math.abs(words[j]!.start - chunk.timestamp[0])).toBeLessThanOrEqual(0.02);
-        const end = Math.max(chunk.timestamp[0], chunk.timestamp[1]);
-        expect(Math.abs(Math.max(words[j]!.start, words[j]!.end) - end)).toBeLessThanOrEqual(0.02);
-        compared++;
-      }
+      compared += expectStockWords(ours[i]!.words!, stock);
     }
     expect(compared).toBeGreaterThan(5);
   });

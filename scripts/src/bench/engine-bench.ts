@@ -6,12 +6,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env, pipeline } from '@huggingface/transformers';
-import { WhisperEngine } from '@whisper-edge/gpu-service/engine/whisper-engine';
-import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
-import type { LoadedModel } from '@whisper-edge/gpu-service/inference/model-manager';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
+import { loadBenchEngine } from './bench-engine.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLE_RATE = 16_000;
@@ -33,12 +30,7 @@ export async function engineBench(
   const tokens = options.tokensPerWindow ?? 32;
   const dir = path.join(root, 'fixtures/models/whisper-base-random');
   await generateTinyWhisper({ outDir: dir, preset: 'base', seed: 3 });
-  env.allowRemoteModels = false;
-  env.localModelPath = path.dirname(dir);
-  const transcriber = await pipeline('automatic-speech-recognition', path.basename(dir), {
-    device: 'cpu',
-    dtype: { cpu: 'fp32' },
-  });
+  const { transcriber, engine } = await loadBenchEngine(dir);
   const generationConfig = transcriber.model.generation_config as {
     suppress_tokens: number[];
     eos_token_id: number;
@@ -74,17 +66,6 @@ export async function engineBench(
   }
   const stock = (performance.now() - stockStart) / 1000;
 
-  const model = {
-    name: dir,
-    device: 'cpu',
-    transcriber,
-    multilingual: true,
-    loadMs: 0,
-    batchSize: 1,
-  } as LoadedModel;
-  // Our features (worker threads), as the service runs it; created before the clock starts.
-  const features = await LogMelExtractor.create({ nMels: 80 });
-  const engine = new WhisperEngine(model, features, { batchSize: 1 });
   const windows: Float32Array[] = [];
   for (let s = 0; s < audio.length; s += 30 * SAMPLE_RATE)
     windows.push(audio.subarray(s, s + 30 * SAMPLE_RATE));

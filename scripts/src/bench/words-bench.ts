@@ -6,13 +6,11 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env, pipeline } from '@huggingface/transformers';
 import { tokenStartTimes } from '@whisper-edge/gpu-service/engine/cross-attention-dtw';
-import { type DecodeOptions, WhisperEngine } from '@whisper-edge/gpu-service/engine/whisper-engine';
-import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
-import type { LoadedModel } from '@whisper-edge/gpu-service/inference/model-manager';
+import type { DecodeOptions } from '@whisper-edge/gpu-service/engine/whisper-engine';
 import { ensureTestModel } from '../test-model.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
+import { loadBenchEngine } from './bench-engine.js';
 import { benchAudio } from './engine-bench.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,22 +36,7 @@ async function bestOf(
 }
 
 async function compare(dir: string, label: string, windowCount: number): Promise<void> {
-  env.allowRemoteModels = false;
-  env.localModelPath = path.dirname(dir);
-  const transcriber = await pipeline('automatic-speech-recognition', path.basename(dir), {
-    device: 'cpu',
-    dtype: { cpu: 'fp32' },
-  });
-  const model = {
-    name: dir,
-    device: 'cpu',
-    transcriber,
-    multilingual: true,
-    loadMs: 0,
-    batchSize: 1,
-  } as LoadedModel;
-  const features = await LogMelExtractor.create({ nMels: 80 });
-  const engine = new WhisperEngine(model, features, { batchSize: 1 });
+  const { transcriber, engine, features } = await loadBenchEngine(dir);
   // 30 s windows of the speech clip repeated with pauses, as the service cuts long audio.
   const audio = benchAudio(Math.ceil(windowCount / 2));
   const windows = Array.from({ length: windowCount }, (_, i) =>

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { type AutomaticSpeechRecognitionPipeline, env, pipeline } from '@huggingface/transformers';
+import { WhisperEngine } from '@whisper-edge/gpu-service/engine/whisper-engine';
+import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
+import type { LoadedModel } from '@whisper-edge/gpu-service/inference/model-manager';
+
+/**
+ * A generated model directory loaded by the stock pipeline (fp32, CPU), and our engine on the same
+ * sessions with the service's worker-thread features: both sides of a benchmark share the weights.
+ */
+export async function loadBenchEngine(dir: string): Promise<{
+  transcriber: AutomaticSpeechRecognitionPipeline;
+  engine: WhisperEngine;
+  features: LogMelExtractor;
+}> {
+  env.allowRemoteModels = false;
+  env.localModelPath = path.dirname(dir);
+  const transcriber = (await pipeline('automatic-speech-recognition', path.basename(dir), {
+    device: 'cpu',
+    dtype: { cpu: 'fp32' },
+  })) as AutomaticSpeechRecognitionPipeline;
+  const model = {
+    name: dir,
+    device: 'cpu',
+    transcriber,
+    multilingual: true,
+    loadMs: 0,
+    batchSize: 1,
+  } as LoadedModel;
+  // Created before any clock starts: the workers' start-up is not part of a measurement.
+  const features = await LogMelExtractor.create({ nMels: 80 });
+  return { transcriber, engine: new WhisperEngine(model, features, { batchSize: 1 }), features };
+}
