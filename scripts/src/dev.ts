@@ -11,7 +11,7 @@
  *   npm start -- --local-s3        # S3 exports go to wrangler's local S3 endpoint (no AWS needed)
  *   npm start -- --allow-local-urls  # s3_presigned_url and callback_url may be http://127.0.0.1 (local testing only)
  *   npm start -- --gpus 2          # a pool of two GPU services on --gpu-port, --gpu-port+1
- *   npm start -- --api-keys me=sk-…  # auth on (or API_KEYS in the environment); the web app asks for the key
+ *   npm start -- --api-keys me:sk-…  # auth on (or API_KEYS in the environment); the web app asks for the key
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ApiKeysConfigError, parseApiKeyEntries } from '@whisper-edge/shared';
 import { buildWeb } from './build-web.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,12 +35,21 @@ const { values } = parseArgs({
     'allow-local-urls': { type: 'boolean', default: false },
     model: { type: 'string' },
     gpus: { type: 'string', default: '1' },
-    /** Turns the Worker's auth on: `name=key,…` or `key,…`, as the API_KEYS secret. */
+    /** Turns the Worker's auth on: `name:key,…` or `key,…`, as the API_KEYS secret. */
     'api-keys': { type: 'string', default: process.env.API_KEYS },
   },
 });
 
 const log = (message: string) => console.log(`[dev] ${message}`);
+
+// The Worker would refuse every request with a bad API_KEYS; say so now, before anything starts.
+try {
+  parseApiKeyEntries(values['api-keys']);
+} catch (error) {
+  if (!(error instanceof ApiKeysConfigError)) throw error;
+  console.error(`[dev] ${error.message}`);
+  process.exit(2);
+}
 const secret = process.env.GPU_SHARED_SECRET ?? randomBytes(32).toString('hex');
 const gpuCount = Math.max(1, Math.min(8, Number(values.gpus) || 1));
 const gpuPorts = Array.from({ length: gpuCount }, (_, i) => Number(values['gpu-port']) + i);

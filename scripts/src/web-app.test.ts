@@ -426,7 +426,7 @@ describe('web app, auth on', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startStack(['--test-model', '--api-keys', 'web=sk-web-e2e-key']);
+    stack = await startStack(['--test-model', '--api-keys', 'web:sk-web-e2e-key-0123456789']);
     page = await openPage(stack);
   });
 
@@ -446,10 +446,12 @@ describe('web app, auth on', () => {
       .poll(() => page.locator('#api-key-status').textContent(), eventually)
       .toContain('Incorrect API key');
 
-    await page.getByLabel('API key').fill('sk-web-e2e-key');
+    await page.getByLabel('API key').fill('sk-web-e2e-key-0123456789');
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('whisper-edge.api-key'))).toBe('sk-web-e2e-key');
+    expect(await page.evaluate(() => localStorage.getItem('whisper-edge.api-key'))).toBe(
+      'sk-web-e2e-key-0123456789',
+    );
 
     // Below the multipart threshold: one pre-signed PUT, signed for this tenant.
     const params = page.waitForResponse((r) => r.url().includes('/v1/uploads/s3/params'));
@@ -489,7 +491,7 @@ describe('web app, auth on', () => {
     // Two espeak-ng voices taking turns; real diarization on the GPU service tells them apart.
     const conversation = synthesizeConversation({ seed: 3, speakers: 2, turns: 6, voices: [1, 2] });
     const twoVoices = encodeConversation(conversation, 'two-voices.flac');
-    await page.getByLabel('API key').fill('sk-web-e2e-key');
+    await page.getByLabel('API key').fill('sk-web-e2e-key-0123456789');
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.locator('#api-key-status[data-outcome="done"]').waitFor();
     await addFiles(page, [twoVoices]);

@@ -1,3 +1,4 @@
+export * from './api-keys.js';
 export * from './errors.js';
 export * from './formatters/format-response.js';
 export * from './formatters/speakers.js';

@@ -1,4 +1,10 @@
-import { ApiError, sha256Hex, timingSafeEqualHex } from '@whisper-edge/shared';
+import {
+  ApiError,
+  ApiKeysConfigError,
+  parseApiKeyEntries,
+  sha256Hex,
+  timingSafeEqualHex,
+} from '@whisper-edge/shared';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 
@@ -12,23 +18,15 @@ interface ConfiguredKey {
   keyHash: string;
 }
 
-const NAMED = /^([a-z0-9][a-z0-9_-]{0,62})=(.+)$/i;
-
 /**
- * `API_KEYS` is a comma-separated list of `name=key` or bare `key` entries. A named key's tenant is its
- * name; a bare key's is derived from its hash, so the key itself never appears in storage paths.
+ * Reads `API_KEYS` (grammar in shared's api-keys.ts). A named key's tenant is its name; a bare key's is
+ * derived from its hash, so the key itself never appears in storage paths.
  */
 export async function parseApiKeys(raw: string | undefined): Promise<ConfiguredKey[]> {
-  const entries = (raw ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
   return Promise.all(
-    entries.map(async (entry) => {
-      const named = NAMED.exec(entry);
-      const key = named ? named[2]! : entry;
+    parseApiKeyEntries(raw).map(async ({ name, key }) => {
       const keyHash = await sha256Hex(key);
-      return { tenant: named ? named[1]!.toLowerCase() : `k${keyHash.slice(0, 15)}`, keyHash };
+      return { tenant: name ?? `k${keyHash.slice(0, 15)}`, keyHash };
     }),
   );
 }
@@ -37,7 +35,16 @@ let cache: { raw: string; keys: ConfiguredKey[] } | undefined;
 
 async function configuredKeys(raw: string | undefined): Promise<ConfiguredKey[]> {
   if (!raw) return [];
-  if (cache?.raw !== raw) cache = { raw, keys: await parseApiKeys(raw) };
+  if (cache?.raw !== raw) {
+    try {
+      cache = { raw, keys: await parseApiKeys(raw) };
+    } catch (error) {
+      // Fail closed: a value that does not parse exactly admits nobody, and says why (never the key).
+      if (!(error instanceof ApiKeysConfigError)) throw error;
+      console.error(error.message);
+      throw new ApiError(500, `The server's ${error.message}`, { code: 'server_misconfigured' });
+    }
+  }
   return cache.keys;
 }
 

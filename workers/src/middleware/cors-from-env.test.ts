@@ -18,7 +18,7 @@ function preflight(origin: string, bindings: Cloudflare.Env) {
 
 describe('CORS', () => {
   it('allows configured origins, before auth, and exposes ETag', async () => {
-    const bindings = { ...env, CORS_ORIGINS: 'https://app.example.com', API_KEYS: 'k-1234567890' };
+    const bindings = { ...env, CORS_ORIGINS: 'https://app.example.com', API_KEYS: 'k-1234567890123456' };
     const response = await preflight('https://app.example.com', bindings);
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');

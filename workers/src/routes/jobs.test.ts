@@ -241,7 +241,7 @@ describe('async transcription jobs', () => {
 
   it("keeps one key's jobs invisible to another", async () => {
     stubGpuPool({ [A]: { kind: 'ok', text: 'mine' }, [B]: { kind: 'ok', text: 'mine' } });
-    const keys = { API_KEYS: 'alice=alice-key-0123456789,bob=bob-key-0123456789' };
+    const keys = { API_KEYS: 'alice:alice-key-0123456789,bob=bob-key-0123456789' };
     const alice = { authorization: 'Bearer alice-key-0123456789' };
     const bob = { authorization: 'Bearer bob-key-0123456789' };
     const submitted = await call(

@@ -157,19 +157,19 @@ describe('multipart uploads (Uppy @uppy/aws-s3 endpoints)', () => {
   });
 
   it('keeps tenants apart', async () => {
-    const bindings = { ...env, API_KEYS: 'alice=ka-55555555, bob=kb-66666666' };
+    const bindings = { ...env, API_KEYS: 'alice:ka-5555555555555555, bob:kb-6666666666666666' };
     const auth = (k: string) => ({ authorization: `Bearer ${k}` });
     const created = await json<{ key: string; uploadId: string }>(
       await api(
         '/v1/uploads/s3/multipart',
-        { method: 'POST', body: '{}', headers: auth('ka-55555555') },
+        { method: 'POST', body: '{}', headers: auth('ka-5555555555555555') },
         bindings,
       ),
     );
     expect(created.key).toMatch(/^tenants\/alice\/uploads\//);
     const asBob = await api(
       `/v1/uploads/s3/multipart/${created.uploadId}/1?key=${encodeURIComponent(created.key)}`,
-      { headers: auth('kb-66666666') },
+      { headers: auth('kb-6666666666666666') },
       bindings,
     );
     expect(asBob.status).toBe(403);

@@ -125,7 +125,7 @@ describe('result export', () => {
   });
 
   it('keeps export keys inside the caller’s tenant root', async () => {
-    const bindings = { ...env, API_KEYS: 'alice=ka-999999' };
+    const bindings = { ...env, API_KEYS: 'alice:ka-9999999999999999' };
     stubGpuService(() => Response.json(fakeResult('x')));
     await env.UPLOADS.put('tenants/alice/uploads/in.wav', audio);
     const response = await app.fetch(
@@ -135,7 +135,10 @@ describe('result export', () => {
           storage_key: 'tenants/alice/uploads/in.wav',
           output_key: 'tenants/bob/x.json',
         }),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer ka-999999' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'Bearer ka-9999999999999999',
+        },
       }),
       bindings,
     );

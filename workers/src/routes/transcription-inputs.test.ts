@@ -79,14 +79,14 @@ describe('transcription input modes', () => {
   });
 
   it('keeps tenants apart: another key’s object is 403, even if it exists', async () => {
-    const bindings = { ...env, API_KEYS: 'alice=ka-111111, bob=kb-222222' };
+    const bindings = { ...env, API_KEYS: 'alice:ka-1111111111111111, bob:kb-2222222222222222' };
     await env.UPLOADS.put('tenants/alice/uploads/a.wav', audio);
     stubGpuService(() => Response.json(fakeResult('alice only')));
     const [body, headers] = urlencoded({ storage_key: 'tenants/alice/uploads/a.wav' });
-    const asBob = await call(body, { ...headers, authorization: 'Bearer kb-222222' }, bindings);
+    const asBob = await call(body, { ...headers, authorization: 'Bearer kb-2222222222222222' }, bindings);
     expect(asBob.status).toBe(403);
     expect(await errorOf(asBob)).toMatchObject({ message: 'Access denied to R2 bucket' });
-    const asAlice = await call(body, { ...headers, authorization: 'Bearer ka-111111' }, bindings);
+    const asAlice = await call(body, { ...headers, authorization: 'Bearer ka-1111111111111111' }, bindings);
     expect(asAlice.status).toBe(200);
     const anonymous = await call(body, headers, bindings);
     expect(anonymous.status).toBe(401);
