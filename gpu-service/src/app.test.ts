@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFiles, startServer, type TestServer } from './test-support/file-server.js';
-import { probeDuration, speechFlac, testModelDir } from './test-support/fixtures.js';
-import { createTestApp, testSecret as secret, signedTranscribeRequest } from './test-support/test-app.js';
+import { serveFiles, startServer, type TestServer } from '../test/file-server.js';
+import { probeDuration, speechFlac, testModelDir } from '../test/fixtures.js';
+import { createTestApp, testSecret as secret, signedTranscribeRequest } from '../test/test-app.js';
 
 const app = createTestApp();
 let files: TestServer;

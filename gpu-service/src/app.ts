@@ -4,14 +4,14 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { Config } from './config.js';
-import { ModelLoadError } from './inference/model-manager.js';
-import type { ModelRegistry } from './inference/model-registry.js';
-import { verifySignature } from './middleware/verify-signature.js';
-import { diarizeRoutes } from './routes/diarize.js';
-import { healthRoutes } from './routes/health.js';
-import { transcribeRoutes } from './routes/transcribe.js';
-import { Admission } from './runtime/admission.js';
-import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { Admission } from './http/admission.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { diarizeRoutes } from './http/routes/diarize.js';
+import { healthRoutes } from './http/routes/health.js';
+import { transcribeRoutes } from './http/routes/transcribe.js';
+import { verifySignature } from './http/verify-signature.js';
+import { ModelLoadError } from './models/model-manager.js';
+import type { ModelRegistry } from './models/model-registry.js';
 
 export interface AppDeps {
   config: Config;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { dtypeSetting } from './inference/dtype-map.js';
+import { dtypeSetting } from './models/dtype-map.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8788),

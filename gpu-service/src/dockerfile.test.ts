@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './test-support/fixtures.js';
+import { repoRoot } from '../test/fixtures.js';
 
 // No Docker engine runs here, so the image is checked statically: what it builds from, what it
 // copies (every source must exist), who it runs as, and that it starts what this package ships.

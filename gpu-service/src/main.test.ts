@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { signRequest } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFiles, type TestServer } from './test-support/file-server.js';
-import { repoRoot, speechFlac, testModelDir } from './test-support/fixtures.js';
+import { serveFiles, type TestServer } from '../test/file-server.js';
+import { repoRoot, speechFlac, testModelDir } from '../test/fixtures.js';
 
 // The real service process: SIGTERM must let admitted work finish, refuse new work, then exit cleanly.
 const secret = 'drain-test-secret-0123456789';

@@ -3,9 +3,9 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { setNeuralDiarization } from './diarization/create-diarizer.js';
 import { neuralFactory } from './diarization/neural-models.js';
-import { ModelManager } from './inference/model-manager.js';
-import { ModelRegistry } from './inference/model-registry.js';
-import { Admission } from './runtime/admission.js';
+import { Admission } from './http/admission.js';
+import { ModelManager } from './models/model-manager.js';
+import { ModelRegistry } from './models/model-registry.js';
 
 const log = (message: string) => console.error(`[gpu-service] ${message}`);
 const config = loadConfig();

@@ -1,7 +1,7 @@
 import { openAsBlob, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
-import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
+import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isListening, type RunningStack, root, startStack } from './test-support/stack.js';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { diarizationErrorRate } from '@whisper-edge/gpu-service/diarization/der';
+import { diarizationErrorRate } from '@whisper-edge/gpu-service/testing/der';
 import {
   encodeConversation,
   type SyntheticConversation,
   synthesizeConversation,
-} from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
+} from '@whisper-edge/gpu-service/testing/synthetic-conversation';
 import OpenAI, { toFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { loopSpeech } from '@whisper-edge/gpu-service/test-support/fixtures';
+import { loopSpeech } from '@whisper-edge/gpu-service/testing/fixtures';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';

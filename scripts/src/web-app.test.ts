@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
 import {
   encodeConversation,
   synthesizeConversation,
-} from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
-import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/test-support/fixtures';
+} from '@whisper-edge/gpu-service/testing/synthetic-conversation';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningStack, root, startStack } from './test-support/stack.js';

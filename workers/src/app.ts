@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
-import { apiKeyAuth } from './middleware/api-key-auth.js';
-import { corsFromEnv } from './middleware/cors-from-env.js';
-import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
-import { diarizationRoutes } from './routes/diarization.js';
-import { healthRoutes } from './routes/health.js';
-import { jobRoutes } from './routes/jobs.js';
-import { modelRoutes } from './routes/models.js';
-import { multipartUploadRoutes } from './routes/multipart-uploads.js';
-import { objectRoutes } from './routes/objects.js';
-import { transcriptionRoutes } from './routes/transcriptions.js';
-import { uploadRoutes } from './routes/uploads.js';
+import { modelRoutes } from './gpu/model-routes.js';
+import { healthRoutes } from './health/health-routes.js';
+import { apiKeyAuth } from './http/middleware/api-key-auth.js';
+import { corsFromEnv } from './http/middleware/cors-from-env.js';
+import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
+import { jobRoutes } from './jobs/job-routes.js';
+import { objectRoutes } from './storage/object-routes.js';
+import { diarizationRoutes } from './transcription/diarization-routes.js';
+import { transcriptionRoutes } from './transcription/transcription-routes.js';
+import { multipartUploadRoutes } from './uploads/multipart-routes.js';
+import { uploadRoutes } from './uploads/upload-routes.js';
 
 export function createApp() {
   const app = new Hono<AppEnv>();

@@ -1,5 +1,3 @@
-import type { Tenant } from './middleware/api-key-auth.js';
-
 declare global {
   namespace Cloudflare {
     /** Secrets, which are never in wrangler.toml and so not in the generated `Env`. */
@@ -35,4 +33,9 @@ export type Bindings = Cloudflare.Env;
 export interface AppEnv {
   Bindings: Bindings;
   Variables: { tenant: Tenant };
+}
+
+export interface Tenant {
+  /** Stable id for storage prefixes; null when the deployment has no API keys (single tenant). */
+  id: string | null;
 }

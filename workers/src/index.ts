@@ -3,9 +3,9 @@ import type { Bindings } from './env.js';
 import { consumeDeadJobs, consumeJobs } from './jobs/consumer.js';
 import type { JobMessage } from './jobs/job-types.js';
 
-export { GpuPoolObject } from './durable/gpu-pool-object.js';
-export { JobObject } from './durable/job-object.js';
-export { TenantJobsObject } from './durable/tenant-jobs-object.js';
+export { GpuPoolObject } from './gpu/gpu-pool-object.js';
+export { JobObject } from './jobs/job-object.js';
+export { TenantJobsObject } from './jobs/tenant-jobs-object.js';
 
 const app = createApp();
 

@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { ApiError } from '@whisper-edge/shared';
 import { describe, expect, it } from 'vitest';
-import { convertSpeech, probeDuration, speechFlac } from '../test-support/fixtures.js';
+import { convertSpeech, probeDuration, speechFlac } from '../../test/fixtures.js';
 import { type DecodeOptions, decodeAudio, SAMPLE_RATE } from './decode-audio.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
 

@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../test-support/file-server.js';
+import { startServer, type TestServer } from '../../test/file-server.js';
 import { openAudioStream } from './fetch-audio.js';
 
 let server: TestServer;

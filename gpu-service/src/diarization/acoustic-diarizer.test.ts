@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { diarizationErrorRate } from '../../test/der.js';
+import { type SyntheticConversation, synthesizeConversation } from '../../test/synthetic-conversation.js';
 import { AcousticDiarizer } from './acoustic-diarizer.js';
-import { diarizationErrorRate } from './der.js';
-import { type SyntheticConversation, synthesizeConversation } from './synthetic-conversation.js';
 
 async function diarize(conversation: SyntheticConversation, count = {}) {
   const diarizer = await AcousticDiarizer.create(count);

@@ -1,4 +1,4 @@
-import { PowerSpectrum } from '../features/power-spectrum.js';
+import { PowerSpectrum } from '../log-mel/power-spectrum.js';
 
 const FRAME = 400;
 const SHIFT = 160;

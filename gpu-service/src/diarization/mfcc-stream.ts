@@ -1,7 +1,7 @@
-import { periodicHann } from '../features/hann-window.js';
-import { slaneyMelFilters } from '../features/mel-filters.js';
-import { PowerSpectrum } from '../features/power-spectrum.js';
-import { HOP_LENGTH, N_FFT, N_FREQ_BINS } from '../features/whisper-audio.js';
+import { HOP_LENGTH, N_FFT, N_FREQ_BINS } from '../audio/whisper-audio.js';
+import { periodicHann } from '../log-mel/hann-window.js';
+import { slaneyMelFilters } from '../log-mel/mel-filters.js';
+import { PowerSpectrum } from '../log-mel/power-spectrum.js';
 
 /** 25 ms frames every 10 ms: the usual speech framing, on Whisper's own FFT size at 16 kHz. */
 export const MFCC_HOP = HOP_LENGTH;

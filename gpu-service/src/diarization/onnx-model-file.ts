@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fetchWithHeaderTimeout } from '../inference/hub-fetch.js';
+import { fetchWithHeaderTimeout } from '../models/hub-fetch.js';
 
 export interface OnnxFileOptions {
   /** Where hub downloads are cached (MODEL_DIR). */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSpeechSignal, type SpeechSignal } from '../../test/speech-fixture.js';
 import { loadSileroVad, type SileroVadModel } from './silero-model.js';
 import { detectSpeech, type SpeechSegment, VadStream } from './silero-vad.js';
-import { buildSpeechSignal, type SpeechSignal } from './speech-fixture.js';
 
 const SR = 16_000;
 const PAD = 0.2; // the default speechPadMs, in seconds

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lowNoise, speak } from '../../test/speech-fixture.js';
 import { loadSileroVad } from './silero-model.js';
 import { type SpeechSegment, VadStream } from './silero-vad.js';
-import { lowNoise, speak } from './speech-fixture.js';
 import { FRAME_SAMPLES } from './vad-options.js';
 
 const SR = 16_000;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type AutomaticSpeechRecognitionPipeline, env, pipeline } from '@huggingface/transformers';
-import { WhisperEngine } from '@whisper-edge/gpu-service/engine/whisper-engine';
-import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
-import type { LoadedModel } from '@whisper-edge/gpu-service/inference/model-manager';
+import { LogMelExtractor } from '@whisper-edge/gpu-service/log-mel/log-mel-extractor';
+import type { LoadedModel } from '@whisper-edge/gpu-service/models/model-manager';
+import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 
 /**
  * A generated model directory loaded by the stock pipeline (fp32, CPU), and our engine on the same

@@ -8,13 +8,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AcousticDiarizer } from '@whisper-edge/gpu-service/diarization/acoustic-diarizer';
-import { diarizationErrorRate } from '@whisper-edge/gpu-service/diarization/der';
+import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
+import { diarizationErrorRate } from '@whisper-edge/gpu-service/testing/der';
 import {
   type SyntheticConversation,
   synthesizeConversation,
-} from '@whisper-edge/gpu-service/diarization/synthetic-conversation';
-import { ModelManager } from '@whisper-edge/gpu-service/inference/model-manager';
-import { transcribe } from '@whisper-edge/gpu-service/inference/transcribe';
+} from '@whisper-edge/gpu-service/testing/synthetic-conversation';
+import { transcribe } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -7,7 +7,7 @@
  */
 
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
-import { LogMelExtractor } from '@whisper-edge/gpu-service/features/log-mel-extractor';
+import { LogMelExtractor } from '@whisper-edge/gpu-service/log-mel/log-mel-extractor';
 
 const SAMPLE_RATE = 16_000;
 const WINDOW = 30 * SAMPLE_RATE;

@@ -4,8 +4,8 @@
  * model, generated block by block so the input itself takes no memory. Prints peak RSS as JSON.
  * Run in a fresh process per size (see memory-bench.ts): peak RSS is per process.
  */
-import { ModelManager } from '@whisper-edge/gpu-service/inference/model-manager';
-import { transcribeStream } from '@whisper-edge/gpu-service/inference/transcribe';
+import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
+import { transcribeStream } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { ensureTestModel } from '../test-model.js';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 

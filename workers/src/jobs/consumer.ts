@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
-import { numberVar } from '../lib/number-var.js';
+import { numberVar } from '../http/number-var.js';
 import type { JobMessage } from './job-types.js';
 import { AttemptStopped, isPermanent, jobStub, runJob } from './run-job.js';
 

@@ -1,6 +1,6 @@
 import { formatResponse, type TranscriptionResult } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
-import { planExport } from '../lib/result-export.js';
+import { planExport } from '../transcription/result-export.js';
 import type { JobSpec } from './job-types.js';
 
 /**

@@ -4,15 +4,15 @@ import {
   type TranscriptionResult,
   transcriptionResultSchema,
 } from '@whisper-edge/shared';
-import type { JobObject } from '../durable/job-object.js';
 import type { Bindings } from '../env.js';
-import { resolveAudioInput } from '../lib/audio-input.js';
-import { GpuUnreachableError, streamFromGpu } from '../lib/gpu-client.js';
-import { numberVar } from '../lib/number-var.js';
-import { tenantRoot } from '../lib/tenant-keys.js';
-import { parseTranscriptionParams } from '../lib/transcription-params.js';
-import { gpuPool } from '../lib/with-gpu.js';
+import { GpuUnreachableError, streamFromGpu } from '../gpu/gpu-client.js';
+import { gpuPool } from '../gpu/with-gpu.js';
+import { numberVar } from '../http/number-var.js';
+import { tenantRoot } from '../storage/tenant-keys.js';
+import { resolveAudioInput } from '../transcription/audio-input.js';
+import { parseTranscriptionParams } from '../transcription/transcription-params.js';
 import { exportJobResult } from './export-job-result.js';
+import type { JobObject } from './job-object.js';
 import type { JobState } from './job-types.js';
 
 /** The job was cancelled or taken over by another delivery: this attempt stops quietly. */

@@ -1,9 +1,8 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
-import type { Bindings } from '../env.js';
-import type { StoredFile } from '../lib/receive-form.js';
-import type { PlannedExport } from '../lib/result-export.js';
-import type { TranscriptionParams } from '../lib/transcription-params.js';
-import type { Tenant } from '../middleware/api-key-auth.js';
+import type { Bindings, Tenant } from '../env.js';
+import type { PlannedExport } from '../transcription/result-export.js';
+import type { TranscriptionParams } from '../transcription/transcription-params.js';
+import type { StoredFile } from '../uploads/intake/receive-form.js';
 import { type JobState, publicJob } from './job-types.js';
 import { jobStub } from './run-job.js';
 

@@ -1,0 +1,57 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { DiarizationResult } from '@whisper-edge/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diarizationErrorRate } from '../../../test/der.js';
+import { serveFiles, type TestServer } from '../../../test/file-server.js';
+import {
+  encodeConversation,
+  type SyntheticConversation,
+  synthesizeConversation,
+} from '../../../test/synthetic-conversation.js';
+import { createTestApp, signedInternalRequest, testSecret } from '../../../test/test-app.js';
+
+const app = createTestApp();
+let files: TestServer;
+let conversation: SyntheticConversation;
+let dir: string;
+
+beforeAll(async () => {
+  conversation = synthesizeConversation({ seed: 5, speakers: 2, turns: 6, voices: [0, 1] });
+  // Served as Opus in Ogg: the route decodes through ffmpeg like any upload.
+  const ogg = encodeConversation(conversation, 'call.ogg');
+  dir = path.dirname(ogg);
+  files = await serveFiles({ '/call.ogg': ogg });
+}, 60_000);
+afterAll(() => {
+  files?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const signedDiarize = (payload: unknown, signWith = testSecret) =>
+  signedInternalRequest(app, '/internal/diarize', payload, signWith);
+
+describe('POST /internal/diarize', () => {
+  it('answers the speaker turns of a streamed, compressed conversation', async () => {
+    const response = await signedDiarize({ audio_url: `${files.url}/call.ogg`, options: {} });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as DiarizationResult;
+    expect(result.backend).toBe('acoustic');
+    expect(result.speakers).toEqual(['SPEAKER_00', 'SPEAKER_01']);
+    expect(result.duration).toBeCloseTo(conversation.pcm.length / 16_000, 1);
+    expect(diarizationErrorRate(conversation.reference, result.turns).der).toBeLessThan(0.1);
+  });
+
+  it('refuses unsigned calls, bad bodies, and neural without models', async () => {
+    expect(
+      (await signedDiarize({ audio_url: `${files.url}/call.ogg` }, 'some-other-secret-value')).status,
+    ).toBe(401);
+    expect((await signedDiarize({ audio_url: 'not a url' })).status).toBe(400);
+    const neural = await signedDiarize({
+      audio_url: `${files.url}/call.ogg`,
+      options: { backend: 'neural' },
+    });
+    expect(neural.status).toBe(400);
+    expect(await neural.json()).toMatchObject({ error: { param: 'diarization_backend' } });
+  });
+});

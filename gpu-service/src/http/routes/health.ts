@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import type { ModelRegistry } from '../../models/model-registry.js';
+import { versions } from '../../versions.js';
+import type { Admission } from '../admission.js';
+
+export function healthRoutes(models: ModelRegistry, admission: Admission) {
+  return new Hono().get('/health', (c) => {
+    const status = models.status();
+    const { maxConcurrent, maxQueue } = admission.capacity;
+    return c.json({
+      status: status.model_error ? 'degraded' : 'ok',
+      ...status,
+      // What the edge's GPU pool balances on.
+      load: {
+        in_flight: admission.inFlight,
+        queued: admission.queued,
+        max_concurrent: maxConcurrent,
+        max_queued: maxQueue,
+      },
+      versions: versions(),
+    });
+  });
+}

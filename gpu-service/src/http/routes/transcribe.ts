@@ -1,0 +1,122 @@
+import {
+  ApiError,
+  type TranscribeResponse,
+  type TranscriptionResult,
+  transcribeRequestSchema,
+} from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import { decodeAudioBlocks, SAMPLE_RATE } from '../../audio/decode-audio.js';
+import { openAudioStream } from '../../audio/fetch-audio.js';
+import type { ModelRegistry } from '../../models/model-registry.js';
+import { AudioProgress } from '../../transcription/audio-progress.js';
+import { putResult } from '../../transcription/put-result.js';
+import { type TranscribeHooks, transcribeStream } from '../../transcription/transcribe.js';
+import type { Admission } from '../admission.js';
+import type { Metrics } from '../metrics.js';
+import { ndjsonResponse } from '../ndjson-response.js';
+
+export interface TranscribeRouteOptions {
+  models: ModelRegistry;
+  admission: Admission;
+  metrics: Metrics;
+  ffmpegPath: () => string;
+  maxAudioBytes: number;
+  allowPrivateAudioUrls: boolean;
+  /** Gap between heartbeat lines of a streamed answer. */
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+type Request = ReturnType<typeof transcribeRequestSchema.parse>;
+
+/** Download → ffmpeg → VAD → batched Whisper, as one stream; memory stays flat for hours of audio. */
+async function runTranscription(
+  options: TranscribeRouteOptions,
+  request: Request,
+  hooks: TranscribeHooks & { progress?: AudioProgress; signal: AbortSignal },
+): Promise<TranscribeResponse> {
+  const { audio_url, audio_source, options: transcribeOptions, result_target } = request;
+  const { signal, progress } = hooks;
+  const started = performance.now();
+  // Load the model while the audio downloads and decodes. An unknown model is refused here, before any download.
+  const model = options.models.get(transcribeOptions.model);
+  model.catch(() => undefined);
+  const stream = await openAudioStream(audio_url, {
+    maxBytes: options.maxAudioBytes,
+    signal,
+    source: audio_source,
+    allowPrivateExternal: options.allowPrivateAudioUrls,
+    ...(progress ? { onBytes: progress.onBytes } : {}),
+  });
+  const loaded = await model;
+  options.metrics.modelLoadSeconds.set({ model: loaded.name, device: loaded.device }, loaded.loadMs / 1000);
+  const blocks = decodeAudioBlocks(stream, {
+    ffmpegPath: options.ffmpegPath(),
+    signal,
+    ...(progress ? { onDuration: progress.onDuration, onBitrate: progress.onBitrate } : {}),
+  });
+  const result: TranscriptionResult = await transcribeStream(
+    loaded,
+    counted(blocks, progress),
+    transcribeOptions,
+    {
+      signal,
+      ...(hooks.onWindows ? { onWindows: hooks.onWindows } : {}),
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  options.metrics.audioSeconds.inc(result.duration);
+  options.metrics.processingSeconds.inc(seconds);
+  if (seconds > 0) options.metrics.realTimeFactor.observe(result.duration / seconds);
+  return result_target ? { result, export: await putResult(result_target, result) } : { result };
+}
+
+async function* counted(blocks: AsyncIterable<Float32Array>, progress: AudioProgress | undefined) {
+  let samples = 0;
+  for await (const block of blocks) {
+    samples += block.length;
+    progress?.onDecoded(samples / SAMPLE_RATE);
+    yield block;
+  }
+}
+
+export function transcribeRoutes(options: TranscribeRouteOptions) {
+  const log = options.log ?? console.error;
+  return new Hono().post('/internal/transcribe', async (c) => {
+    const parsed = transcribeRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      throw new ApiError(400, `Invalid transcription request: ${parsed.error.issues[0]?.message}`, {
+        code: 'invalid_request',
+      });
+    }
+    const request = parsed.data;
+    const upstream = c.req.raw.signal;
+    if (!request.stream) {
+      return c.json(
+        await options.admission.run(() => runTranscription(options, request, { signal: upstream })),
+      );
+    }
+    // Busy and draining answers stay plain HTTP statuses: admission happens before the stream opens.
+    const release = await options.admission.enter();
+    return ndjsonResponse(
+      async (emit, signal) => {
+        const progress = new AudioProgress();
+        const response = await runTranscription(options, request, {
+          signal,
+          progress,
+          onWindows: ({ processedSeconds, segments }) =>
+            emit({
+              type: 'progress',
+              processed_seconds: processedSeconds,
+              total_seconds: progress.totalSeconds(),
+              segments,
+            }),
+        });
+        return { type: 'result', ...response };
+      },
+      { heartbeatMs: options.heartbeatMs ?? 5000, log },
+      upstream,
+      release,
+    );
+  });
+}

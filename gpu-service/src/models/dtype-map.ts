@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export type Device = 'cuda' | 'cpu';
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+const dtypes = ['fp32', 'fp16', 'q8', 'q4'] as const;
+
+export type DtypeByDevice = Partial<Record<Device, Dtype>>;
+
+/** What each device runs when DTYPE does not say: half precision where it is fast, full on CPU. */
+const DEFAULTS: Record<Device, Dtype> = { cuda: 'fp16', cpu: 'fp32' };
+
+/**
+ * DTYPE is one dtype for every device (`q8`) or a per-device map (`cuda:fp16,cpu:q8`), so a CUDA
+ * deployment that falls back to CPU gets the CPU's best choice instead of fp16 on CPU.
+ */
+export const dtypeSetting = z
+  .string()
+  .trim()
+  .transform((raw, ctx): DtypeByDevice => {
+    if (raw === '') return {};
+    if ((dtypes as readonly string[]).includes(raw)) return { cuda: raw as Dtype, cpu: raw as Dtype };
+    const map: DtypeByDevice = {};
+    for (const entry of raw.split(',')) {
+      const [device, dtype] = entry.split(':').map((s) => s.trim());
+      if ((device !== 'cuda' && device !== 'cpu') || !(dtypes as readonly string[]).includes(dtype ?? '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `DTYPE entry '${entry}' is not <cuda|cpu>:<${dtypes.join('|')}> (or give one dtype for all)`,
+        });
+        return z.NEVER;
+      }
+      map[device] = dtype as Dtype;
+    }
+    return map;
+  });
+
+export function dtypeFor(device: Device, setting: DtypeByDevice | undefined): Dtype {
+  return setting?.[device] ?? DEFAULTS[device];
+}

@@ -1,0 +1,160 @@
+import {
+  type AutomaticSpeechRecognitionPipeline,
+  pipeline,
+  env as transformersEnv,
+} from '@huggingface/transformers';
+import { type Device, type Dtype, type DtypeByDevice, dtypeFor } from './dtype-map.js';
+
+export type { Device, Dtype };
+
+import { fetchWithHeaderTimeout } from './hub-fetch.js';
+import { isCached, loadFailureMessage, type ModelSource, resolveModelSource } from './model-source.js';
+
+export type DevicePreference = Device | 'auto';
+
+export interface ModelManagerOptions {
+  model: string;
+  modelDir: string;
+  device: DevicePreference;
+  /** Per device; see dtype-map.ts. */
+  dtype?: DtypeByDevice | undefined;
+  hubTimeoutMs: number;
+  /** BATCH_SIZE; default 8 on CUDA, 1 on CPU. */
+  batchSize?: number | undefined;
+  /** Cut audio at silences with Silero VAD (default) rather than every 30 s. */
+  vad?: boolean | undefined;
+  /** Hub mirror (HF_ENDPOINT); defaults to huggingface.co. */
+  remoteHost?: string | undefined;
+  log?: (message: string) => void;
+}
+
+export interface LoadedModel {
+  name: string;
+  device: Device;
+  transcriber: AutomaticSpeechRecognitionPipeline;
+  multilingual: boolean;
+  loadMs: number;
+  /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
+  batchSize: number;
+  vad: boolean;
+}
+
+let loadQueue: Promise<unknown> = Promise.resolve();
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/** Loads the configured Whisper model once, on the best device that works, and shares it. */
+export class ModelManager {
+  private loading: Promise<LoadedModel> | undefined;
+  private loaded: LoadedModel | undefined;
+  private lastError: string | undefined;
+  private readonly source: ModelSource;
+
+  constructor(private readonly options: ModelManagerOptions) {
+    this.source = resolveModelSource(options.model, options.modelDir);
+  }
+
+  status() {
+    return {
+      model: this.options.model,
+      model_loaded: this.loaded !== undefined,
+      device: this.loaded?.device ?? null,
+      ...(this.lastError ? { model_error: this.lastError } : {}),
+    };
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  /** Frees the model's sessions; the next get() loads it again. */
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    this.loading = undefined;
+    await (loaded?.transcriber as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
+  }
+
+  /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
+  get(): Promise<LoadedModel> {
+    this.loading ??= this.load().then(
+      (model) => {
+        this.loaded = model;
+        this.lastError = undefined;
+        return model;
+      },
+      (error: Error) => {
+        this.loading = undefined;
+        this.lastError = error.message;
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+
+  private configureEnvironment(): void {
+    transformersEnv.fetch = fetchWithHeaderTimeout(this.options.hubTimeoutMs);
+    if (this.options.remoteHost) transformersEnv.remoteHost = this.options.remoteHost;
+    if (this.source.kind === 'local') {
+      transformersEnv.localModelPath = this.source.dir;
+      transformersEnv.allowLocalModels = true;
+      transformersEnv.allowRemoteModels = false;
+    } else {
+      transformersEnv.cacheDir = this.source.cacheDir;
+      transformersEnv.allowRemoteModels = true;
+    }
+  }
+
+  private load(): Promise<LoadedModel> {
+    // Transformers.js keeps its hub/local settings in one global: loads take turns.
+    const turn = loadQueue.then(() => this.loadNow());
+    loadQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async loadNow(): Promise<LoadedModel> {
+    this.configureEnvironment();
+    const started = performance.now();
+    const devices: Device[] = this.options.device === 'auto' ? ['cuda', 'cpu'] : [this.options.device];
+    let lastError: Error | undefined;
+    for (const device of devices) {
+      try {
+        const transcriber = await this.createPipeline(device);
+        const loadMs = performance.now() - started;
+        this.options.log?.(`loaded ${this.options.model} on ${device} in ${Math.round(loadMs)} ms`);
+        const generationConfig = transcriber.model.generation_config as { is_multilingual?: boolean } | null;
+        return {
+          name: this.options.model,
+          device,
+          transcriber,
+          multilingual: generationConfig?.is_multilingual !== false,
+          loadMs,
+          batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
+          vad: this.options.vad ?? true,
+        };
+      } catch (error) {
+        lastError = error as Error;
+        if (device === 'cuda' && devices.includes('cpu')) {
+          this.options.log?.(`CUDA unavailable (${lastError.message.split('\n')[0]}); falling back to CPU`);
+        }
+      }
+    }
+    const cause = lastError?.message.split('\n')[0] ?? 'unknown error';
+    const cachedHubModel = this.source.kind === 'hub' && isCached(this.source);
+    throw new ModelLoadError(
+      cachedHubModel ? `Failed to load model: ${cause}` : loadFailureMessage(this.source, cause),
+    );
+  }
+
+  private async createPipeline(device: Device): Promise<AutomaticSpeechRecognitionPipeline> {
+    const dtype = dtypeFor(device, this.options.dtype);
+    const transcriber = await pipeline('automatic-speech-recognition', this.source.id, {
+      device,
+      dtype,
+      ...(this.source.kind === 'hub' ? { cache_dir: this.source.cacheDir } : { local_files_only: true }),
+    });
+    return transcriber as AutomaticSpeechRecognitionPipeline;
+  }
+}

@@ -1,0 +1,224 @@
+import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
+import { ApiError } from '@whisper-edge/shared';
+import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { assignSpeakers } from '../diarization/assign-speakers.js';
+import { createDiarizer } from '../diarization/create-diarizer.js';
+import { LogMelExtractor } from '../log-mel/log-mel-extractor.js';
+import type { LoadedModel } from '../models/model-manager.js';
+import { BatchScheduler } from '../whisper/batch-scheduler.js';
+import { detectLanguage } from '../whisper/detect-language.js';
+import { canAlignWords, WhisperEngine, type WindowWord } from '../whisper/whisper-engine.js';
+import { type AudioWindow, WindowAssembler } from './window-assembler.js';
+
+function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
+  if (
+    !model.multilingual &&
+    (options.task === 'translate' || (options.language && options.language !== 'en'))
+  ) {
+    const what = options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`;
+    throw new ApiError(400, `Model '${model.name}' is English-only: it cannot ${what}`, {
+      code: 'unsupported_language',
+      param: options.task === 'translate' ? 'model' : 'language',
+    });
+  }
+  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model)) {
+    throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
+      code: 'unsupported_timestamp_granularity',
+      param: 'timestamp_granularities',
+    });
+  }
+}
+
+/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
+const engines = new WeakMap<LoadedModel, Promise<BatchScheduler>>();
+/** One worker pool per mel size, shared by every model that needs it. */
+const extractors = new Map<80 | 128, Promise<LogMelExtractor>>();
+
+function extractorFor(nMels: 80 | 128): Promise<LogMelExtractor> {
+  let extractor = extractors.get(nMels);
+  if (!extractor) {
+    extractor = LogMelExtractor.create({ nMels });
+    extractors.set(nMels, extractor);
+  }
+  return extractor;
+}
+
+/** The model's engine behind a scheduler that batches windows across concurrent requests. */
+function engineFor(model: LoadedModel): Promise<BatchScheduler> {
+  let engine = engines.get(model);
+  if (!engine) {
+    const nMels =
+      (model.transcriber.model.config as { num_mel_bins?: number }).num_mel_bins === 128 ? 128 : 80;
+    engine = extractorFor(nMels).then(
+      (features) =>
+        new BatchScheduler(
+          new WhisperEngine(model, features, { batchSize: model.batchSize }),
+          model.batchSize,
+        ),
+    );
+    engines.set(model, engine);
+  }
+  return engine;
+}
+
+const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/** A caller's temperature starts the fallback ladder; the default (0) is Whisper's full schedule. */
+function temperatureSchedule(temperature: number | undefined): { temperatures?: number[] } {
+  if (temperature === undefined || temperature <= 0) return {};
+  return { temperatures: [temperature, ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > temperature)] };
+}
+
+export interface TranscribeTuning {
+  /** e.g. `[0]` turns temperature fallback off (tests and benchmarks). */
+  temperatures?: number[];
+  /** Called with the samples held after each block: lets tests see memory stays bounded. */
+  onRetained?: (samples: number) => void;
+  /** Called with the speaker turns when diarization ran (tests and benchmarks). */
+  onDiarized?: (turns: SpeakerTurn[]) => void;
+}
+
+export interface WindowsDone {
+  /** Source seconds transcribed so far: everything before this point is final. */
+  processedSeconds: number;
+  /** Segments finished by this batch, with their final ids and source times. */
+  segments: Segment[];
+}
+
+export interface TranscribeHooks {
+  /** Called after each batch of windows, in order: the source of live progress and streamed text. */
+  onWindows?: (update: WindowsDone) => void | Promise<void>;
+  /** Stops the work between blocks and batches (a cancelled job, a caller that went away). */
+  signal?: AbortSignal;
+}
+
+type Word = NonNullable<TranscriptionResult['words']>[number];
+
+async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
+  yield audio;
+}
+
+/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
+export function transcribe(
+  model: LoadedModel,
+  audio: Float32Array,
+  options: TranscribeOptions,
+  tuning: TranscribeTuning = {},
+): Promise<TranscriptionResult> {
+  return transcribeStream(model, single(audio), options, tuning);
+}
+
+/**
+ * The streaming form: PCM blocks in (from ffmpeg), windows out as soon as they are final, decoded in
+ * batches. Memory holds one window being assembled plus one batch, whatever the input's length.
+ */
+export async function transcribeStream(
+  model: LoadedModel,
+  blocks: AsyncIterable<Float32Array>,
+  options: TranscribeOptions,
+  tuning: TranscribeTuning & TranscribeHooks = {},
+): Promise<TranscriptionResult> {
+  assertSupported(model, options);
+  const { signal } = tuning;
+  const engine = await engineFor(model);
+  const assembler = await WindowAssembler.create(model.vad);
+  const segments: Segment[] = [];
+  const words: Word[] = [];
+  const askedWords = options.timestamp_granularities?.includes('word') === true;
+  // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
+  const diarizer = options.diarization ? await createDiarizer(options.diarization) : undefined;
+  const wantWords = askedWords || diarizer !== undefined;
+  let language: string | undefined = model.multilingual ? options.language : 'en';
+  let queue: AudioWindow[] = [];
+
+  const run = async (windows: AudioWindow[]) => {
+    if (windows.length === 0) return;
+    signal?.throwIfAborted();
+    const firstNew = segments.length;
+    // Language is identified on speech, the first window, not on whatever silence opens the file.
+    language ??= (await detectLanguage(model, windows[0]!.samples)).language;
+    const results = await engine.transcribeWindows(
+      windows.map((w) => w.samples),
+      {
+        language,
+        task: options.task,
+        prompt: options.prompt,
+        withTimestamps: true,
+        withWords: wantWords,
+        ...(tuning.temperatures
+          ? { temperatures: tuning.temperatures }
+          : temperatureSchedule(options.temperature)),
+      },
+    );
+    for (const [w, result] of results.entries()) {
+      // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
+      if (result.silent) continue;
+      const window = windows[w]!;
+      for (const segment of result.segments) {
+        const start = round(window.toSource(segment.start, 'start'));
+        segments.push({
+          id: segments.length,
+          seek: Math.round(window.offset * 100),
+          start,
+          end: Math.max(start, round(window.toSource(segment.end, 'end'))),
+          text: segment.text,
+          tokens: segment.tokens,
+          temperature: result.temperature,
+          avg_logprob: result.avgLogprob,
+          compression_ratio: result.compressionRatio,
+          no_speech_prob: result.noSpeechProb,
+        });
+      }
+      if (wantWords) words.push(...windowWords(window, result.words ?? []));
+    }
+    const last = windows.at(-1)!;
+    await tuning.onWindows?.({
+      processedSeconds: round(last.toSource(last.samples.length / SAMPLE_RATE, 'end')),
+      segments: segments.slice(firstNew),
+    });
+  };
+
+  for await (const block of blocks) {
+    signal?.throwIfAborted();
+    queue.push(...(await assembler.push(block)));
+    await diarizer?.push(block);
+    tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
+    if (queue.length >= model.batchSize) {
+      const batch = queue;
+      queue = [];
+      await run(batch);
+    }
+  }
+  queue.push(...(await assembler.finish()));
+  await run(queue);
+
+  const duration = assembler.received / SAMPLE_RATE;
+  const clamp = (t: number) => Math.min(t, round(duration));
+  const turns = await diarizer?.finish();
+  const labelled = turns ? assignSpeakers(segments, words, turns) : { segments, words };
+  tuning.onDiarized?.(turns ?? []);
+  return {
+    task: options.task,
+    text: segments
+      .map((s) => s.text)
+      .join('')
+      .trim(),
+    language: language ?? 'en',
+    duration: round(duration),
+    model: model.name,
+    segments: labelled.segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
+    ...(askedWords
+      ? { words: labelled.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) }
+      : {}),
+  };
+}
+
+/** The engine's word timestamps for one window (window seconds), mapped back to the original timeline. */
+function windowWords(window: AudioWindow, engineWords: readonly WindowWord[]): Word[] {
+  const windowSeconds = window.samples.length / SAMPLE_RATE;
+  return engineWords.map((w) => {
+    const start = window.toSource(Math.min(w.start, windowSeconds), 'start');
+    const end = window.toSource(Math.min(w.end, windowSeconds), 'end');
+    return { word: w.word.trim(), start: round(start), end: round(Math.max(start, end)) };
+  });
+}

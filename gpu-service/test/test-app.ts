@@ -1,0 +1,48 @@
+import { signRequest } from '@whisper-edge/shared';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { Admission } from '../src/http/admission.js';
+import { ModelManager } from '../src/models/model-manager.js';
+import { ModelRegistry } from '../src/models/model-registry.js';
+import { testModelDir } from './fixtures.js';
+
+export const testSecret = 'a-test-secret-of-enough-length';
+
+/** The GPU service's app in-process, on the generated model and the CPU. */
+export function createTestApp(options: { admission?: Admission } = {}) {
+  const config = loadConfig({ GPU_SHARED_SECRET: testSecret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
+  const models = new ModelRegistry({
+    defaultModel: testModelDir,
+    allowed: [],
+    idleTtlMs: 0,
+    create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
+  });
+  return createApp({ config, models, log: () => undefined, ...options });
+}
+
+/** A call to /internal/transcribe signed as the edge signs it. */
+export function signedTranscribeRequest(
+  app: ReturnType<typeof createApp>,
+  payload: unknown,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Response> {
+  return signedInternalRequest(app, '/internal/transcribe', payload, signWith, now);
+}
+
+/** A POST to one of the signed /internal routes, signed as the edge signs it. */
+export async function signedInternalRequest(
+  app: ReturnType<typeof createApp>,
+  path: string,
+  payload: unknown,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const headers = await signRequest(signWith, { method: 'POST', path, body }, now);
+  return app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+}

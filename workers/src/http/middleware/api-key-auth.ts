@@ -1,0 +1,69 @@
+import {
+  ApiError,
+  ApiKeysConfigError,
+  parseApiKeyEntries,
+  sha256Hex,
+  timingSafeEqualHex,
+} from '@whisper-edge/shared';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../env.js';
+
+interface ConfiguredKey {
+  tenant: string;
+  keyHash: string;
+}
+
+/**
+ * Reads `API_KEYS` (grammar in shared's api-keys.ts). A named key's tenant is its name; a bare key's is
+ * derived from its hash, so the key itself never appears in storage paths.
+ */
+export async function parseApiKeys(raw: string | undefined): Promise<ConfiguredKey[]> {
+  return Promise.all(
+    parseApiKeyEntries(raw).map(async ({ name, key }) => {
+      const keyHash = await sha256Hex(key);
+      return { tenant: name ?? `k${keyHash.slice(0, 15)}`, keyHash };
+    }),
+  );
+}
+
+let cache: { raw: string; keys: ConfiguredKey[] } | undefined;
+
+async function configuredKeys(raw: string | undefined): Promise<ConfiguredKey[]> {
+  if (!raw) return [];
+  if (cache?.raw !== raw) {
+    try {
+      cache = { raw, keys: await parseApiKeys(raw) };
+    } catch (error) {
+      // Fail closed: a value that does not parse exactly admits nobody, and says why (never the key).
+      if (!(error instanceof ApiKeysConfigError)) throw error;
+      console.error(error.message);
+      throw new ApiError(500, `The server's ${error.message}`, { code: 'server_misconfigured' });
+    }
+  }
+  return cache.keys;
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, message, { code: 'invalid_api_key', type: 'authentication_error' });
+}
+
+/** When API keys are configured, every route behind this needs `Authorization: Bearer <key>`. */
+export function apiKeyAuth(): MiddlewareHandler<AppEnv> {
+  return async function apiKeyAuthMiddleware(c, next) {
+    const keys = await configuredKeys(c.env.API_KEYS);
+    if (keys.length === 0) {
+      c.set('tenant', { id: null });
+      return next();
+    }
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match) throw unauthorized("Missing API key: send 'Authorization: Bearer <key>'");
+    const presented = await sha256Hex(match[1]!.trim());
+    // Compare against every key so the time taken does not reveal which one matched.
+    let tenant: string | undefined;
+    for (const key of keys) if (timingSafeEqualHex(key.keyHash, presented)) tenant = key.tenant;
+    if (!tenant) throw unauthorized('Incorrect API key provided');
+    c.set('tenant', { id: tenant });
+    return next();
+  };
+}

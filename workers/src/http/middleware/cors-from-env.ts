@@ -1,0 +1,25 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { AppEnv } from '../../env.js';
+
+/**
+ * CORS for browser clients, configured by `CORS_ORIGINS` (comma-separated origins, or `*`). Unset means
+ * no cross-origin access. ETag is exposed because browser multipart uploads read it from part responses.
+ */
+export function corsFromEnv(): MiddlewareHandler<AppEnv> {
+  return async function corsFromEnvMiddleware(c, next) {
+    const allowed = (c.env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    if (allowed.length === 0) return next();
+    const handler = cors({
+      origin: allowed.includes('*') ? '*' : allowed,
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposeHeaders: ['etag', 'x-storage-url', 'x-export-error', 'retry-after'],
+      maxAge: 600,
+    });
+    return handler(c, next);
+  };
+}

@@ -1,0 +1,244 @@
+import { DurableObject } from 'cloudflare:workers';
+import { ApiError, type ErrorBody, type Segment, type TranscriptionResult } from '@whisper-edge/shared';
+import { numberVar } from '../http/number-var.js';
+import {
+  doneEvent,
+  segmentEvents,
+  speakerSegmentEvents,
+  sseFrame,
+} from '../transcription/transcript-events.js';
+import { jobEvent } from './job-events.js';
+import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { MAX_WEBHOOK_ATTEMPTS, shouldRetryWebhook, signWebhook, webhookDelaySeconds } from './webhook.js';
+
+/** A running attempt must show signs of life this often, or a redelivery may take the job over. */
+const LEASE_MS = 90_000;
+
+export type BeginOutcome =
+  | { action: 'run' | 'finish'; state: JobState }
+  | { action: 'skip' | 'busy'; state: JobState | undefined };
+
+/**
+ * One per job: its state, its finished segments, the live event streams of people watching it, and
+ * webhook delivery (with retries on alarms). Every transition is checked here, so at-least-once queue
+ * delivery cannot run a job twice at once or finish it twice.
+ */
+export class JobObject extends DurableObject<Cloudflare.Env> {
+  private readonly watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  private readonly encoder = new TextEncoder();
+
+  private async load(): Promise<JobState | undefined> {
+    return this.ctx.storage.get<JobState>('state');
+  }
+
+  private async save(state: JobState): Promise<void> {
+    await this.ctx.storage.put('state', state);
+  }
+
+  private broadcast(events: unknown[]): void {
+    if (this.watchers.size === 0 || events.length === 0) return;
+    const bytes = this.encoder.encode(events.map(sseFrame).join(''));
+    for (const writer of this.watchers) {
+      writer.write(bytes).catch(() => this.watchers.delete(writer));
+    }
+  }
+
+  private async settle(state: JobState, extra: unknown[] = []): Promise<void> {
+    await this.save(state);
+    this.broadcast([...extra, jobEvent(publicJob(state))]);
+    if (isTerminal(state.status)) {
+      for (const writer of this.watchers) writer.close().catch(() => undefined);
+      this.watchers.clear();
+      if (state.webhook?.status === 'pending') await this.ctx.storage.setAlarm(Date.now());
+    }
+  }
+
+  async init(state: JobState): Promise<JobState> {
+    const existing = await this.load();
+    if (existing) return existing;
+    await this.save(state);
+    return state;
+  }
+
+  async get(): Promise<JobState | undefined> {
+    return this.load();
+  }
+
+  /** Claims the job for one delivery of its queue message. */
+  async begin(leaseId: string, gpu?: string): Promise<BeginOutcome> {
+    const state = await this.load();
+    if (!state || isTerminal(state.status)) return { action: 'skip', state };
+    const now = Date.now();
+    if (state.lease && state.lease.id !== leaseId && state.lease.until > now)
+      return { action: 'busy', state };
+    state.lease = { id: leaseId, until: now + LEASE_MS };
+    if (state.result_key) {
+      await this.save(state);
+      return { action: 'finish', state };
+    }
+    state.status = 'running';
+    state.attempts += 1;
+    state.started_at ??= now;
+    if (gpu) state.gpu = gpu;
+    await this.settle(state);
+    return { action: 'run', state };
+  }
+
+  /** Progress from the running attempt; tells it to stop when the job was cancelled or taken over. */
+  async progress(
+    leaseId: string,
+    update?: { processed_seconds: number; total_seconds: number | null; segments: Segment[] },
+  ): Promise<{ stop: boolean }> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId || isTerminal(state.status)) return { stop: true };
+    state.lease.until = Date.now() + LEASE_MS;
+    if (!update) {
+      await this.save(state);
+      return { stop: false };
+    }
+    state.progress = { processed_seconds: update.processed_seconds, total_seconds: update.total_seconds };
+    // Segments of an attempt replace those of an earlier, failed one: keyed by segment id.
+    await this.putSegments(update.segments);
+    await this.settle(state, segmentEvents(update.segments));
+    return { stop: false };
+  }
+
+  async resultStored(leaseId: string, key: string, result: TranscriptionResult): Promise<void> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId) throw new Error('lost the job lease');
+    state.result_key = key;
+    state.text = result.text;
+    state.progress = { processed_seconds: result.duration, total_seconds: result.duration };
+    // Diarized segments (split at speaker changes, labelled) replace the streamed ones for replays.
+    if (result.segments.some((s) => s.speaker)) {
+      await this.ctx.storage.delete([...(await this.ctx.storage.list({ prefix: 'seg:' })).keys()]);
+      await this.putSegments(result.segments);
+      this.broadcast(speakerSegmentEvents(result.segments));
+    }
+    await this.save(state);
+  }
+
+  /** Segments under ordered keys, in the storage API's batches of at most 128 keys. */
+  private async putSegments(segments: readonly Segment[]): Promise<void> {
+    for (let i = 0; i < segments.length; i += 128) {
+      const entries: Record<string, Segment> = {};
+      for (const segment of segments.slice(i, i + 128))
+        entries[`seg:${String(segment.id).padStart(8, '0')}`] = segment;
+      await this.ctx.storage.put(entries);
+    }
+  }
+
+  async exported(leaseId: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId) throw new Error('lost the job lease');
+    if (outcome.ok) state.export_done = true;
+    else state.export_error = outcome.error;
+    await this.save(state);
+  }
+
+  async complete(leaseId: string): Promise<JobState | undefined> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId || isTerminal(state.status)) return state;
+    state.status = 'succeeded';
+    state.completed_at = Date.now();
+    delete state.lease;
+    delete state.last_error;
+    await this.settle(state, [doneEvent(state.text ?? '', state.progress.total_seconds ?? undefined)]);
+    return state;
+  }
+
+  /** A failed attempt that will be retried: the job goes back to waiting. */
+  async retryLater(leaseId: string, reason: string): Promise<void> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId || isTerminal(state.status)) return;
+    state.status = 'queued';
+    state.last_error = reason;
+    delete state.lease;
+    await this.settle(state);
+  }
+
+  /** `unlessRunning`: a dead letter may be a duplicate delivery of a job that is still running fine. */
+  async fail(error: ErrorBody['error'], unlessRunning = false): Promise<JobState | undefined> {
+    const state = await this.load();
+    if (!state || isTerminal(state.status)) return state;
+    if (unlessRunning && state.lease && state.lease.until > Date.now()) return state;
+    state.status = 'failed';
+    state.error = error;
+    state.completed_at = Date.now();
+    delete state.lease;
+    await this.settle(state);
+    return state;
+  }
+
+  async cancel(): Promise<JobState | undefined> {
+    const state = await this.load();
+    if (!state || isTerminal(state.status)) return state;
+    state.status = 'cancelled';
+    state.completed_at = Date.now();
+    delete state.lease;
+    await this.settle(state);
+    return state;
+  }
+
+  async segments(): Promise<Segment[]> {
+    return [...(await this.ctx.storage.list<Segment>({ prefix: 'seg:' })).values()];
+  }
+
+  /** GET …/events: everything so far, then live events until the job ends. */
+  override async fetch(): Promise<Response> {
+    const state = await this.load();
+    if (!state) throw new ApiError(404, 'Job not found', { code: 'job_not_found' });
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    const replay = [jobEvent(publicJob(state)), ...segmentEvents(await this.segments())];
+    if (state.status === 'succeeded')
+      replay.push(doneEvent(state.text ?? '', state.progress.total_seconds ?? undefined));
+    writer.write(this.encoder.encode(replay.map(sseFrame).join(''))).catch(() => undefined);
+    if (isTerminal(state.status)) writer.close().catch(() => undefined);
+    else this.watchers.add(writer);
+    return new Response(readable, {
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  }
+
+  /** Webhook delivery: the final job document, signed, retried with backoff. */
+  override async alarm(): Promise<void> {
+    const state = await this.load();
+    const webhook = state?.webhook;
+    if (!state || !webhook || webhook.status !== 'pending') return;
+    const secret = this.env.WEBHOOK_SECRET;
+    webhook.attempts += 1;
+    let status = 0;
+    try {
+      if (!secret) throw new Error('WEBHOOK_SECRET is not configured');
+      const body = JSON.stringify(publicJob(state));
+      const headers = await signWebhook(
+        secret,
+        `${state.id}.${state.status}`,
+        Math.floor(Date.now() / 1000),
+        body,
+      );
+      const response = await fetch(webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15_000),
+      });
+      status = response.status;
+      await response.body?.cancel();
+      webhook.last_status = status;
+      delete webhook.last_error;
+    } catch (error) {
+      webhook.last_error = (error as Error).message;
+    }
+    if (status >= 200 && status < 300) webhook.status = 'delivered';
+    else if ((status !== 0 && !shouldRetryWebhook(status)) || webhook.attempts >= MAX_WEBHOOK_ATTEMPTS)
+      webhook.status = 'failed';
+    else {
+      const base = numberVar(this.env.WEBHOOK_RETRY_BASE_SECONDS, 5);
+      await this.ctx.storage.setAlarm(Date.now() + webhookDelaySeconds(webhook.attempts, base) * 1000);
+    }
+    await this.save(state);
+  }
+}

@@ -1,0 +1,79 @@
+import { ApiError, formatResponse, transcriptionResultSchema } from '@whisper-edge/shared';
+import { type Context, Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { jobStub } from './run-job.js';
+import { tenantJobs } from './submit-job.js';
+
+const notFound = () => new ApiError(404, 'Job not found', { code: 'job_not_found', param: 'id' });
+
+/** The caller's own job, or 404: another key's jobs do not exist as far as this caller can tell. */
+async function ownJob(c: Context<AppEnv>): Promise<JobState> {
+  const id = c.req.param('id') ?? '';
+  if (!/^job_[0-9a-f]{32}$/.test(id)) throw notFound();
+  const state = await jobStub(c.env, id).get();
+  if (!state || state.tenant !== c.get('tenant').id) throw notFound();
+  return state;
+}
+
+async function formattedResult(c: Context<AppEnv>, state: JobState) {
+  if (state.status !== 'succeeded' || !state.result_key) return undefined;
+  const object = await c.env.UPLOADS.get(state.result_key);
+  if (!object) return undefined;
+  const result = transcriptionResultSchema.parse(await object.json());
+  return formatResponse(result, state.spec.responseFormat, {
+    timestampGranularities: state.spec.timestampGranularities,
+  });
+}
+
+export const jobRoutes = new Hono<AppEnv>()
+  .get('/v1/jobs', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new ApiError(400, "Invalid 'limit': expected an integer from 1 to 100", {
+        param: 'limit',
+        code: 'invalid_value',
+      });
+    }
+    const after = c.req.query('after') || undefined;
+    const page = await tenantJobs(c.env, c.get('tenant')).list(limit, after);
+    const states = await Promise.all(page.ids.map((id) => jobStub(c.env, id).get()));
+    const data = states.flatMap((s) => (s ? [publicJob(s as JobState)] : []));
+    return c.json({
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: page.hasMore,
+    });
+  })
+  .get('/v1/jobs/:id', async (c) => {
+    const state = await ownJob(c);
+    const formatted = await formattedResult(c, state);
+    const result = formatted
+      ? formatted.contentType.startsWith('application/json')
+        ? JSON.parse(formatted.body)
+        : formatted.body
+      : undefined;
+    return c.json({ ...publicJob(state), ...(result !== undefined ? { result } : {}) });
+  })
+  .get('/v1/jobs/:id/result', async (c) => {
+    const state = await ownJob(c);
+    const formatted = await formattedResult(c, state);
+    if (!formatted) {
+      throw new ApiError(409, `The job has no result (status: ${state.status})`, {
+        code: 'job_not_finished',
+      });
+    }
+    return c.body(formatted.body, 200, { 'content-type': formatted.contentType });
+  })
+  .get('/v1/jobs/:id/events', async (c) => {
+    const state = await ownJob(c);
+    return jobStub(c.env, state.id).fetch('https://job/events');
+  })
+  .delete('/v1/jobs/:id', async (c) => {
+    const state = await ownJob(c);
+    if (isTerminal(state.status)) return c.json(publicJob(state));
+    const cancelled = await jobStub(c.env, state.id).cancel();
+    return c.json(publicJob(cancelled ?? state));
+  });

@@ -1,0 +1,57 @@
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import app from '../index.js';
+import { signObjectUrl } from './object-urls.js';
+
+const data = new Uint8Array(1000).map((_, i) => i % 256);
+
+async function signed(key: string, ttlSeconds = 60): Promise<string> {
+  return signObjectUrl('http://edge.test', env.GPU_SHARED_SECRET!, key, { ttlSeconds });
+}
+
+beforeEach(async () => {
+  await env.UPLOADS.put('uploads/a.wav', data, { httpMetadata: { contentType: 'audio/wav' } });
+});
+
+describe('signed object route', () => {
+  it('streams the object with its content type and length', async () => {
+    const response = await app.fetch(new Request(await signed('uploads/a.wav')), env);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('audio/wav');
+    expect(response.headers.get('content-length')).toBe('1000');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(data);
+  });
+
+  it('serves byte ranges so decoders can seek', async () => {
+    const url = await signed('uploads/a.wav');
+    const response = await app.fetch(new Request(url, { headers: { range: 'bytes=100-199' } }), env);
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(data.slice(100, 200));
+    const suffix = await app.fetch(new Request(url, { headers: { range: 'bytes=-10' } }), env);
+    expect(suffix.headers.get('content-range')).toBe('bytes 990-999/1000');
+  });
+
+  it('answers HEAD without a body', async () => {
+    const response = await app.fetch(new Request(await signed('uploads/a.wav'), { method: 'HEAD' }), env);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe('1000');
+  });
+
+  it('refuses unsigned, tampered and expired URLs', async () => {
+    const unsigned = await app.fetch(new Request('http://edge.test/internal/objects/uploads/a.wav'), env);
+    expect(unsigned.status).toBe(401);
+    const tampered = (await signed('uploads/a.wav')).replace('uploads/a.wav', 'uploads/b.wav');
+    expect((await app.fetch(new Request(tampered), env)).status).toBe(403);
+    const expired = await app.fetch(new Request(await signed('uploads/a.wav', -1)), env);
+    expect(expired.status).toBe(403);
+  });
+
+  it('answers 404 in the guide wording for a missing object', async () => {
+    const response = await app.fetch(new Request(await signed('uploads/missing.wav')), env);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+      'File not found in R2',
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { ApiError } from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { corsFromEnv } from '../http/middleware/cors-from-env.js';
+import { OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from './object-urls.js';
+import { recordPart } from './part-ledger.js';
+
+function parseRange(header: string | undefined): R2Range | undefined {
+  const match = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, start, end] = match;
+  if (start === '' && end !== '') return { suffix: Number(end) };
+  if (start !== '' && end === '') return { offset: Number(start) };
+  if (start !== '' && end !== '') return { offset: Number(start), length: Number(end) - Number(start) + 1 };
+  return undefined;
+}
+
+/** Streams an R2 object to whoever holds a valid signed URL (the GPU service), with Range support. */
+export const objectRoutes = new Hono<AppEnv>();
+
+// Browsers PUT multipart parts here when R2's S3 API is not configured.
+objectRoutes.use(`${OBJECT_ROUTE_PREFIX}*`, corsFromEnv());
+
+/**
+ * Stores a body at the signed key: how the GPU service writes results and browsers upload parts,
+ * without R2 credentials. A part URL binds the upload id and part number into its signature.
+ */
+objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
+  const url = new URL(c.req.url);
+  const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  const secret = c.env.GPU_SHARED_SECRET;
+  if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
+  const check = await verifyObjectUrl(secret, key, 'PUT', url.searchParams);
+  if (!check.ok) throw new ApiError(check.status, check.reason);
+  // R2 needs the length of a streamed body up front.
+  if (!c.req.header('content-length')) throw new ApiError(411, 'Content-Length is required');
+  const part = partOf(url.searchParams);
+  if (part) {
+    if (part.partNumber < 1 || part.partNumber > 10_000)
+      throw new ApiError(400, 'partNumber must be 1–10000');
+    const size = Number(c.req.header('content-length'));
+    const upload = c.env.UPLOADS.resumeMultipartUpload(key, part.uploadId);
+    const uploaded = await upload.uploadPart(part.partNumber, c.req.raw.body!).catch((error: Error) => {
+      throw new ApiError(404, `Upload part failed: ${error.message}`, { code: 'upload_part_failed' });
+    });
+    // Only a part that arrived whole is recorded, so a resuming client re-sends interrupted ones.
+    await recordPart(c.env.UPLOADS, part.uploadId, {
+      PartNumber: part.partNumber,
+      Size: size,
+      ETag: uploaded.etag,
+    });
+    return c.body(null, 200, { etag: `"${uploaded.etag}"` });
+  }
+  const contentType = c.req.header('content-type');
+  const object = await c.env.UPLOADS.put(
+    key,
+    c.req.raw.body,
+    contentType ? { httpMetadata: { contentType } } : {},
+  );
+  return c.body(null, 200, { etag: object.httpEtag });
+});
+
+objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
+  const url = new URL(c.req.url);
+  const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  const secret = c.env.GPU_SHARED_SECRET;
+  if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
+  const check = await verifyObjectUrl(secret, key, 'GET', url.searchParams);
+  if (!check.ok) throw new ApiError(check.status, check.reason);
+
+  if (c.req.method === 'HEAD') {
+    const head = await c.env.UPLOADS.head(key);
+    if (!head) throw new ApiError(404, 'File not found in R2', { code: 'object_not_found' });
+    const headers = new Headers({
+      'accept-ranges': 'bytes',
+      etag: head.httpEtag,
+      'content-length': String(head.size),
+    });
+    head.writeHttpMetadata(headers);
+    return new Response(null, { status: 200, headers });
+  }
+
+  const range = parseRange(c.req.header('range'));
+  const object = await c.env.UPLOADS.get(key, range ? { range } : {});
+  if (!object) throw new ApiError(404, 'File not found in R2', { code: 'object_not_found' });
+
+  const headers = new Headers({ 'accept-ranges': 'bytes', etag: object.httpEtag });
+  object.writeHttpMetadata(headers);
+  let status = 200;
+  let length = object.size;
+  if (range && object.range) {
+    const r = object.range as { offset?: number; length?: number; suffix?: number };
+    const offset = r.suffix !== undefined ? object.size - r.suffix : (r.offset ?? 0);
+    length = r.suffix ?? r.length ?? object.size - offset;
+    headers.set('content-range', `bytes ${offset}-${offset + length - 1}/${object.size}`);
+    status = 206;
+  }
+  headers.set('content-length', String(length));
+  return new Response(object.body, { status, headers });
+});

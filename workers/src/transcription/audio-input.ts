@@ -1,0 +1,124 @@
+import { ApiError } from '@whisper-edge/shared';
+import type { Bindings, Tenant } from '../env.js';
+import { signObjectUrl } from '../storage/object-urls.js';
+import { presign, r2S3Endpoint } from '../storage/storage-clients.js';
+import { assertTenantKey } from '../storage/tenant-keys.js';
+import type { StoredFile } from '../uploads/intake/receive-form.js';
+
+export interface AudioInput {
+  audioUrl: string;
+  /** `external` URLs are the caller's: the GPU service applies its SSRF rules to them. */
+  source: 'edge' | 'external';
+}
+
+interface InputContext {
+  env: Bindings;
+  tenant: Tenant;
+  origin: string;
+  secret: string;
+}
+
+const PRESIGNED_PARAM = 's3_presigned_url';
+
+/** Host patterns (`*.amazonaws.com`) from S3_URL_ALLOWED_HOSTS; unset means any public https host. */
+function hostAllowed(host: string, allowList: string | undefined): boolean {
+  const patterns = (allowList ?? '')
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  if (patterns.length === 0) return true;
+  return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
+}
+
+/** Checks a caller's URL before anything fetches it: https, no credentials, allowed host. */
+/**
+ * Literal addresses that are never public (loopback, private, link-local incl. cloud metadata, CGNAT,
+ * unique-local v6). Names are left to the fetcher: the GPU service checks them after DNS resolution.
+ */
+function isNonPublicLiteral(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      a >= 224
+    );
+  }
+  if (!host.includes(':')) return false;
+  return host === '::1' || host === '::' || /^f[cd]|^fe[89ab]|^::ffff:/.test(host);
+}
+
+export function validatePresignedUrl(
+  raw: string,
+  allowList: string | undefined,
+  allowInsecureLocal = false,
+  param = PRESIGNED_PARAM,
+): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError(400, `Invalid '${param}': not a URL`, { param, code: 'invalid_url' });
+  }
+  const refuse = (why: string) =>
+    new ApiError(400, `Invalid '${param}': ${why}`, { param, code: 'invalid_url' });
+  // Local development may point at wrangler's http S3 endpoint; deployments never set the flag.
+  const localHttp =
+    allowInsecureLocal && url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !localHttp) throw refuse('only https URLs are accepted');
+  if (url.username || url.password) throw refuse('credentials in the URL are not accepted');
+  if (!hostAllowed(url.hostname.toLowerCase(), allowList))
+    throw refuse(`host ${url.hostname} is not allowed`);
+  if (!localHttp && isNonPublicLiteral(url.hostname)) throw refuse('the address is not public');
+  return url.toString();
+}
+
+/** Reduces whichever input the caller chose (exactly one) to a URL the GPU service can stream from. */
+export async function resolveAudioInput(
+  fields: Record<string, string>,
+  file: StoredFile | undefined,
+  context: InputContext,
+): Promise<AudioInput> {
+  const chosen = [
+    file ? 'file' : undefined,
+    fields.storage_key ? 'storage_key' : undefined,
+    fields[PRESIGNED_PARAM] ? PRESIGNED_PARAM : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (chosen.length !== 1) {
+    throw new ApiError(
+      400,
+      `Provide exactly one audio input: 'file', 'storage_key' or 's3_presigned_url' (got ${chosen.length === 0 ? 'none' : chosen.join(' and ')})`,
+      { code: 'invalid_input', param: chosen[1] ?? 'file' },
+    );
+  }
+  const ttlSeconds = Number(context.env.AUDIO_URL_TTL_SECONDS) || 3600;
+  if (fields[PRESIGNED_PARAM]) {
+    return {
+      audioUrl: validatePresignedUrl(
+        fields[PRESIGNED_PARAM],
+        context.env.S3_URL_ALLOWED_HOSTS,
+        context.env.DEV_ALLOW_LOCAL_URLS === 'true',
+      ),
+      source: 'external',
+    };
+  }
+  const key = file ? file.key : assertTenantKey(context.tenant, fields.storage_key!, 'storage_key');
+  if (!file && !(await context.env.UPLOADS.head(key))) {
+    throw new ApiError(404, 'File not found in R2', { param: 'storage_key', code: 'object_not_found' });
+  }
+  // R2's own pre-signed URL when its S3 API is configured (the GPU service then reads R2 directly);
+  // otherwise the Worker's signed object route streams it from the binding.
+  const r2 = r2S3Endpoint(context.env);
+  const audioUrl = r2
+    ? await presign(r2, context.env.R2_BUCKET_NAME, key, { method: 'GET', expiresSeconds: ttlSeconds })
+    : await signObjectUrl(context.origin, context.secret, key, { ttlSeconds });
+  return { audioUrl, source: 'edge' };
+}

@@ -1,0 +1,52 @@
+import { ApiError, diarizationResultSchema, formatRttm } from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env.js';
+import { postToGpu } from '../gpu/gpu-client.js';
+import { withGpu } from '../gpu/with-gpu.js';
+import { resolveAudioInput } from './audio-input.js';
+import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
+import { parseSpeakerParams } from './diarization-params.js';
+
+const formatSchema = z.enum(['json', 'rttm']).default('json');
+
+/** The RTTM file id: the uploaded file's name without extension, as scoring tools expect. */
+function fileId(fields: Record<string, string>, filename: string | undefined): string {
+  const name = filename ?? fields.storage_key?.split('/').pop() ?? 'audio';
+  return name.replace(/\.[^.]+$/, '') || 'audio';
+}
+
+/**
+ * `POST /v1/audio/diarization`: who spoke when, without a transcript. Takes audio like the
+ * transcription endpoint (file, storage_key or s3_presigned_url) and answers turns as JSON or RTTM.
+ */
+export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization', async (c) => {
+  const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
+  const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
+    const format = formatSchema.safeParse(fields.response_format?.trim() || undefined);
+    if (!format.success) {
+      throw new ApiError(400, "Invalid 'response_format': expected 'json' or 'rttm'", {
+        param: 'response_format',
+        code: 'invalid_value',
+      });
+    }
+    const { options } = parseSpeakerParams(fields);
+    const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
+    return { format: format.data, options, input };
+  });
+
+  const result = await withGpu(c.env, (baseUrl) =>
+    postToGpu(
+      { baseUrl, secret },
+      '/internal/diarize',
+      { audio_url: prepared.input.audioUrl, audio_source: prepared.input.source, options: prepared.options },
+      diarizationResultSchema,
+    ),
+  );
+  if (prepared.format === 'rttm') {
+    return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {
+      'content-type': 'text/plain; charset=utf-8',
+    });
+  }
+  return c.json({ task: 'diarize', ...result });
+});

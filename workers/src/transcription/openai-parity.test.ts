@@ -1,0 +1,88 @@
+import { env } from 'cloudflare:test';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeResult, stubGpuService } from '../../test/gpu-stub.js';
+import app from '../index.js';
+
+const audio = new Uint8Array(1000).map((_, i) => i % 251);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function post(path: string, fields: Array<[string, string]>): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new File([audio], 'a.wav'));
+  for (const [k, v] of fields) form.append(k, v);
+  return app.fetch(new Request(`http://edge.test${path}`, { method: 'POST', body: form }), env);
+}
+
+describe('OpenAI parity at the edge', () => {
+  it('translations run the same pipeline with task translate and ignore language', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('translated')));
+    const response = await post('/v1/audio/translations', [
+      ['model', 'whisper-1'],
+      ['language', 'fr'],
+    ]);
+    expect(await response.json()).toEqual({ text: 'translated' });
+    expect(gpu.calls[0]!.options).toEqual({ task: 'translate', model: 'whisper-1' });
+  });
+
+  it('accepts timestamp_granularities[] repeated, as the SDKs send it, and passes it on', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('w')));
+    const response = await post('/v1/audio/transcriptions', [
+      ['response_format', 'verbose_json'],
+      ['timestamp_granularities[]', 'word'],
+      ['timestamp_granularities[]', 'segment'],
+    ]);
+    expect(response.status).toBe(200);
+    expect(gpu.calls[0]!.options.timestamp_granularities).toEqual(['word', 'segment']);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toHaveProperty('words');
+    expect(body).toHaveProperty('segments');
+  });
+
+  it('refuses timestamp_granularities without verbose_json, and unknown values', async () => {
+    stubGpuService(() => Response.json(fakeResult('x')));
+    const notVerbose = await post('/v1/audio/transcriptions', [['timestamp_granularities[]', 'word']]);
+    expect(notVerbose.status).toBe(400);
+    const unknown = await post('/v1/audio/transcriptions', [
+      ['response_format', 'verbose_json'],
+      ['timestamp_granularities', 'syllable'],
+    ]);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
+      "Invalid 'timestamp_granularities': 'syllable' is not one of segment, word",
+    );
+  });
+
+  it('takes a language by code or name and refuses unknown ones', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('x')));
+    await post('/v1/audio/transcriptions', [['language', 'German']]);
+    expect(gpu.calls[0]!.options.language).toBe('de');
+    const bad = await post('/v1/audio/transcriptions', [['language', 'klingon']]);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { param: 'language' } });
+  });
+
+  it('lists the served model and the whisper-1 alias', async () => {
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async () =>
+      Response.json({
+        device: 'cpu',
+        model: 'onnx-community/whisper-base',
+        model_loaded: true,
+        models: [{ id: 'onnx-community/whisper-base' }, { id: 'onnx-community/whisper-large-v3-turbo' }],
+      }),
+    );
+    const response = await app.fetch(new Request('http://edge.test/v1/models'), env);
+    const body = (await response.json()) as { object: string; data: Array<{ id: string; object: string }> };
+    expect(body.object).toBe('list');
+    expect(body.data.map((m) => m.id)).toEqual([
+      'whisper-1',
+      'onnx-community/whisper-base',
+      'onnx-community/whisper-large-v3-turbo',
+    ]);
+    const one = await app.fetch(new Request('http://edge.test/v1/models/onnx-community/whisper-base'), env);
+    expect(await one.json()).toMatchObject({ id: 'onnx-community/whisper-base', object: 'model' });
+    const missing = await app.fetch(new Request('http://edge.test/v1/models/gpt-4'), env);
+    expect(missing.status).toBe(404);
+  });
+});

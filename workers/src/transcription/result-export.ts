@@ -1,0 +1,99 @@
+import {
+  ApiError,
+  type ResponseFormat,
+  type ResultTarget,
+  type TimestampGranularity,
+} from '@whisper-edge/shared';
+import type { Bindings, Tenant } from '../env.js';
+import { signObjectUrl } from '../storage/object-urls.js';
+import {
+  awsS3Endpoint,
+  presign,
+  r2NotConfigured,
+  r2S3Endpoint,
+  s3NotConfigured,
+} from '../storage/storage-clients.js';
+import { assertTenantKey, tenantRoot } from '../storage/tenant-keys.js';
+import { newUploadKey } from '../uploads/upload-keys.js';
+
+export interface PlannedExport {
+  target: ResultTarget;
+  /** `s3://bucket/key`, the address the guide returns for stored objects. */
+  storageUrl: string;
+}
+
+interface ExportContext {
+  env: Bindings;
+  tenant: Tenant;
+  origin: string;
+  secret: string;
+  format: ResponseFormat;
+  timestampGranularities?: TimestampGranularity[] | undefined;
+}
+
+const EXTENSIONS: Record<ResponseFormat, string> = {
+  json: 'json',
+  verbose_json: 'json',
+  diarized_json: 'json',
+  text: 'txt',
+  srt: 'srt',
+  vtt: 'vtt',
+};
+
+const EXPORT_URL_TTL_SECONDS = 3600;
+
+export function parseBoolean(value: string | undefined, param: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ApiError(400, `Invalid '${param}': expected true or false`, { param, code: 'invalid_value' });
+}
+
+/**
+ * Turns the guide's output parameters into a URL the GPU service can PUT the formatted result to.
+ * Without `output_bucket` the result goes to the bound R2 bucket (the only bucket with a default);
+ * with one, `output_use_r2` picks R2 or S3 (default S3). Credentials stay here: only URLs leave.
+ */
+export async function planExport(
+  fields: Record<string, string>,
+  context: ExportContext,
+): Promise<PlannedExport | undefined> {
+  const storedOutput = parseBoolean(fields.stored_output, 'stored_output');
+  const useR2Flag = parseBoolean(fields.output_use_r2, 'output_use_r2');
+  const bucketField = fields.output_bucket?.trim() || undefined;
+  if (!bucketField && !fields.output_key && !storedOutput) return undefined;
+
+  const { env, tenant } = context;
+  const useR2 = bucketField === undefined ? true : (useR2Flag ?? false);
+  const bucket = bucketField ?? env.R2_BUCKET_NAME;
+  const key = fields.output_key
+    ? assertTenantKey(tenant, fields.output_key, 'output_key')
+    : newUploadKey(EXTENSIONS[context.format], new Date(), `${tenantRoot(tenant)}transcriptions/`);
+
+  let url: string;
+  if (useR2) {
+    const r2 = r2S3Endpoint(env);
+    if (r2) {
+      url = await presign(r2, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
+    } else if (bucket === env.R2_BUCKET_NAME) {
+      url = await signObjectUrl(context.origin, context.secret, key, {
+        method: 'PUT',
+        ttlSeconds: EXPORT_URL_TTL_SECONDS,
+      });
+    } else {
+      // Buckets other than the bound one are reachable only through R2's S3 API.
+      throw r2NotConfigured();
+    }
+  } else {
+    const s3 = awsS3Endpoint(env);
+    if (!s3) throw s3NotConfigured();
+    url = await presign(s3, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
+  }
+  const target = {
+    url,
+    format: context.format,
+    ...(context.timestampGranularities ? { timestamp_granularities: context.timestampGranularities } : {}),
+  };
+  return { target, storageUrl: `s3://${bucket}/${key}` };
+}

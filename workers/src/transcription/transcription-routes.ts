@@ -1,0 +1,85 @@
+import { formatResponse } from '@whisper-edge/shared';
+import { type Context, Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { transcribeOnGpu } from '../gpu/gpu-client.js';
+import { withGpu } from '../gpu/with-gpu.js';
+import { submitJob } from '../jobs/submit-job.js';
+import { resolveAudioInput } from './audio-input.js';
+import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
+import { requestMode } from './request-mode.js';
+import { planExport } from './result-export.js';
+import { transcriptSse } from './transcript-sse.js';
+import { parseTranscriptionParams } from './transcription-params.js';
+
+/** One handler for both endpoints: translations are transcriptions with task `translate`. */
+function audioHandler(task: 'transcribe' | 'translate') {
+  return async (c: Context<AppEnv>) => {
+    const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
+    const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
+      const mode = await requestMode(c.env, fields, file?.size, tenant);
+      const params = parseTranscriptionParams(fields, task);
+      const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
+      const plannedExport = await planExport(fields, {
+        env: c.env,
+        tenant,
+        origin,
+        secret,
+        format: params.responseFormat,
+        timestampGranularities: params.timestampGranularities,
+      });
+      return { ...mode, params, input, plannedExport };
+    });
+    const { params, input, plannedExport, stream, asJob, callbackUrl } = prepared;
+
+    if (asJob) {
+      const { job, replayed } = await submitJob(c.env, {
+        fields,
+        file,
+        params,
+        task,
+        plannedExport,
+        callbackUrl,
+        idempotencyKey: c.req.header('idempotency-key')?.slice(0, 255),
+        tenant,
+        origin,
+      });
+      return c.json(job, replayed ? 200 : 202, {
+        location: `/v1/jobs/${job.id}`,
+        ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+      });
+    }
+    const gpuRequest = {
+      audio_url: input.audioUrl,
+      audio_source: input.source,
+      options: params.options,
+      ...(plannedExport ? { result_target: plannedExport.target } : {}),
+    };
+    if (stream) {
+      return transcriptSse(
+        c.env,
+        gpuRequest,
+        plannedExport,
+        (p) => c.executionCtx.waitUntil(p),
+        c.req.raw.signal,
+      );
+    }
+    const response = await withGpu(c.env, (baseUrl) => transcribeOnGpu({ baseUrl, secret }, gpuRequest));
+    const extras: Record<string, string> = {};
+    if (plannedExport) {
+      if (response.export?.ok) extras.storage_url = plannedExport.storageUrl;
+      else extras.export_error = response.export?.error ?? 'the GPU service did not export the result';
+    }
+    const formatted = formatResponse(response.result, params.responseFormat, {
+      extras,
+      timestampGranularities: params.timestampGranularities,
+    });
+    const headers: Record<string, string> = { 'content-type': formatted.contentType };
+    if (extras.storage_url) headers['x-storage-url'] = extras.storage_url;
+    if (extras.export_error) headers['x-export-error'] = extras.export_error.replace(/[\r\n]+/g, ' ');
+    return c.body(formatted.body, 200, headers);
+  };
+}
+
+export const transcriptionRoutes = new Hono<AppEnv>()
+  .post('/v1/audio/transcriptions', audioHandler('transcribe'))
+  .post('/v1/audio/translations', audioHandler('translate'));

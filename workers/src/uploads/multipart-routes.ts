@@ -1,0 +1,178 @@
+import { ApiError } from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env.js';
+import { clearLedger, type LedgerPart, listParts } from '../storage/part-ledger.js';
+import { awsList, r2S3Endpoint } from '../storage/storage-clients.js';
+import { assertTenantKey, tenantRoot } from '../storage/tenant-keys.js';
+import { UPLOAD_URL_TTL_SECONDS, uploadUrl } from '../storage/upload-urls.js';
+import { SNIFF_BYTES, sniffMedia } from './intake/media-sniff.js';
+import { newUploadKey } from './upload-keys.js';
+
+/**
+ * Browser → R2 uploads that bypass the Worker's body limit: a pre-signed single PUT, and multipart
+ * uploads in the shape Uppy's `@uppy/aws-s3` expects from Companion (`endpoint: <edge>/v1/uploads`).
+ */
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+const createSchema = z.object({
+  filename: z.string().max(1024).optional(),
+  type: z.string().max(255).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+const completeSchema = z.object({
+  parts: z
+    .array(z.object({ PartNumber: z.number().int().min(1).max(MAX_PARTS), ETag: z.string().min(1) }))
+    .min(1)
+    .max(MAX_PARTS),
+});
+
+function invalid(message: string, param?: string): ApiError {
+  return new ApiError(400, message, { code: 'invalid_upload', ...(param ? { param } : {}) });
+}
+
+function origin(c: { env: AppEnv['Bindings']; req: { url: string } }): string {
+  return c.env.PUBLIC_URL ?? new URL(c.req.url).origin;
+}
+
+function storageUrl(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/** R2 accepts a multipart upload only if every part but the last has the same size, ≥ 5 MiB. */
+export function checkPartSizes(parts: LedgerPart[]): void {
+  const sorted = [...parts].sort((a, b) => a.PartNumber - b.PartNumber);
+  const first = sorted[0];
+  if (!first) return;
+  for (const [index, part] of sorted.entries()) {
+    if (part.PartNumber !== index + 1) throw invalid(`Part ${index + 1} is missing`, 'parts');
+    const last = index === sorted.length - 1;
+    if (!last && part.Size !== first.Size) {
+      throw invalid(
+        `All parts except the last must be the same size: part ${part.PartNumber} is ${part.Size} bytes, part 1 is ${first.Size}`,
+        'parts',
+      );
+    }
+    if (!last && part.Size < MIN_PART_SIZE) {
+      throw invalid(
+        `Part ${part.PartNumber} is ${part.Size} bytes; parts but the last must be at least 5 MiB`,
+        'parts',
+      );
+    }
+    if (last && part.Size > first.Size) {
+      throw invalid(`The last part (${part.Size} bytes) is larger than the others (${first.Size})`, 'parts');
+    }
+  }
+}
+
+export const multipartUploadRoutes = new Hono<AppEnv>()
+  // A single pre-signed PUT, for files the browser sends in one request.
+  .post('/v1/uploads/presign', async (c) => {
+    const body = createSchema.safeParse(await c.req.json().catch(() => ({})));
+    if (!body.success) throw invalid('Expected {"filename", "type"}');
+    const key = newUploadKey(body.data.filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
+    const { url, direct } = await uploadUrl(c.env, origin(c), key);
+    return c.json({
+      method: 'PUT',
+      url,
+      key,
+      bucket: c.env.R2_BUCKET_NAME,
+      storage_url: storageUrl(c.env.R2_BUCKET_NAME, key),
+      headers: body.data.type ? { 'content-type': body.data.type } : {},
+      expires_at: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString(),
+      direct_to_r2: direct,
+    });
+  })
+  // Uppy's getUploadParameters.
+  .get('/v1/uploads/s3/params', async (c) => {
+    const filename = c.req.query('filename');
+    const type = c.req.query('type');
+    const key = newUploadKey(filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
+    const { url } = await uploadUrl(c.env, origin(c), key);
+    return c.json({ method: 'PUT', url, fields: {}, headers: type ? { 'content-type': type } : {}, key });
+  })
+  .post('/v1/uploads/s3/multipart', async (c) => {
+    const body = createSchema.safeParse(await c.req.json().catch(() => ({})));
+    if (!body.success) throw invalid('Expected {"filename", "type", "metadata"}');
+    const key = newUploadKey(body.data.filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
+    const upload = await c.env.UPLOADS.createMultipartUpload(key, {
+      ...(body.data.type ? { httpMetadata: { contentType: body.data.type } } : {}),
+    });
+    return c.json({ key, uploadId: upload.uploadId });
+  })
+  .get('/v1/uploads/s3/multipart/:uploadId/batch', async (c) => {
+    const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
+    const numbers = (c.req.query('partNumbers') ?? '').split(',').map(Number);
+    if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_PARTS)) throw invalid('Bad partNumbers');
+    const presignedUrls: Record<number, string> = {};
+    for (const partNumber of numbers) {
+      presignedUrls[partNumber] = (
+        await uploadUrl(c.env, origin(c), key, { uploadId: c.req.param('uploadId'), partNumber })
+      ).url;
+    }
+    return c.json({ presignedUrls });
+  })
+  .get('/v1/uploads/s3/multipart/:uploadId/:partNumber', async (c) => {
+    const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
+    const partNumber = Number(c.req.param('partNumber'));
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
+      throw invalid('partNumber must be an integer from 1 to 10000', 'partNumber');
+    }
+    const { url } = await uploadUrl(c.env, origin(c), key, { uploadId: c.req.param('uploadId'), partNumber });
+    return c.json({ url, expires: UPLOAD_URL_TTL_SECONDS });
+  })
+  // Uppy's listParts: what a resuming client can skip.
+  .get('/v1/uploads/s3/multipart/:uploadId', async (c) => {
+    assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
+    const uploadId = c.req.param('uploadId');
+    const r2 = r2S3Endpoint(c.env);
+    // Parts sent straight to R2 are known to R2 only; where its ListParts answers (production), use it.
+    const fromR2 = r2 ? await awsList(r2, c.env.R2_BUCKET_NAME, c.req.query('key')!, uploadId) : undefined;
+    return c.json(fromR2 ?? (await listParts(c.env.UPLOADS, uploadId)));
+  })
+  .post('/v1/uploads/s3/multipart/:uploadId/complete', async (c) => {
+    const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
+    const uploadId = c.req.param('uploadId');
+    const body = completeSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) throw invalid('Expected {"parts": [{"PartNumber", "ETag"}]}', 'parts');
+    const recorded = await listParts(c.env.UPLOADS, uploadId);
+    if (recorded.length > 0) {
+      const wanted = new Set(body.data.parts.map((p) => p.PartNumber));
+      checkPartSizes(recorded.filter((p) => wanted.has(p.PartNumber)));
+    }
+    const upload = c.env.UPLOADS.resumeMultipartUpload(key, uploadId);
+    const parts = body.data.parts
+      .map((p) => ({ partNumber: p.PartNumber, etag: p.ETag.replace(/^"|"$/g, '') }))
+      .sort((a, b) => a.partNumber - b.partNumber);
+    const object = await upload.complete(parts).catch((error: Error) => {
+      throw invalid(`Could not complete the upload: ${error.message}`, 'parts');
+    });
+    await clearLedger(c.env.UPLOADS, uploadId);
+    // Parts bypassed the Worker, so the bytes are checked now that they are whole.
+    const head = await c.env.UPLOADS.get(key, { range: { offset: 0, length: SNIFF_BYTES } });
+    const sniffed = await sniffMedia(new Uint8Array((await head?.arrayBuffer()) ?? new ArrayBuffer(0)));
+    if (!sniffed.ok) {
+      await c.env.UPLOADS.delete(key);
+      throw new ApiError(415, 'Unsupported file type: upload audio or video', {
+        code: 'unsupported_media_type',
+      });
+    }
+    return c.json({
+      location: storageUrl(c.env.R2_BUCKET_NAME, key),
+      key,
+      bucket: c.env.R2_BUCKET_NAME,
+      storage_url: storageUrl(c.env.R2_BUCKET_NAME, key),
+      file_size: object.size,
+    });
+  })
+  .delete('/v1/uploads/s3/multipart/:uploadId', async (c) => {
+    const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
+    const uploadId = c.req.param('uploadId');
+    await c.env.UPLOADS.resumeMultipartUpload(key, uploadId)
+      .abort()
+      .catch(() => undefined);
+    await clearLedger(c.env.UPLOADS, uploadId);
+    return c.json({});
+  });
