@@ -56,6 +56,9 @@ export class ApiError extends Error {
     return this;
   }
 
+  /** Response headers the error carries (e.g. Content-Range on a 416). */
+  headers: Record<string, string> = {};
+
   toBody(): ErrorBody {
     return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
   }

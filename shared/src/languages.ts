@@ -107,7 +107,8 @@ const CODE_BY_NAME = new Map(Object.entries(WHISPER_LANGUAGES).map(([code, name]
 /** Accepts a code (`en`) or a name (`English`), as Whisper clients send both; undefined if unknown. */
 export function languageCode(value: string): string | undefined {
   const v = value.trim().toLowerCase();
-  if (v in WHISPER_LANGUAGES) return v;
+  // Own keys only: `constructor` and `__proto__` are `in` every object.
+  if (Object.hasOwn(WHISPER_LANGUAGES, v)) return v;
   return CODE_BY_NAME.get(v);
 }
 

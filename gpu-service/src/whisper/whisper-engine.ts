@@ -1,3 +1,4 @@
+import { ApiError } from '@whisper-edge/shared';
 import * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../models/model-manager.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
@@ -153,9 +154,13 @@ export class WhisperEngine {
     }
     tokens.push(this.vocab.sot);
     if (this.vocab.multilingual) {
-      const language = this.vocab.langToId[`<|${options.language ?? 'en'}|>`];
+      const token = `<|${options.language ?? 'en'}|>`;
+      const language = Object.hasOwn(this.vocab.langToId, token) ? this.vocab.langToId[token] : undefined;
       if (language === undefined)
-        throw new Error(`the model has no language token for '${options.language}'`);
+        throw new ApiError(400, `This model has no language token for '${options.language}'`, {
+          param: 'language',
+          code: 'unsupported_language',
+        });
       tokens.push(language, options.task === 'translate' ? this.vocab.translate : this.vocab.transcribe);
     }
     if (!options.withTimestamps) tokens.push(this.vocab.noTimestamps);

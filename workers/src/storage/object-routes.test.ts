@@ -32,6 +32,38 @@ describe('signed object route', () => {
     expect(suffix.headers.get('content-range')).toBe('bytes 990-999/1000');
   });
 
+  it('answers 416 with the size for ranges outside the object or backwards, and clamps long ones', async () => {
+    const url = await signed('uploads/a.wav');
+    for (const range of ['bytes=10-5', 'bytes=1000-', 'bytes=5000-6000', 'bytes=-0']) {
+      const response = await app.fetch(new Request(url, { headers: { range } }), env);
+      expect(response.status, range).toBe(416);
+      expect(response.headers.get('content-range')).toBe('bytes */1000');
+      expect(await response.json()).toMatchObject({ error: { code: 'range_not_satisfiable' } });
+    }
+    const clamped = await app.fetch(new Request(url, { headers: { range: 'bytes=990-5000' } }), env);
+    expect(clamped.status).toBe(206);
+    expect(clamped.headers.get('content-range')).toBe('bytes 990-999/1000');
+    const longSuffix = await app.fetch(new Request(url, { headers: { range: 'bytes=-5000' } }), env);
+    expect(longSuffix.headers.get('content-range')).toBe('bytes 0-999/1000');
+    // Not a byte range at all: the whole object, as RFC 9110 says.
+    const ignored = await app.fetch(new Request(url, { headers: { range: 'items=1-2' } }), env);
+    expect(ignored.status).toBe(200);
+  });
+
+  it('answers 400 for a malformed percent-escape in the key', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const response = await app.fetch(
+        new Request('http://edge.test/internal/objects/uploads/%E0%A4%A.wav?expires=1&signature=00', {
+          method,
+          ...(method === 'PUT' ? { body: 'x' } : {}),
+        }),
+        env,
+      );
+      expect(response.status, method).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_object_key' } });
+    }
+  });
+
   it('answers HEAD without a body', async () => {
     const response = await app.fetch(new Request(await signed('uploads/a.wav'), { method: 'HEAD' }), env);
     expect(response.status).toBe(200);

@@ -2,17 +2,35 @@ import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { corsFromEnv } from '../http/middleware/cors-from-env.js';
-import { OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from './object-urls.js';
+import { keyFromObjectPath, OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from './object-urls.js';
 import { recordPart } from './part-ledger.js';
 
-function parseRange(header: string | undefined): R2Range | undefined {
+function unsatisfiable(size: number): ApiError {
+  const error = new ApiError(416, `Range not satisfiable for an object of ${size} bytes`, {
+    code: 'range_not_satisfiable',
+  });
+  error.headers = { 'content-range': `bytes */${size}` };
+  return error;
+}
+
+/**
+ * RFC 9110 single byte ranges, clamped to the object. A syntactically wrong header is ignored (the
+ * whole object, as the RFC says); a range wholly outside the object or backwards answers 416.
+ */
+function parseRange(header: string | undefined, size: number): R2Range | undefined {
   const match = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return undefined;
   const [, start, end] = match;
-  if (start === '' && end !== '') return { suffix: Number(end) };
-  if (start !== '' && end === '') return { offset: Number(start) };
-  if (start !== '' && end !== '') return { offset: Number(start), length: Number(end) - Number(start) + 1 };
-  return undefined;
+  if (start === '' && end === '') return undefined;
+  if (start === '') {
+    const suffix = Math.min(Number(end), size);
+    if (suffix === 0) throw unsatisfiable(size);
+    return { suffix };
+  }
+  const offset = Number(start);
+  const last = end === '' ? size - 1 : Math.min(Number(end), size - 1);
+  if (offset >= size || last < offset) throw unsatisfiable(size);
+  return { offset, length: last - offset + 1 };
 }
 
 /** Streams an R2 object to whoever holds a valid signed URL (the GPU service), with Range support. */
@@ -27,7 +45,7 @@ objectRoutes.use(`${OBJECT_ROUTE_PREFIX}*`, corsFromEnv());
  */
 objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
-  const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  const key = keyFromObjectPath(url.pathname);
   const secret = c.env.GPU_SHARED_SECRET;
   if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
   const check = await verifyObjectUrl(secret, key, 'PUT', url.searchParams);
@@ -62,7 +80,7 @@ objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
 
 objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
-  const key = decodeURIComponent(url.pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  const key = keyFromObjectPath(url.pathname);
   const secret = c.env.GPU_SHARED_SECRET;
   if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
   const check = await verifyObjectUrl(secret, key, 'GET', url.searchParams);
@@ -80,7 +98,13 @@ objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
     return new Response(null, { status: 200, headers });
   }
 
-  const range = parseRange(c.req.header('range'));
+  const rangeHeader = c.req.header('range');
+  let range: R2Range | undefined;
+  if (rangeHeader) {
+    const head = await c.env.UPLOADS.head(key);
+    if (!head) throw new ApiError(404, 'File not found in R2', { code: 'object_not_found' });
+    range = parseRange(rangeHeader, head.size);
+  }
   const object = await c.env.UPLOADS.get(key, range ? { range } : {});
   if (!object) throw new ApiError(404, 'File not found in R2', { code: 'object_not_found' });
 

@@ -1,4 +1,4 @@
-import { hmacHex, timingSafeEqualHex } from '@whisper-edge/shared';
+import { ApiError, hmacHex, timingSafeEqualHex } from '@whisper-edge/shared';
 
 /**
  * The Worker's own signed object route: a URL the GPU service (or a browser uploading a part) can use
@@ -22,8 +22,13 @@ function message(method: ObjectMethod, key: string, expires: number, part: PartB
   return fields.join('\n');
 }
 
+/** The object key of a signed-route path; a malformed percent-escape is the caller's 400. */
 export function keyFromObjectPath(pathname: string): string {
-  return decodeURIComponent(pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  try {
+    return decodeURIComponent(pathname.slice(OBJECT_ROUTE_PREFIX.length));
+  } catch {
+    throw new ApiError(400, 'The object path has a malformed percent-escape', { code: 'invalid_object_key' });
+  }
 }
 
 export async function signObjectUrl(

@@ -28,6 +28,16 @@ afterEach(() => {
 });
 
 describe('POST /v1/audio/transcriptions', () => {
+  it('answers 400 for language names every object inherits', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('never')));
+    for (const language of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const response = await post(audioForm({ language }));
+      expect(response.status, language).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { param: 'language' } });
+    }
+    expect(gpu.calls).toHaveLength(0);
+  });
+
   it('stores the upload, hands the GPU service a signed URL to it and answers OpenAI json', async () => {
     const gpu = stubGpuService(() => Response.json(fakeResult('hello world')));
     const before = await storedKeys();

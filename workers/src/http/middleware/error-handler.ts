@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export function errorHandler(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     if (error.retryAfter !== undefined) c.header('retry-after', String(error.retryAfter));
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json(error.toBody(), error.status as ContentfulStatusCode);
   }
   if (error instanceof HTTPException) {

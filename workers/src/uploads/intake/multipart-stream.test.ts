@@ -86,6 +86,30 @@ describe('parseMultipart', () => {
     expect(fields).toEqual({ language: 'en' });
   });
 
+  it('falls back to the plain filename when filename* has a malformed escape', async () => {
+    const boundary = 'b0undary';
+    const body = new TextEncoder().encode(
+      [
+        `--${boundary}`,
+        `Content-Disposition: form-data; name="file"; filename="plain.flac"; filename*=UTF-8''bad%E0%A4%A.flac`,
+        '',
+        'audio',
+        `--${boundary}`,
+        `Content-Disposition: form-data; name="other"; filename*=UTF-8''%ZZ`,
+        '',
+        'x',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    );
+    const names: (string | undefined)[] = [];
+    for await (const part of parseMultipart(rechunk(body, 16), boundary)) {
+      names.push(part.filename);
+      await collect(part.body);
+    }
+    expect(names).toEqual(['plain.flac', undefined]);
+  });
+
   it('rejects a truncated body with a 400', async () => {
     const form = new FormData();
     form.append('file', new File([binary], 'a.wav'));

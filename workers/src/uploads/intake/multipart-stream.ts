@@ -20,6 +20,15 @@ export function boundaryOf(contentType: string | undefined | null): string | und
   return (match?.[1] ?? match?.[2])?.trim();
 }
 
+/** RFC 5987's `charset'lang'value`; a malformed escape falls back to the plain `filename`. */
+function decodeExtValue(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/^[\w-]+'[^']*'/, ''));
+  } catch {
+    return undefined;
+  }
+}
+
 function parseDisposition(value: string): { name?: string; filename?: string } {
   const params: Record<string, string> = {};
   for (const match of value.matchAll(/;\s*([\w*]+)=(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g)) {
@@ -27,7 +36,7 @@ function parseDisposition(value: string): { name?: string; filename?: string } {
     params[key] = (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1');
   }
   const star = params['filename*'];
-  const filename = star ? decodeURIComponent(star.replace(/^[\w-]+'[^']*'/, '')) : params.filename;
+  const filename = (star && decodeExtValue(star)) || params.filename;
   return { ...(params.name !== undefined ? { name: params.name } : {}), ...(filename ? { filename } : {}) };
 }
 
