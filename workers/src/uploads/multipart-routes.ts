@@ -6,6 +6,7 @@ import { clearLedger, type LedgerPart, listParts } from '../storage/part-ledger.
 import { awsList, r2S3Endpoint } from '../storage/storage-clients.js';
 import { assertTenantKey, tenantRoot } from '../storage/tenant-keys.js';
 import { UPLOAD_URL_TTL_SECONDS, uploadUrl } from '../storage/upload-urls.js';
+import { readJsonBody } from './intake/capped-body.js';
 import { SNIFF_BYTES, sniffMedia } from './intake/media-sniff.js';
 import { newUploadKey } from './upload-keys.js';
 
@@ -70,7 +71,7 @@ export function checkPartSizes(parts: LedgerPart[]): void {
 export const multipartUploadRoutes = new Hono<AppEnv>()
   // A single pre-signed PUT, for files the browser sends in one request.
   .post('/v1/uploads/presign', async (c) => {
-    const body = createSchema.safeParse(await c.req.json().catch(() => ({})));
+    const body = createSchema.safeParse((await readJsonBody(c.req.raw)) ?? {});
     if (!body.success) throw invalid('Expected {"filename", "type"}');
     const key = newUploadKey(body.data.filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
     const { url, direct } = await uploadUrl(c.env, origin(c), key);
@@ -94,7 +95,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     return c.json({ method: 'PUT', url, fields: {}, headers: type ? { 'content-type': type } : {}, key });
   })
   .post('/v1/uploads/s3/multipart', async (c) => {
-    const body = createSchema.safeParse(await c.req.json().catch(() => ({})));
+    const body = createSchema.safeParse((await readJsonBody(c.req.raw)) ?? {});
     if (!body.success) throw invalid('Expected {"filename", "type", "metadata"}');
     const key = newUploadKey(body.data.filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
     const upload = await c.env.UPLOADS.createMultipartUpload(key, {
@@ -135,7 +136,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
   .post('/v1/uploads/s3/multipart/:uploadId/complete', async (c) => {
     const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
     const uploadId = c.req.param('uploadId');
-    const body = completeSchema.safeParse(await c.req.json().catch(() => undefined));
+    const body = completeSchema.safeParse(await readJsonBody(c.req.raw));
     if (!body.success) throw invalid('Expected {"parts": [{"PartNumber", "ETag"}]}', 'parts');
     const recorded = await listParts(c.env.UPLOADS, uploadId);
     if (recorded.length > 0) {

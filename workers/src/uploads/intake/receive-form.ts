@@ -1,5 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { newUploadKey } from '../upload-keys.js';
+import { FormFields } from './form-fields.js';
 import { SNIFF_BYTES, sniffMedia } from './media-sniff.js';
 import { boundaryOf, parseMultipart, readText } from './multipart-stream.js';
 import { peek } from './peek.js';
@@ -37,7 +38,7 @@ export async function receiveForm(
       code: 'invalid_content_type',
     });
   }
-  const fields: Record<string, string> = {};
+  const collected = new FormFields();
   let file: StoredFile | undefined;
   try {
     for await (const part of parseMultipart(request.body, boundary)) {
@@ -60,9 +61,7 @@ export async function receiveForm(
         const stored = await uploadStream(bucket, key, all, { contentType });
         file = { ...stored, filename: part.filename, contentType };
       } else {
-        const value = await readText(part.body);
-        // Repeated fields (timestamp_granularities[]) are kept as a comma-separated list.
-        fields[part.name] = part.name in fields ? `${fields[part.name]},${value}` : value;
+        collected.add(part.name, await readText(part.body));
       }
     }
   } catch (error) {
@@ -73,5 +72,5 @@ export async function receiveForm(
     await bucket.delete(file.key);
     throw new ApiError(400, 'The uploaded file is empty', { param: 'file', code: 'empty_file' });
   }
-  return { fields, file };
+  return { fields: collected.fields, file };
 }

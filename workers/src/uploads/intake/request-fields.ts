@@ -1,4 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
+import { readCappedBody } from './capped-body.js';
+import { FormFields } from './form-fields.js';
 import { type ReceivedForm, type ReceiveFormOptions, receiveForm } from './receive-form.js';
 
 const MAX_SMALL_BODY = 256 * 1024;
@@ -18,34 +20,38 @@ export async function readRequestFields(
 ): Promise<ReceivedForm> {
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) return receiveForm(request, bucket, options);
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_SMALL_BODY) {
-    throw new ApiError(413, 'Request body too large: upload audio as multipart/form-data', {
-      code: 'body_too_large',
-    });
-  }
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    // Decoded by hand: workerd warns that .text() on a urlencoded body "will probably be corrupted".
-    const text = new TextDecoder().decode(await request.arrayBuffer());
-    const fields: Record<string, string> = {};
-    for (const [name, value] of new URLSearchParams(text)) {
-      fields[name] = name in fields ? `${fields[name]},${value}` : value;
-    }
-    return { fields, file: undefined };
-  }
-  if (type.startsWith('application/json')) {
-    const body: unknown = await request.json().catch(() => undefined);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError(400, 'The JSON body must be an object', { code: 'invalid_json' });
-    }
-    const fields = Object.fromEntries(
-      Object.entries(body).flatMap(([k, v]) => (v === null || v === undefined ? [] : [[k, stringify(v)]])),
+  const isForm = type.startsWith('application/x-www-form-urlencoded');
+  if (!isForm && !type.startsWith('application/json')) {
+    throw new ApiError(
+      400,
+      'Unsupported Content-Type: send multipart/form-data, application/x-www-form-urlencoded or application/json',
+      { code: 'invalid_content_type' },
     );
-    return { fields, file: undefined };
   }
-  throw new ApiError(
-    400,
-    'Unsupported Content-Type: send multipart/form-data, application/x-www-form-urlencoded or application/json',
-    { code: 'invalid_content_type' },
+  // Decoded by hand: workerd warns that .text() on a urlencoded body "will probably be corrupted".
+  const text = new TextDecoder().decode(
+    await readCappedBody(
+      request,
+      MAX_SMALL_BODY,
+      'Request body too large: upload audio as multipart/form-data',
+    ),
   );
+  const collected = new FormFields();
+  if (isForm) {
+    for (const [name, value] of new URLSearchParams(text)) collected.add(name, value);
+    return { fields: collected.fields, file: undefined };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'The JSON body must be an object', { code: 'invalid_json' });
+  }
+  for (const [name, value] of Object.entries(body)) {
+    if (value !== null && value !== undefined) collected.add(name, stringify(value));
+  }
+  return { fields: collected.fields, file: undefined };
 }
