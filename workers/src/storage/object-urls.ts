@@ -16,10 +16,11 @@ export interface PartBinding {
 }
 
 function message(method: ObjectMethod, key: string, expires: number, part: PartBinding | undefined): string {
-  // The leading label separates these signatures from the edge → GPU request signatures.
-  const fields = ['object-url', method, key, String(expires)];
-  if (part) fields.push(part.uploadId, String(part.partNumber));
-  return fields.join('\n');
+  // The leading label separates these signatures from the edge → GPU request signatures. A JSON array
+  // is unambiguous whatever a key or upload id holds (a newline-joined list let one field forge another).
+  const fields: (string | number)[] = ['object-url/v2', method, key, expires];
+  if (part) fields.push(part.uploadId, part.partNumber);
+  return JSON.stringify(fields);
 }
 
 /** The object key of a signed-route path; a malformed percent-escape is the caller's 400. */

@@ -148,6 +148,16 @@ describe('multipart uploads (Uppy @uppy/aws-s3 endpoints)', () => {
     expect((await env.UPLOADS.list({ prefix: `.multipart-ledger/${uploadId}/` })).objects).toHaveLength(0);
   });
 
+  it('refuses upload ids outside the URL-safe token set with 400', async () => {
+    for (const id of ['a%0Ab', 'a%20b', '%22quoted%22', 'x'.repeat(1100)]) {
+      const response = await api(`/v1/uploads/s3/multipart/${id}/1?key=uploads%2Fa.flac`);
+      expect(response.status, id).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'invalid_upload_id', param: 'uploadId' },
+      });
+    }
+  });
+
   it('refuses a part URL whose part number was changed', async () => {
     const { key, uploadId } = await create();
     const url = new URL(await partUrl(uploadId, key, 1));

@@ -68,6 +68,14 @@ export function checkPartSizes(parts: LedgerPart[]): void {
   }
 }
 
+/** R2's and S3's multipart upload ids are URL-safe tokens; anything else never reaches storage. */
+function uploadIdParam(value: string): string {
+  if (!/^[A-Za-z0-9._~+/=-]{1,1024}$/.test(value)) {
+    throw new ApiError(400, "Invalid 'uploadId'", { param: 'uploadId', code: 'invalid_upload_id' });
+  }
+  return value;
+}
+
 export const multipartUploadRoutes = new Hono<AppEnv>()
   // A single pre-signed PUT, for files the browser sends in one request.
   .post('/v1/uploads/presign', async (c) => {
@@ -110,7 +118,10 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     const presignedUrls: Record<number, string> = {};
     for (const partNumber of numbers) {
       presignedUrls[partNumber] = (
-        await uploadUrl(c.env, origin(c), key, { uploadId: c.req.param('uploadId'), partNumber })
+        await uploadUrl(c.env, origin(c), key, {
+          uploadId: uploadIdParam(c.req.param('uploadId')),
+          partNumber,
+        })
       ).url;
     }
     return c.json({ presignedUrls });
@@ -121,13 +132,16 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
       throw invalid('partNumber must be an integer from 1 to 10000', 'partNumber');
     }
-    const { url } = await uploadUrl(c.env, origin(c), key, { uploadId: c.req.param('uploadId'), partNumber });
+    const { url } = await uploadUrl(c.env, origin(c), key, {
+      uploadId: uploadIdParam(c.req.param('uploadId')),
+      partNumber,
+    });
     return c.json({ url, expires: UPLOAD_URL_TTL_SECONDS });
   })
   // Uppy's listParts: what a resuming client can skip.
   .get('/v1/uploads/s3/multipart/:uploadId', async (c) => {
     assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
-    const uploadId = c.req.param('uploadId');
+    const uploadId = uploadIdParam(c.req.param('uploadId'));
     const r2 = r2S3Endpoint(c.env);
     // Parts sent straight to R2 are known to R2 only; where its ListParts answers (production), use it.
     const fromR2 = r2 ? await awsList(r2, c.env.R2_BUCKET_NAME, c.req.query('key')!, uploadId) : undefined;
@@ -135,7 +149,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
   })
   .post('/v1/uploads/s3/multipart/:uploadId/complete', async (c) => {
     const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
-    const uploadId = c.req.param('uploadId');
+    const uploadId = uploadIdParam(c.req.param('uploadId'));
     const body = completeSchema.safeParse(await readJsonBody(c.req.raw));
     if (!body.success) throw invalid('Expected {"parts": [{"PartNumber", "ETag"}]}', 'parts');
     const recorded = await listParts(c.env.UPLOADS, uploadId);
@@ -170,7 +184,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
   })
   .delete('/v1/uploads/s3/multipart/:uploadId', async (c) => {
     const key = assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
-    const uploadId = c.req.param('uploadId');
+    const uploadId = uploadIdParam(c.req.param('uploadId'));
     await c.env.UPLOADS.resumeMultipartUpload(key, uploadId)
       .abort()
       .catch(() => undefined);
