@@ -6,5 +6,6 @@ export * from './formatters/subtitles.js';
 export * from './formatters/timestamps.js';
 export * from './gpu-stream.js';
 export * from './languages.js';
+export * from './net/non-public-address.js';
 export * from './signing.js';
 export * from './transcription.js';

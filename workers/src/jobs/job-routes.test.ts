@@ -232,9 +232,18 @@ describe('async transcription jobs', () => {
       'http://hooks.example.com/x',
       'https://169.254.169.254/latest',
       'https://user:pw@hooks.example.com/',
+      'https://localhost./hook',
+      'https://a.localhost/hook',
+      'https://198.18.0.1/hook',
+      'https://0x7f.1/hook',
+      'https://2130706433/hook',
+      'https://[::ffff:7f00:1]/hook',
+      'https://[64:ff9b::a9fe:a9fe]/hook',
+      'https://[2002:a9fe:a9fe::]/hook',
+      'https://[::127.0.0.1]/hook',
     ]) {
       const response = await submit({ async: 'true', callback_url: url });
-      expect(response.status).toBe(400);
+      expect(response.status, url).toBe(400);
       expect(await response.json()).toMatchObject({ error: { param: 'callback_url' } });
     }
   });

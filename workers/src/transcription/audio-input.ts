@@ -1,4 +1,4 @@
-import { ApiError } from '@whisper-edge/shared';
+import { ApiError, isNonPublicHost } from '@whisper-edge/shared';
 import type { Bindings, Tenant } from '../env.js';
 import { signObjectUrl } from '../storage/object-urls.js';
 import { presign, r2S3Endpoint } from '../storage/storage-clients.js';
@@ -30,32 +30,7 @@ function hostAllowed(host: string, allowList: string | undefined): boolean {
   return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 }
 
-/** Checks a caller's URL before anything fetches it: https, no credentials, allowed host. */
-/**
- * Literal addresses that are never public (loopback, private, link-local incl. cloud metadata, CGNAT,
- * unique-local v6). Names are left to the fetcher: the GPU service checks them after DNS resolution.
- */
-function isNonPublicLiteral(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      a >= 224
-    );
-  }
-  if (!host.includes(':')) return false;
-  return host === '::1' || host === '::' || /^f[cd]|^fe[89ab]|^::ffff:/.test(host);
-}
-
+/** Checks a caller's URL before anything fetches it: https, no credentials, allowed host, not local. */
 export function validatePresignedUrl(
   raw: string,
   allowList: string | undefined,
@@ -77,7 +52,8 @@ export function validatePresignedUrl(
   if (url.username || url.password) throw refuse('credentials in the URL are not accepted');
   if (!hostAllowed(url.hostname.toLowerCase(), allowList))
     throw refuse(`host ${url.hostname} is not allowed`);
-  if (!localHttp && isNonPublicLiteral(url.hostname)) throw refuse('the address is not public');
+  // Names are judged again by the GPU service on what they resolve to, at connect time.
+  if (!localHttp && isNonPublicHost(url.hostname)) throw refuse('the address is not public');
   return url.toString();
 }
 
