@@ -93,6 +93,9 @@ if (values['local-s3'] && localKeys.id && localKeys.secret) {
   Object.assign(vars, { AWS_S3_ENDPOINT: localS3, AWS_DEFAULT_REGION: 'auto' });
 }
 if (values['allow-local-urls']) vars.DEV_ALLOW_LOCAL_URLS = 'true';
+// Locally any bucket may take exports, so the storage guide's examples (its own bucket names) run as
+// written; a deployment leaves EXPORT_BUCKETS unset (the bound bucket only) or lists its buckets.
+vars.EXPORT_BUCKETS = process.env.EXPORT_BUCKETS ?? '*';
 if (values['api-keys']) secrets.API_KEYS = values['api-keys'];
 const envLines = Object.entries(secrets).map(([k, v]) => `${k}=${v}`);
 writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });

@@ -6,7 +6,7 @@ declare global {
       GPU_SHARED_SECRET?: string;
       /** Public origin of this Worker, when the GPU service must reach it under another host. */
       PUBLIC_URL?: string;
-      /** Comma-separated `name=key` or `key` entries; when set, every route but /health needs one. */
+      /** Comma-separated `name:key` or bare `key` entries; when set, every route but /health needs one. */
       API_KEYS?: string;
       /** R2's S3 API (`https://<account>.r2.cloudflarestorage.com`): enables pre-signed R2 URLs. */
       R2_ENDPOINT?: string;
@@ -22,6 +22,8 @@ declare global {
       CORS_ORIGINS?: string;
       /** Signs webhooks (Standard Webhooks scheme); `whsec_<base64>` or any string. Needed for callback_url. */
       WEBHOOK_SECRET?: string;
+      /** Buckets results may be exported to (comma-separated, `*` for any); unset = the bound bucket only. */
+      EXPORT_BUCKETS?: string;
       /** Local development only: lets s3_presigned_url be http://127.0.0.1 (wrangler's S3 endpoint). */
       DEV_ALLOW_LOCAL_URLS?: string;
     }

@@ -59,6 +59,7 @@ describe('result export', () => {
       R2_ENDPOINT: 'https://acct.r2.cloudflarestorage.com',
       R2_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       R2_SECRET_ACCESS_KEY: 'secret',
+      EXPORT_BUCKETS: 'default-uploads, meeting-archives',
     };
     const gpu = stubGpuService(() => Response.json(fakeResult('x', { ok: true, bytes: 10 })));
     const response = await transcribe(
@@ -76,6 +77,42 @@ describe('result export', () => {
     // The audio, too, is read straight from R2 through a pre-signed GET.
     expect(new URL(gpu.calls[0]!.audioUrl).pathname).toBe('/default-uploads/uploads/in.wav');
     expect(response.headers.get('x-storage-url')).toMatch(/^s3:\/\/meeting-archives\//);
+  });
+
+  it('refuses exports to buckets not in EXPORT_BUCKETS with 403 naming the setting', async () => {
+    const credentials = {
+      ...env,
+      R2_ENDPOINT: 'https://acct.r2.cloudflarestorage.com',
+      R2_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      R2_SECRET_ACCESS_KEY: 'secret',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    };
+    const gpu = stubGpuService(() => Response.json(fakeResult('x', { ok: true, bytes: 1 })));
+    for (const [fields, bindings] of [
+      [{ output_bucket: 'someone-elses', output_use_r2: 'true' }, credentials],
+      [{ output_bucket: 'someone-elses' }, credentials],
+      [
+        { output_bucket: 'meeting-archives', output_use_r2: 'true' },
+        { ...credentials, EXPORT_BUCKETS: 'other' },
+      ],
+    ] as const) {
+      const response = await transcribe(fields, bindings);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({
+        error: {
+          code: 'export_bucket_not_allowed',
+          param: 'output_bucket',
+          message: expect.stringContaining('EXPORT_BUCKETS'),
+        },
+      });
+    }
+    expect(gpu.calls).toHaveLength(0);
+    // The bound bucket is allowed by default; `*` allows any.
+    expect((await transcribe({ stored_output: 'true' }, credentials)).status).toBe(200);
+    expect(
+      (await transcribe({ output_bucket: 'anything' }, { ...credentials, EXPORT_BUCKETS: '*' })).status,
+    ).toBe(200);
   });
 
   it('answers "R2 client not configured" for an unbound R2 bucket without R2 credentials', async () => {
@@ -102,6 +139,7 @@ describe('result export', () => {
       AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_DEFAULT_REGION: 'eu-west-1',
+      EXPORT_BUCKETS: 'enterprise-transcriptions',
     };
     const gpu = stubGpuService(() => Response.json(fakeResult('x', { ok: true, bytes: 1 })));
     const response = await transcribe(

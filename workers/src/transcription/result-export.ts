@@ -42,6 +42,23 @@ const EXTENSIONS: Record<ResponseFormat, string> = {
 
 const EXPORT_URL_TTL_SECONDS = 3600;
 
+/**
+ * Least privilege for exports: a caller may name only the buckets the operator listed, so the Worker's
+ * R2/AWS credentials never sign writes into buckets it was not meant to touch.
+ */
+function assertExportBucket(env: Bindings, bucket: string): void {
+  const listed = (env.EXPORT_BUCKETS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const allowed = listed.length > 0 ? listed : [env.R2_BUCKET_NAME];
+  if (allowed.includes('*') || allowed.includes(bucket)) return;
+  throw new ApiError(403, `Exports to bucket '${bucket}' are not allowed: add it to EXPORT_BUCKETS`, {
+    param: 'output_bucket',
+    code: 'export_bucket_not_allowed',
+  });
+}
+
 export function parseBoolean(value: string | undefined, param: string): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   const v = value.trim().toLowerCase();
@@ -90,6 +107,8 @@ export async function planExport(
     if (!s3) throw s3NotConfigured();
     url = await presign(s3, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
   }
+  // After the guide's "client not configured" answers, which say more about what to fix.
+  assertExportBucket(env, bucket);
   const target = {
     url,
     format: context.format,
