@@ -9,6 +9,7 @@ import { jobRoutes } from './jobs/job-routes.js';
 import { objectRoutes } from './storage/object-routes.js';
 import { diarizationRoutes } from './transcription/diarization-routes.js';
 import { transcriptionRoutes } from './transcription/transcription-routes.js';
+import { deleteUploadRoutes } from './uploads/delete-upload-routes.js';
 import { multipartUploadRoutes } from './uploads/multipart-routes.js';
 import { uploadRoutes } from './uploads/upload-routes.js';
 
@@ -24,6 +25,7 @@ export function createApp() {
   app.use('/v1/*', apiKeyAuth());
   app.route('/', uploadRoutes);
   app.route('/', multipartUploadRoutes);
+  app.route('/', deleteUploadRoutes);
   app.route('/', modelRoutes);
   app.route('/', diarizationRoutes);
   app.route('/', transcriptionRoutes);

@@ -208,6 +208,8 @@ describe('hostile input at the edge', () => {
           ['DELETE', `/v1/uploads/s3/multipart/${id}?${query}`],
           ['GET', `/internal/objects/${id}?${query}`],
           ['GET', `/v1/models/${id}`],
+          ['DELETE', `/v1/uploads/${id}`],
+          ['DELETE', `/v1/uploads/uploads/${id}`],
         ] as const) {
           await send(new Request(`http://edge.test${path}`, { method }), `${method} ${path}`);
         }
