@@ -152,6 +152,47 @@ describe('async transcription jobs', () => {
     await waitFor(firstId, finished);
   });
 
+  it('frees the Idempotency-Key when the job could not be queued, so the retry creates it', async () => {
+    stubGpuPool({ [A]: { kind: 'ok', text: 'second try' }, [B]: { kind: 'ok', text: 'second try' } });
+    const headers = { 'idempotency-key': `key-${crypto.randomUUID()}` };
+    const brokenQueue = {
+      ...env,
+      JOBS_QUEUE: {
+        send: () => Promise.reject(new Error('queue unavailable')),
+        sendBatch: () => Promise.reject(new Error('queue unavailable')),
+      } as unknown as Queue,
+    };
+    const failed = await app.fetch(
+      new Request('http://edge.test/v1/audio/transcriptions', {
+        method: 'POST',
+        body: form({ async: 'true' }),
+        headers,
+      }),
+      brokenQueue,
+    );
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('5');
+    expect(await failed.json()).toMatchObject({ error: { code: 'queue_unavailable' } });
+    const retried = await submit({ async: 'true' }, headers);
+    expect(retried.status).toBe(202);
+    await waitFor(((await retried.json()) as Job).id, finished);
+  });
+
+  it('keeps a transcription and a translation apart under the same Idempotency-Key', async () => {
+    stubGpuPool({ [A]: { kind: 'ok', text: 'once' }, [B]: { kind: 'ok', text: 'once' } });
+    const headers = { 'idempotency-key': `key-${crypto.randomUUID()}` };
+    const first = await submit({ async: 'true' }, headers);
+    expect(first.status).toBe(202);
+    const translation = await call('/v1/audio/translations', {
+      method: 'POST',
+      body: form({ async: 'true' }),
+      headers,
+    });
+    expect(translation.status).toBe(409);
+    expect(await translation.json()).toMatchObject({ error: { code: 'idempotency_key_reused' } });
+    await waitFor(((await first.json()) as Job).id, finished);
+  });
+
   it('retries on another GPU service when one dies mid-job: one result, one export', async () => {
     // Whichever service the pool picks first dies on its first call; the other one then does the work.
     let firstPicked: string | undefined;

@@ -22,14 +22,21 @@ export function tenantJobs(env: Bindings, tenant: Tenant) {
   return env.TENANT_JOBS.get(env.TENANT_JOBS.idFromName(tenant.id ?? '-'));
 }
 
-/** Fields that say what to do, not how the request was sent: the idempotency fingerprint. */
-async function fingerprint(fields: Record<string, string>, file: StoredFile | undefined): Promise<string> {
+/**
+ * What the request asks for, not how it was sent: the idempotency fingerprint. The task is in it, so
+ * a translation never replays a transcription sent with the same key and fields.
+ */
+async function fingerprint(
+  task: string,
+  fields: Record<string, string>,
+  file: StoredFile | undefined,
+): Promise<string> {
   const sorted = Object.keys(fields)
     .filter((k) => k !== 'async' && k !== 'stream')
     .sort()
     .map((k) => [k, fields[k]]);
   return sha256Hex(
-    JSON.stringify({ fields: sorted, file: file ? { size: file.size, sha256: file.sha256 } : null }),
+    JSON.stringify({ task, fields: sorted, file: file ? { size: file.size, sha256: file.sha256 } : null }),
   );
 }
 
@@ -46,7 +53,7 @@ export async function submitJob(
     id,
     now,
     submission.idempotencyKey
-      ? { key: submission.idempotencyKey, fingerprint: await fingerprint(fields, file) }
+      ? { key: submission.idempotencyKey, fingerprint: await fingerprint(submission.task, fields, file) }
       : undefined,
   );
   if (registered.existing) {
@@ -90,7 +97,20 @@ export async function submitJob(
       ? { webhook: { url: submission.callbackUrl, status: 'pending' as const, attempts: 0 } }
       : {}),
   };
-  await jobStub(env, id).init(state);
-  await env.JOBS_QUEUE.send({ job_id: id });
+  try {
+    await jobStub(env, id).init(state);
+    await env.JOBS_QUEUE.send({ job_id: id });
+  } catch (error) {
+    console.error('job enqueue failed', { job: id, error: String(error) });
+    // A key must not stay bound to a job that never started: the client's retry has to create it.
+    await index.release(id);
+    await jobStub(env, id)
+      .cancel()
+      .catch(() => undefined);
+    if (file) await env.UPLOADS.delete(file.key);
+    throw new ApiError(503, 'The job could not be queued; retry with the same Idempotency-Key', {
+      code: 'queue_unavailable',
+    }).withRetryAfter(5);
+  }
   return { job: publicJob(state), replayed: false };
 }

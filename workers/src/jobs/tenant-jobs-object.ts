@@ -44,6 +44,13 @@ export class TenantJobsObject extends DurableObject<Cloudflare.Env> {
     return { existing: false };
   }
 
+  /** Undoes a registration whose job could not be created, so its Idempotency-Key is free again. */
+  async release(id: string): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    sql.exec('DELETE FROM idempotency WHERE job_id = ?', id);
+    sql.exec('DELETE FROM jobs WHERE id = ?', id);
+  }
+
   /** Newest first; `after` is the last id of the previous page. */
   async list(limit: number, after?: string): Promise<{ ids: string[]; hasMore: boolean }> {
     const sql = this.ctx.storage.sql;
