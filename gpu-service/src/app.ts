@@ -5,7 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { Config } from './config.js';
 import { Admission } from './http/admission.js';
-import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMetrics, type Metrics, metricsAuth, routeLabel } from './http/metrics.js';
 import { diarizeRoutes } from './http/routes/diarize.js';
 import { healthRoutes } from './http/routes/health.js';
 import { transcribeRoutes } from './http/routes/transcribe.js';
@@ -43,16 +43,20 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
   });
   app.notFound((c) => c.json(new ApiError(404, 'Not found').toBody(), 404));
   app.route('/', healthRoutes(models, admission));
-  app.get('/metrics', async (c) =>
+  app.get('/metrics', metricsAuth(config.METRICS_TOKEN), async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
   app.use('/internal/*', async (c, next) => {
     await next();
-    metrics.requests.inc({ route: new URL(c.req.url).pathname, status: String(c.res.status) });
+    metrics.requests.inc({ route: routeLabel(c), status: String(c.res.status) });
   });
   app.use(
     '/internal/*',
-    verifySignature({ secret: config.GPU_SHARED_SECRET, maxSkewSeconds: config.SIGNATURE_MAX_SKEW_SECONDS }),
+    verifySignature({
+      secret: config.GPU_SHARED_SECRET,
+      maxSkewSeconds: config.SIGNATURE_MAX_SKEW_SECONDS,
+      maxBodyBytes: config.MAX_INTERNAL_BODY_BYTES,
+    }),
   );
   app.route(
     '/',

@@ -40,6 +40,17 @@ const envSchema = z.object({
   /** How long SIGTERM waits for admitted work to finish before exiting anyway. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Largest /internal request body (small JSON); larger ones get 413 without being read further. */
+  MAX_INTERNAL_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 2),
+  /** When set, /metrics needs `Authorization: Bearer <token>`; unset (or empty), /metrics is open. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
   /**
    * Neural diarization models (pyannote segmentation-3.0 and WeSpeaker ResNet34 ONNX layouts): hub ids
    * (`owner/name` or `owner/name:path/file.onnx`), directories or .onnx files. Both set: neural is the

@@ -9,8 +9,19 @@ import { testModelDir } from './fixtures.js';
 export const testSecret = 'a-test-secret-of-enough-length';
 
 /** The GPU service's app in-process, on the generated model and the CPU. */
-export function createTestApp(options: { admission?: Admission } = {}) {
-  const config = loadConfig({ GPU_SHARED_SECRET: testSecret, WHISPER_MODEL: testModelDir, DEVICE: 'cpu' });
+export function createTestApp({
+  env = {},
+  ...options
+}: {
+  admission?: Admission;
+  env?: NodeJS.ProcessEnv;
+} = {}) {
+  const config = loadConfig({
+    GPU_SHARED_SECRET: testSecret,
+    WHISPER_MODEL: testModelDir,
+    DEVICE: 'cpu',
+    ...env,
+  });
   const models = new ModelRegistry({
     defaultModel: testModelDir,
     allowed: [],

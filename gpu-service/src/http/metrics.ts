@@ -1,3 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '@whisper-edge/shared';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
@@ -60,4 +64,36 @@ export function createMetrics(gauges: { queued: () => number; inFlight: () => nu
     },
   });
   return metrics;
+}
+
+/** The `route` label for requests no route handled (unknown paths, wrong methods). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The route pattern that handled the request (`/internal/transcribe`), never the raw path, so unknown
+ * paths cannot grow the number of series; `unmatched` when only middleware (`use`) matched.
+ */
+export function routeLabel(c: Context): string {
+  const handler = matchedRoutes(c)
+    .filter((route) => route.method !== 'ALL')
+    .at(-1);
+  return handler?.path ?? UNMATCHED_ROUTE;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** When `token` is set, refuses calls without `Authorization: Bearer <token>` (compared in constant time). */
+export function metricsAuth(token: string | undefined): MiddlewareHandler {
+  const expected = token ? digest(token) : undefined;
+  return async function metricsAuthMiddleware(c, next) {
+    if (expected) {
+      const match = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '');
+      // Hashing first gives equal lengths, so the comparison time does not depend on the guess.
+      if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+        c.header('www-authenticate', 'Bearer');
+        throw new ApiError(401, 'Invalid or missing metrics token', { code: 'invalid_api_key' });
+      }
+    }
+    await next();
+  };
 }
