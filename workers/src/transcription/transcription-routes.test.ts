@@ -28,6 +28,27 @@ afterEach(() => {
 });
 
 describe('POST /v1/audio/transcriptions', () => {
+  it('keeps no audio uploaded for a sync request the GPU service refused as input', async () => {
+    const before = await storedKeys();
+    stubGpuService(() =>
+      Response.json(
+        {
+          error: {
+            message: 'The file could not be decoded as audio',
+            type: 'invalid_request_error',
+            code: 'invalid_audio',
+            param: 'file',
+          },
+        },
+        { status: 400 },
+      ),
+    );
+    const response = await post(audioForm());
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'invalid_audio' } });
+    expect(await storedKeys()).toEqual(before);
+  });
+
   it('answers 400 for language names every object inherits', async () => {
     const gpu = stubGpuService(() => Response.json(fakeResult('never')));
     for (const language of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {

@@ -1,4 +1,4 @@
-import { formatResponse } from '@whisper-edge/shared';
+import { ApiError, formatResponse } from '@whisper-edge/shared';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
@@ -10,6 +10,10 @@ import { requestMode } from './request-mode.js';
 import { planExport } from './result-export.js';
 import { transcriptSse } from './transcript-sse.js';
 import { parseTranscriptionParams } from './transcription-params.js';
+
+function isInputRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+}
 
 /** One handler for both endpoints: translations are transcriptions with task `translate`. */
 function audioHandler(task: 'transcribe' | 'translate') {
@@ -63,7 +67,13 @@ function audioHandler(task: 'transcribe' | 'translate') {
         c.req.raw.signal,
       );
     }
-    const response = await withGpu(c.env, (baseUrl) => transcribeOnGpu({ baseUrl, secret }, gpuRequest));
+    const response = await withGpu(c.env, (baseUrl) =>
+      transcribeOnGpu({ baseUrl, secret }, gpuRequest),
+    ).catch(async (error: unknown) => {
+      // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
+      if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
+      throw error;
+    });
     const extras: Record<string, string> = {};
     if (plannedExport) {
       if (response.export?.ok) extras.storage_url = plannedExport.storageUrl;
