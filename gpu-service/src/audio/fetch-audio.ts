@@ -82,7 +82,7 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
     }
     return next.body;
   };
-  return resumable(response.body, resume, options.signal).pipeThrough(
+  return resumable(response.body, resume, options.signal, Number.isFinite(length) ? Math.max(length, 0) : 0).pipeThrough(
     limitBytes(options.maxBytes, (seen) => options.onBytes?.(seen, length > 0 ? length : undefined)),
   );
 }
@@ -98,6 +98,7 @@ function resumable(
   first: ReadableStream<Uint8Array>,
   resume: (offset: number) => Promise<ReadableStream<Uint8Array>>,
   signal: AbortSignal | undefined,
+  expectedBytes = 0,
 ): ReadableStream<Uint8Array> {
   let reader = first.getReader();
   let offset = 0;
@@ -115,6 +116,11 @@ function resumable(
             }
             return;
           } catch (error) {
+            // Every byte the store promised has arrived: a connection lost after that ends nothing.
+            if (expectedBytes > 0 && offset === expectedBytes) {
+              controller.close();
+              return;
+            }
             if (signal?.aborted || resumes >= MAX_RESUMES) throw error;
             resumes++;
             reader = (await resume(offset)).getReader();
