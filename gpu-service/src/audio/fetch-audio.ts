@@ -82,7 +82,12 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
     }
     return next.body;
   };
-  return resumable(response.body, resume, options.signal, Number.isFinite(length) ? Math.max(length, 0) : 0).pipeThrough(
+  return resumable(
+    response.body,
+    resume,
+    options.signal,
+    Number.isFinite(length) ? Math.max(length, 0) : 0,
+  ).pipeThrough(
     limitBytes(options.maxBytes, (seen) => options.onBytes?.(seen, length > 0 ? length : undefined)),
   );
 }
