@@ -2,7 +2,9 @@ import { ApiError } from '@whisper-edge/shared';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DEFAULT_PACE } from './audio/download-pace.js';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
+import type { AudioIntake } from './audio/request-audio.js';
 import type { Config } from './config.js';
 import { Admission } from './http/admission.js';
 import { createMetrics, type Metrics, metricsAuth, routeLabel } from './http/metrics.js';
@@ -58,26 +60,19 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
       maxBodyBytes: config.MAX_INTERNAL_BODY_BYTES,
     }),
   );
-  app.route(
-    '/',
-    transcribeRoutes({
-      models,
-      admission,
-      metrics,
-      ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
-      maxAudioBytes: config.MAX_AUDIO_BYTES,
-      allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
-      log,
-    }),
-  );
-  app.route(
-    '/',
-    diarizeRoutes({
-      admission,
-      ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
-      maxAudioBytes: config.MAX_AUDIO_BYTES,
-      allowPrivateAudioUrls: config.ALLOW_PRIVATE_AUDIO_URLS,
-    }),
-  );
+  const audio: AudioIntake = {
+    ffmpegPath: () => resolveFfmpeg(config.FFMPEG_PATH),
+    maxBytes: config.MAX_AUDIO_BYTES,
+    maxSeconds: config.MAX_AUDIO_SECONDS,
+    pace: {
+      minBytesPerSecond: config.MIN_DOWNLOAD_BYTES_PER_SECOND,
+      stallSeconds: config.DOWNLOAD_STALL_SECONDS,
+      graceSeconds: DEFAULT_PACE.graceSeconds,
+    },
+    allowPrivateExternal: config.ALLOW_PRIVATE_AUDIO_URLS,
+  };
+  const maxRequestSeconds = config.MAX_REQUEST_SECONDS;
+  app.route('/', transcribeRoutes({ models, admission, metrics, audio, maxRequestSeconds, log }));
+  app.route('/', diarizeRoutes({ admission, audio, maxRequestSeconds }));
   return app;
 }

@@ -34,6 +34,23 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 ** 3),
+  /** Longest decoded audio any request may have (a job's limit; the edge asks less for sync requests). */
+  MAX_AUDIO_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(4 * 3600),
+  /** Wall-clock budget of one request, however small its file: bounds what a slot can be held for. */
+  MAX_REQUEST_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(4 * 3600),
+  /** Slowest acceptable audio download (bytes/s, over time spent waiting for the network). */
+  MIN_DOWNLOAD_BYTES_PER_SECOND: z.coerce
+    .number()
+    .nonnegative()
+    .default(16 * 1024),
+  /** Longest wait for the next bytes of a download (or for its first answer). */
+  DOWNLOAD_STALL_SECONDS: z.coerce.number().positive().default(30),
   /** Requests processed at once; more wait in a bounded queue, beyond which callers get 429. */
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(15),
   MAX_QUEUED_REQUESTS: z.coerce.number().int().nonnegative().default(64),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +44,21 @@ export function probeDuration(file: string): number {
     file,
   ]);
   return Number(out.toString().trim());
+}
+
+/**
+ * `seconds` of digital silence, as a tiny file: FLAC compresses silence ~300×, so this is how a decode
+ * bomb looks. `withDuration: false` writes it through a pipe, so the header cannot name its length and
+ * only counting decoded samples can catch it.
+ */
+export function silentAudio(seconds: number, { withDuration = true } = {}): string {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'silence-')), 'silence.flac');
+  const args = ['-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', String(seconds)];
+  if (withDuration) execFileSync('ffmpeg', ['-y', ...args, '-c:a', 'flac', out]);
+  else
+    writeFileSync(
+      out,
+      execFileSync('ffmpeg', [...args, '-c:a', 'flac', '-f', 'flac', 'pipe:1'], { maxBuffer: 1 << 30 }),
+    );
+  return out;
 }

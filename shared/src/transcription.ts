@@ -47,6 +47,18 @@ export const resultTargetSchema = z.object({
 export type ResultTarget = z.infer<typeof resultTargetSchema>;
 
 /** What the edge asks of the GPU service: every input mode reduces to a URL to stream from. */
+/**
+ * What one request may cost, set by the edge per kind of request (a sync request gets less than a
+ * job); the GPU service caps both at its own MAX_AUDIO_SECONDS and MAX_REQUEST_SECONDS.
+ */
+export const workLimitsSchema = z.object({
+  /** Longest decoded audio, seconds. */
+  max_audio_seconds: z.number().positive().optional(),
+  /** Wall-clock budget from arrival at the GPU service to the answer, seconds. */
+  deadline_seconds: z.number().positive().optional(),
+});
+export type WorkLimits = z.infer<typeof workLimitsSchema>;
+
 export const transcribeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
   /** `external` URLs come from callers (pre-signed S3): fetched only after SSRF checks. */
@@ -57,6 +69,7 @@ export const transcribeRequestSchema = z.object({
   stream: z.boolean().optional(),
   /** For the GPU service's logs: which job this attempt belongs to. */
   job_id: z.string().max(100).optional(),
+  limits: workLimitsSchema.optional(),
 });
 export type TranscribeRequest = z.input<typeof transcribeRequestSchema>;
 
@@ -118,6 +131,7 @@ export const diarizeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
   audio_source: z.enum(['edge', 'external']).default('edge'),
   options: diarizationOptionsSchema.default({}),
+  limits: workLimitsSchema.optional(),
 });
 export type DiarizeRequest = z.input<typeof diarizeRequestSchema>;
 

@@ -1,8 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { ApiError } from '@whisper-edge/shared';
 import { describe, expect, it } from 'vitest';
-import { convertSpeech, probeDuration, speechFlac } from '../../test/fixtures.js';
-import { type DecodeOptions, decodeAudio, SAMPLE_RATE } from './decode-audio.js';
+import { convertSpeech, probeDuration, silentAudio, speechFlac } from '../../test/fixtures.js';
+import { type DecodeOptions, decodeAudio, decodeAudioBlocks, SAMPLE_RATE } from './decode-audio.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
 
 const ffmpegPath = resolveFfmpeg();
@@ -69,5 +69,51 @@ describe('decodeAudio', () => {
     const error = await decodeAudio(bytesStream(new Uint8Array(0)), { ffmpegPath }).catch((e: unknown) => e);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).message).toMatch(/^could not decode audio/);
+  });
+
+  describe('MAX_AUDIO_SECONDS', () => {
+    /** Decodes until the limit stops it; returns the error and how many seconds were yielded before it. */
+    async function decodeUntilRefused(file: string, maxSeconds: number) {
+      let seconds = 0;
+      try {
+        for await (const block of decodeAudioBlocks((await openAsBlob(file)).stream(), {
+          ffmpegPath,
+          maxSeconds,
+        })) {
+          seconds += block.length / SAMPLE_RATE;
+        }
+      } catch (error) {
+        return { error: error as ApiError, seconds };
+      }
+      return { error: undefined, seconds };
+    }
+
+    it('refuses audio whose header names a duration over the limit before decoding any of it', async () => {
+      const { error, seconds } = await decodeUntilRefused(silentAudio(3600), 600);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error?.status).toBe(413);
+      expect(error?.code).toBe('audio_too_long');
+      expect(error?.message).toMatch(/600-second limit \(MAX_AUDIO_SECONDS\).*header gives 3600 s/);
+      // ffmpeg may have written a few blocks before its header line was read, never more than that.
+      expect(seconds).toBeLessThan(60);
+    });
+
+    it('stops a decode bomb with no duration in its header once the decoded samples pass the limit', async () => {
+      // An hour of silence in ~0.7 MB of FLAC written through a pipe: the header has no length.
+      const { error, seconds } = await decodeUntilRefused(
+        silentAudio(2 * 3600, { withDuration: false }),
+        300,
+      );
+      expect(error?.status).toBe(413);
+      expect(error?.message).toMatch(/300-second limit \(MAX_AUDIO_SECONDS\).*decoding passed 300 s/);
+      expect(seconds).toBeLessThanOrEqual(300);
+      expect(seconds).toBeGreaterThan(290);
+    });
+
+    it('accepts audio up to the limit', async () => {
+      const { error, seconds } = await decodeUntilRefused(silentAudio(120, { withDuration: false }), 120);
+      expect(error).toBeUndefined();
+      expect(seconds).toBeCloseTo(120, 1);
+    });
   });
 });

@@ -15,6 +15,24 @@ export interface DecodeOptions {
   onDuration?: (seconds: number) => void;
   /** The header's overall bitrate when it names one but no duration (WAV and CBR MP3 through a pipe). */
   onBitrate?: (kbps: number) => void;
+  /**
+   * Longest input accepted, in decoded seconds. A tiny file can hold hours of audio (a decode bomb),
+   * so the limit is on samples, checked as they come out of ffmpeg, and on the header's duration
+   * before any of them do.
+   */
+  maxSeconds?: number;
+}
+
+/** Header durations are estimates for some formats (VBR MP3 without a Xing frame): refuse only clear excess. */
+const HEADER_DURATION_SLACK = 1.1;
+
+export function audioTooLong(maxSeconds: number, seen: string): ApiError {
+  return new ApiError(
+    413,
+    `Audio is longer than the ${maxSeconds}-second limit (MAX_AUDIO_SECONDS): ${seen}. ` +
+      'Split it, or run it as a job if the job limit is higher.',
+    { code: 'audio_too_long', param: 'file' },
+  );
 }
 
 const DURATION_LINE = /Duration: (?:(\d+):(\d\d):(\d\d(?:\.\d+)?)|N\/A).*?(?:bitrate: (\d+) kb\/s)?$/;
@@ -66,6 +84,12 @@ export async function* decodeAudioBlocks(
   ffmpeg.stderr.setEncoding('utf8');
   let pending = '';
   let durationSeen = false;
+  const maxSeconds = options.maxSeconds ?? Number.POSITIVE_INFINITY;
+  let refused: ApiError | undefined;
+  const refuse = (error: ApiError) => {
+    refused ??= error;
+    if (ffmpeg.exitCode === null) ffmpeg.kill('SIGKILL');
+  };
   ffmpeg.stderr.on('data', (text: string) => {
     const lines = (pending + text).split('\n');
     pending = lines.pop() ?? '';
@@ -74,9 +98,13 @@ export async function* decodeAudioBlocks(
         const match = DURATION_LINE.exec(line);
         if (match) {
           durationSeen = true;
-          if (match[1] !== undefined)
-            options.onDuration?.(Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]));
-          else if (match[4] !== undefined) options.onBitrate?.(Number(match[4]));
+          if (match[1] !== undefined) {
+            const seconds = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+            if (seconds > maxSeconds * HEADER_DURATION_SLACK) {
+              refuse(audioTooLong(maxSeconds, `its header gives ${Math.round(seconds)} s`));
+            }
+            options.onDuration?.(seconds);
+          } else if (match[4] !== undefined) options.onBitrate?.(Number(match[4]));
         }
       }
       if (PROBLEM_LINE.test(line)) stderr = `${stderr}${line.replace(PROBLEM_LINE, '')}\n`.slice(-4000);
@@ -99,8 +127,10 @@ export async function* decodeAudioBlocks(
   let filled = 0;
   let total = 0;
   let carry: Buffer | undefined;
+  const maxSamples = maxSeconds * SAMPLE_RATE;
   try {
     for await (const chunk of ffmpeg.stdout as AsyncIterable<Buffer>) {
+      if (refused) throw refused;
       const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
       const whole = bytes.length - (bytes.length % 4);
       carry = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
@@ -112,6 +142,10 @@ export async function* decodeAudioBlocks(
         offset += n * 4;
         if (filled === BLOCK_SAMPLES) {
           total += filled;
+          if (total > maxSamples) {
+            refuse(audioTooLong(maxSeconds, `decoding passed ${maxSeconds} s`));
+            throw refused;
+          }
           yield block;
           block = new Float32Array(BLOCK_SAMPLES);
           filled = 0;
@@ -119,11 +153,14 @@ export async function* decodeAudioBlocks(
       }
     }
     const [code] = await Promise.all([exited, fed]);
+    if (refused) throw refused;
     if (code !== 0)
       throw decodeError(
         lastLines(PROBLEM_LINE.test(pending) ? `${stderr}${pending.replace(PROBLEM_LINE, '')}` : stderr),
       );
     total += filled;
+    if (total > maxSamples)
+      throw audioTooLong(maxSeconds, `it decodes to ${Math.round(total / SAMPLE_RATE)} s`);
     if (total === 0) throw decodeError('the file contains no audio samples');
     if (filled > 0) yield block.subarray(0, filled);
   } finally {

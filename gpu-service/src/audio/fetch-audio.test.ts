@@ -32,6 +32,18 @@ beforeAll(async () => {
         });
         res.end(body.subarray(start));
       }
+    } else if (req.url === '/drip') {
+      // A byte every 100 ms: a source slow enough to hold a slot for hours on a real file.
+      res.writeHead(200, { 'content-length': '1000' });
+      const timer = setInterval(() => res.write('z'), 100);
+      res.on('close', () => clearInterval(timer));
+    } else if (req.url === '/stall') {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('z'.repeat(10));
+    } else if (req.url === '/no-answer') {
+      // Accepts the request and never answers it.
+    } else if (req.url === '/big') {
+      res.writeHead(200, { 'content-length': String(64 * 1024) }).end(Buffer.alloc(64 * 1024, 1));
     } else res.writeHead(403).end('denied');
   });
 });
@@ -104,5 +116,49 @@ describe('openAudioStream', () => {
     expect((await failure(openAudioStream(`${server.url}/ok`, { maxBytes: 4 }))).status).toBe(413);
     const chunked = await openAudioStream(`${server.url}/chunked`, { maxBytes: 1000 });
     expect((await failure(readAll(chunked))).status).toBe(413);
+  });
+
+  describe('pace', () => {
+    const pace = { minBytesPerSecond: 1000, stallSeconds: 0.5, graceSeconds: 0.3 };
+    const slow = { maxBytes: 10_000, pace, source: 'external' as const, allowPrivateExternal: true };
+
+    it('refuses a source that drips bytes below the minimum rate, as the caller’s 400', async () => {
+      const error = await failure(openAudioStream(`${server.url}/drip`, slow).then(readAll));
+      expect(error.status).toBe(400);
+      expect(error.code).toBe('audio_download_too_slow');
+      expect(error.message).toMatch(/below the 1000 bytes\/s minimum/);
+    });
+
+    it('refuses a source that stops sending; our own store being slow is a retryable 503', async () => {
+      const error = await failure(
+        openAudioStream(`${server.url}/stall`, { maxBytes: 10_000, pace }).then(readAll),
+      );
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('audio_download_too_slow');
+      expect(error.message).toMatch(/no data for 0.5 s/);
+    });
+
+    it('refuses a server that never answers the request', async () => {
+      const error = await failure(openAudioStream(`${server.url}/no-answer`, slow));
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(/no answer within 0.5 s/);
+    });
+
+    it('does not count its own slow reading (back-pressure) against the source', async () => {
+      const stream = await openAudioStream(`${server.url}/big`, {
+        maxBytes: 1 << 20,
+        pace: { minBytesPerSecond: 1 << 20, stallSeconds: 5, graceSeconds: 0.1 },
+      });
+      const reader = stream.getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        // The consumer takes far longer than the network: ~1 s in all for 64 KiB, i.e. 64 KiB/s.
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      expect(bytes).toBe(64 * 1024);
+    });
   });
 });

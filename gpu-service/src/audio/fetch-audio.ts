@@ -1,5 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { DEFAULT_PACE, DownloadPace, type PaceLimits } from './download-pace.js';
 import { isPublicAddress, publicOnlyLookup } from './public-address.js';
 
 export type AudioSource = 'edge' | 'external';
@@ -13,6 +14,8 @@ export interface OpenAudioOptions {
   allowPrivateExternal?: boolean;
   /** Bytes read so far and the announced length: progress for formats whose header gives no duration. */
   onBytes?: (seen: number, total: number | undefined) => void;
+  /** Minimum rate and longest stall of the source; a dripping URL must not hold a slot for hours. */
+  pace?: PaceLimits;
 }
 
 const publicOnlyAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
@@ -24,22 +27,45 @@ function downloadError(source: AudioSource, detail: string, code: string): ApiEr
 
 async function request(url: string, options: OpenAudioOptions, fromByte = 0): Promise<Response> {
   const source = options.source ?? 'edge';
+  // A server that accepts the connection and never answers would otherwise hold the slot forever; the
+  // timer covers the wait for headers only, the body is paced by DownloadPace.
+  const controller = new AbortController();
+  const forward = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  const stallSeconds = (options.pace ?? DEFAULT_PACE).stallSeconds;
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        downloadError(source, `(no answer within ${stallSeconds} s)`, 'audio_download_too_slow'),
+      ),
+    stallSeconds * 1000,
+  );
   // Redirects are refused: a signed URL never redirects, and following one could lead anywhere.
   const init = {
     redirect: 'manual' as const,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: controller.signal,
     // Range is not among a pre-signed URL's signed headers, so a resumed read needs no new signature.
     ...(fromByte > 0 ? { headers: { range: `bytes=${fromByte}-` } } : {}),
   };
-  if (source === 'edge' || options.allowPrivateExternal) return fetch(url, init);
-  const { protocol, hostname } = new URL(url);
-  if (protocol !== 'https:') throw downloadError(source, '(only https is allowed)', 'insecure_url');
-  const literal = hostname.replace(/^\[|\]$/g, '');
-  // Literal IPs skip DNS lookup, so they are checked here.
-  if (/^[\d.]+$|:/.test(literal) && !isPublicAddress(literal)) {
-    throw downloadError(source, '(the address is not public)', 'blocked_address');
+  try {
+    if (source === 'edge' || options.allowPrivateExternal) return await fetch(url, init);
+    const { protocol, hostname } = new URL(url);
+    if (protocol !== 'https:') throw downloadError(source, '(only https is allowed)', 'insecure_url');
+    const literal = hostname.replace(/^\[|\]$/g, '');
+    // Literal IPs skip DNS lookup, so they are checked here.
+    if (/^[\d.]+$|:/.test(literal) && !isPublicAddress(literal)) {
+      throw downloadError(source, '(the address is not public)', 'blocked_address');
+    }
+    return (await undiciFetch(url, { ...init, dispatcher: publicOnlyAgent })) as unknown as Response;
+  } catch (error) {
+    // An abort rejects with the signal's reason: our timeout's ApiError, or the caller's own reason.
+    if (controller.signal.aborted && controller.signal.reason instanceof ApiError)
+      throw controller.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  return (await undiciFetch(url, { ...init, dispatcher: publicOnlyAgent })) as unknown as Response;
 }
 
 /** Opens an audio URL as a byte stream, enforcing the size limit on the bytes themselves. */
@@ -82,11 +108,20 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
     }
     return next.body;
   };
+  // The caller's own URL being slow is their input's fault (400); our object store being slow is ours (503).
+  const pace = new DownloadPace(options.pace ?? DEFAULT_PACE, (detail) =>
+    source === 'external'
+      ? downloadError(source, `too slowly ${detail}`, 'audio_download_too_slow')
+      : new ApiError(503, `Audio storage answered too slowly ${detail}`, {
+          code: 'audio_download_too_slow',
+        }).withRetryAfter(5),
+  );
   return resumable(
     response.body,
     resume,
     options.signal,
     Number.isFinite(length) ? Math.max(length, 0) : 0,
+    pace,
   ).pipeThrough(
     limitBytes(options.maxBytes, (seen) => options.onBytes?.(seen, length > 0 ? length : undefined)),
   );
@@ -103,7 +138,8 @@ function resumable(
   first: ReadableStream<Uint8Array>,
   resume: (offset: number) => Promise<ReadableStream<Uint8Array>>,
   signal: AbortSignal | undefined,
-  expectedBytes = 0,
+  expectedBytes: number,
+  pace: DownloadPace,
 ): ReadableStream<Uint8Array> {
   let reader = first.getReader();
   let offset = 0;
@@ -113,7 +149,7 @@ function resumable(
       async pull(controller) {
         for (;;) {
           try {
-            const { value, done } = await reader.read();
+            const { value, done } = await pace.read(reader);
             if (done) controller.close();
             else {
               offset += value.byteLength;
@@ -121,6 +157,10 @@ function resumable(
             }
             return;
           } catch (error) {
+            if (error instanceof ApiError) {
+              await reader.cancel(error).catch(() => undefined);
+              throw error;
+            }
             // Every byte the store promised has arrived: a connection lost after that ends nothing.
             if (expectedBytes > 0 && offset === expectedBytes) {
               controller.close();

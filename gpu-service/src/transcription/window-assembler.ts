@@ -1,7 +1,7 @@
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { packWindows, type SpeechWindow, toSourceTime } from '../vad/pack-windows.js';
 import { loadSileroVad } from '../vad/silero-model.js';
-import { type SpeechSegment, VadStream } from '../vad/silero-vad.js';
+import { SILENCE_PEAK, type SpeechSegment, VadStream } from '../vad/silero-vad.js';
 import { SampleBuffer } from './sample-buffer.js';
 
 /** A ≤ 30 s input for Whisper and the way back from its timestamps to the original timeline. */
@@ -77,7 +77,9 @@ export class WindowAssembler {
     while (this.buffer.end - start >= WINDOW_SAMPLES || (final && this.buffer.end > start)) {
       const end = Math.min(start + WINDOW_SAMPLES, this.buffer.end);
       const offset = start / SAMPLE_RATE;
-      out.push({ samples: this.buffer.read(start, end), offset, toSource: (seconds) => offset + seconds });
+      const samples = this.buffer.read(start, end);
+      // Without VAD, a window of digital silence would still cost a full encoder and decoder pass.
+      if (!isSilent(samples)) out.push({ samples, offset, toSource: (seconds) => offset + seconds });
       this.buffer.dropBefore(end);
       start = end;
     }
@@ -116,4 +118,9 @@ export class WindowAssembler {
       toSource: (seconds, edge) => toSourceTime(window, seconds, edge),
     };
   }
+}
+
+function isSilent(samples: Float32Array): boolean {
+  for (let i = 0; i < samples.length; i++) if (Math.abs(samples[i]!) >= SILENCE_PEAK) return false;
+  return true;
 }

@@ -21,6 +21,20 @@ export interface VadRetained {
 }
 
 /**
+ * Below this peak (-72 dBFS, the lowest four bits of 16-bit audio) a frame is digital silence or
+ * dither: no speech Silero could hear. Real room noise sits well above it, so only true silence is
+ * gated, and that is what a decode bomb or a long-silent recording is made of.
+ */
+export const SILENCE_PEAK = 2 ** -12;
+/**
+ * Quiet frames still run through the model before gating starts (half a second), so a short digital
+ * gap inside speech is judged by the model and its recurrent state settles into silence. The state
+ * is then left there; the ungated model would drift on slowly (it has no fixed point on zeros), which
+ * can move the next onset by a frame — measured, never more, on espeak and real recordings.
+ */
+const SETTLE_FRAMES = 16;
+
+/**
  * Voice activity detection over a stream of 16 kHz mono float PCM in blocks of any size. Segments
  * come back from the push that closes them (plus padding settlement), so a caller can start Whisper
  * on them while audio is still arriving; the stream itself keeps only one frame and its recurrent
@@ -36,10 +50,15 @@ export class VadStream {
   private tail: Promise<unknown> = Promise.resolve();
   private failure: unknown = null;
   private ended = false;
+  /** Consecutive frames below SILENCE_PEAK, and how many frames skipped the model because of it. */
+  private quietFrames = 0;
+  private gated = 0;
 
   constructor(
     private readonly model: SileroVadModel,
     options: Partial<VadOptions> = {},
+    /** `false` runs the model on every frame: the reference the gate is checked against. */
+    private readonly gateSilence = true,
   ) {
     this.segmenter = new SpeechSegmenter(resolveVadOptions(options));
   }
@@ -50,6 +69,11 @@ export class VadStream {
       pauses: this.segmenter.retainedPauses,
       segments: this.segmenter.heldSegments,
     };
+  }
+
+  /** Frames judged silent without running the model (cheap silence: seconds for hours of it). */
+  get gatedFrames(): number {
+    return this.gated;
   }
 
   /** Samples received so far; segment positions count from the first one. */
@@ -109,7 +133,16 @@ export class VadStream {
   }
 
   private async runFrame(out: SpeechSegment[]): Promise<void> {
-    const probability = await this.model.infer(this.input, this.state);
+    let peak = 0;
+    for (let i = 0; i < MODEL_INPUT_SAMPLES; i++) {
+      const v = Math.abs(this.input[i]!);
+      if (v > peak) peak = v;
+    }
+    this.quietFrames = peak < SILENCE_PEAK ? this.quietFrames + 1 : 0;
+    // The state is left as the settled frames made it: speech after the silence starts from there.
+    const gate = this.gateSilence && this.quietFrames > SETTLE_FRAMES;
+    if (gate) this.gated++;
+    const probability = gate ? 0 : await this.model.infer(this.input, this.state);
     for (const segment of this.segmenter.push(probability)) out.push(segment);
     this.input.copyWithin(0, FRAME_SAMPLES, MODEL_INPUT_SAMPLES);
     this.filled = 0;

@@ -1,15 +1,15 @@
 import { ApiError, type DiarizationResult, diarizeRequestSchema } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { decodeAudioBlocks, SAMPLE_RATE } from '../../audio/decode-audio.js';
-import { openAudioStream } from '../../audio/fetch-audio.js';
+import { SAMPLE_RATE } from '../../audio/decode-audio.js';
+import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
 import { createDiarizer } from '../../diarization/create-diarizer.js';
 import type { Admission } from '../admission.js';
+import { withDeadline } from '../request-deadline.js';
 
 export interface DiarizeRouteOptions {
   admission: Admission;
-  ffmpegPath: () => string;
-  maxAudioBytes: number;
-  allowPrivateAudioUrls: boolean;
+  audio: AudioIntake;
+  maxRequestSeconds: number;
 }
 
 /** Who spoke when, without a transcript: the same streaming decode, the diarizer alone. */
@@ -21,19 +21,23 @@ export function diarizeRoutes(options: DiarizeRouteOptions) {
         code: 'invalid_request',
       });
     }
-    const { audio_url, audio_source, options: diarization } = parsed.data;
-    const signal = c.req.raw.signal;
-    const result = await options.admission.run(async (): Promise<DiarizationResult> => {
+    const { audio_url, audio_source, options: diarization, limits } = parsed.data;
+    const deadlineSeconds = Math.min(
+      options.maxRequestSeconds,
+      limits?.deadline_seconds ?? Number.POSITIVE_INFINITY,
+    );
+    const work = async (signal: AbortSignal): Promise<DiarizationResult> => {
       // Refused (e.g. neural without models) before any download.
       const diarizer = await createDiarizer(diarization);
-      const stream = await openAudioStream(audio_url, {
-        maxBytes: options.maxAudioBytes,
-        signal,
+      const blocks = await openRequestAudio(options.audio, {
+        url: audio_url,
         source: audio_source,
-        allowPrivateExternal: options.allowPrivateAudioUrls,
+        limits,
+        signal,
       });
       let samples = 0;
-      for await (const block of decodeAudioBlocks(stream, { ffmpegPath: options.ffmpegPath(), signal })) {
+      for await (const block of blocks) {
+        signal.throwIfAborted();
         samples += block.length;
         await diarizer.push(block);
       }
@@ -44,7 +48,8 @@ export function diarizeRoutes(options: DiarizeRouteOptions) {
         speakers: [...new Set(turns.map((t) => t.speaker))].sort(),
         turns,
       };
-    });
+    };
+    const result = await options.admission.run(() => withDeadline(deadlineSeconds, c.req.raw.signal, work));
     return c.json(result);
   });
 }

@@ -5,8 +5,8 @@ import {
   transcribeRequestSchema,
 } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { decodeAudioBlocks, SAMPLE_RATE } from '../../audio/decode-audio.js';
-import { openAudioStream } from '../../audio/fetch-audio.js';
+import { SAMPLE_RATE } from '../../audio/decode-audio.js';
+import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
 import type { ModelRegistry } from '../../models/model-registry.js';
 import { AudioProgress } from '../../transcription/audio-progress.js';
 import { putResult } from '../../transcription/put-result.js';
@@ -14,14 +14,15 @@ import { type TranscribeHooks, transcribeStream } from '../../transcription/tran
 import type { Admission } from '../admission.js';
 import type { Metrics } from '../metrics.js';
 import { ndjsonResponse } from '../ndjson-response.js';
+import { withDeadline } from '../request-deadline.js';
 
 export interface TranscribeRouteOptions {
   models: ModelRegistry;
   admission: Admission;
   metrics: Metrics;
-  ffmpegPath: () => string;
-  maxAudioBytes: number;
-  allowPrivateAudioUrls: boolean;
+  audio: AudioIntake;
+  /** Cap on any request's wall-clock time; a request may ask for less (`limits.deadline_seconds`). */
+  maxRequestSeconds: number;
   /** Gap between heartbeat lines of a streamed answer. */
   heartbeatMs?: number;
   log?: (message: string) => void;
@@ -35,26 +36,23 @@ async function runTranscription(
   request: Request,
   hooks: TranscribeHooks & { progress?: AudioProgress; signal: AbortSignal },
 ): Promise<TranscribeResponse> {
-  const { audio_url, audio_source, options: transcribeOptions, result_target } = request;
+  const { audio_url, audio_source, options: transcribeOptions, result_target, limits } = request;
   const { signal, progress } = hooks;
   const started = performance.now();
   // Load the model while the audio downloads and decodes. An unknown model is refused here, before any download.
   const model = options.models.get(transcribeOptions.model);
   model.catch(() => undefined);
-  const stream = await openAudioStream(audio_url, {
-    maxBytes: options.maxAudioBytes,
-    signal,
+  const blocks = await openRequestAudio(options.audio, {
+    url: audio_url,
     source: audio_source,
-    allowPrivateExternal: options.allowPrivateAudioUrls,
-    ...(progress ? { onBytes: progress.onBytes } : {}),
+    limits,
+    signal,
+    ...(progress
+      ? { onBytes: progress.onBytes, onDuration: progress.onDuration, onBitrate: progress.onBitrate }
+      : {}),
   });
   const loaded = await model;
   options.metrics.modelLoadSeconds.set({ model: loaded.name, device: loaded.device }, loaded.loadMs / 1000);
-  const blocks = decodeAudioBlocks(stream, {
-    ffmpegPath: options.ffmpegPath(),
-    signal,
-    ...(progress ? { onDuration: progress.onDuration, onBitrate: progress.onBitrate } : {}),
-  });
   const result: TranscriptionResult = await transcribeStream(
     loaded,
     counted(blocks, progress),
@@ -91,27 +89,35 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
     }
     const request = parsed.data;
     const upstream = c.req.raw.signal;
+    const deadlineSeconds = Math.min(
+      options.maxRequestSeconds,
+      request.limits?.deadline_seconds ?? Number.POSITIVE_INFINITY,
+    );
     if (!request.stream) {
       return c.json(
-        await options.admission.run(() => runTranscription(options, request, { signal: upstream })),
+        await options.admission.run(() =>
+          withDeadline(deadlineSeconds, upstream, (signal) => runTranscription(options, request, { signal })),
+        ),
       );
     }
     // Busy and draining answers stay plain HTTP statuses: admission happens before the stream opens.
     const release = await options.admission.enter();
     return ndjsonResponse(
-      async (emit, signal) => {
+      async (emit, streamSignal) => {
         const progress = new AudioProgress();
-        const response = await runTranscription(options, request, {
-          signal,
-          progress,
-          onWindows: ({ processedSeconds, segments }) =>
-            emit({
-              type: 'progress',
-              processed_seconds: processedSeconds,
-              total_seconds: progress.totalSeconds(),
-              segments,
-            }),
-        });
+        const response = await withDeadline(deadlineSeconds, streamSignal, (signal) =>
+          runTranscription(options, request, {
+            signal,
+            progress,
+            onWindows: ({ processedSeconds, segments }) =>
+              emit({
+                type: 'progress',
+                processed_seconds: processedSeconds,
+                total_seconds: progress.totalSeconds(),
+                segments,
+              }),
+          }),
+        );
         return { type: 'result', ...response };
       },
       { heartbeatMs: options.heartbeatMs ?? 5000, log },
