@@ -93,6 +93,13 @@ if (values['local-s3'] && localKeys.id && localKeys.secret) {
   Object.assign(vars, { AWS_S3_ENDPOINT: localS3, AWS_DEFAULT_REGION: 'auto' });
 }
 if (values['allow-local-urls']) vars.DEV_ALLOW_LOCAL_URLS = 'true';
+// Any [vars] entry of wrangler.toml can be set from the environment for a local run
+// (`MAX_SYNC_AUDIO_SECONDS=60 npm start`), as the GPU service reads its own settings from it.
+const varsSection = /^\[vars\]\n([\s\S]*?)(?=^\[)/m.exec(wranglerToml)?.[1] ?? '';
+for (const [, name] of varsSection.matchAll(/^([A-Z][A-Z0-9_]*)\s*=/gm)) {
+  const value = process.env[name!];
+  if (value !== undefined && !(name! in vars)) vars[name!] = value;
+}
 // Locally any bucket may take exports, so the storage guide's examples (its own bucket names) run as
 // written; a deployment leaves EXPORT_BUCKETS unset (the bound bucket only) or lists its buckets.
 vars.EXPORT_BUCKETS = process.env.EXPORT_BUCKETS ?? '*';

@@ -7,6 +7,7 @@ import {
   type TranscribeResponse,
   type TranscriptionResult,
   verifyRequest,
+  type WorkLimits,
 } from '@whisper-edge/shared';
 import { vi } from 'vitest';
 import app from '../src/index.js';
@@ -22,6 +23,7 @@ export interface GpuCall {
   audio: Uint8Array;
   options: Record<string, unknown>;
   resultTarget: ResultTarget | undefined;
+  limits: WorkLimits | undefined;
   signatureOk: boolean;
 }
 
@@ -44,6 +46,7 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       audio_source: string;
       options: Record<string, unknown>;
       result_target?: ResultTarget;
+      limits?: WorkLimits;
     };
     // Edge URLs point back at this Worker; external ones belong to the caller and are not fetched here.
     const audioResponse =
@@ -56,6 +59,7 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       audio: new Uint8Array(await audioResponse.arrayBuffer()),
       options: payload.options,
       resultTarget: payload.result_target,
+      limits: payload.limits,
       signatureOk: verdict.ok,
     };
     calls.push(call);

@@ -32,7 +32,12 @@ export interface RunningStack {
  * Runs `npm start`'s script (scripts/src/dev.ts) and resolves once it prints that it is ready. Ports
  * not given in `args` are picked free, so stacks of several test files never collide.
  */
-export async function startStack(givenArgs: string[], readyTimeoutMs = 240_000): Promise<RunningStack> {
+export async function startStack(
+  givenArgs: string[],
+  readyTimeoutMs = 240_000,
+  /** Settings for both services, as `FOO=1 npm start` would give them. */
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningStack> {
   const args = [...givenArgs];
   for (const flag of ['--port', '--gpu-port'])
     if (!args.includes(flag)) args.push(flag, String(await freePort()));
@@ -40,7 +45,7 @@ export async function startStack(givenArgs: string[], readyTimeoutMs = 240_000):
   const gpuPort = Number(args[args.indexOf('--gpu-port') + 1]);
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/src/dev.ts', ...args], {
     cwd: root,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

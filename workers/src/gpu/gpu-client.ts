@@ -145,8 +145,10 @@ export async function* streamFromGpu(
 export async function transcribeOnGpu(
   options: GpuClientOptions,
   request: TranscribeRequest,
+  /** The caller's connection: when it closes, the GPU service is told at once and stops the work. */
+  signal?: AbortSignal,
 ): Promise<TranscribeResponse> {
-  return postToGpu(options, '/internal/transcribe', request, transcribeResponseSchema);
+  return postToGpu(options, '/internal/transcribe', request, transcribeResponseSchema, signal);
 }
 
 export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
@@ -181,8 +183,9 @@ export async function postToGpu<T>(
   path: string,
   request: unknown,
   schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  signal?: AbortSignal,
 ): Promise<T> {
-  const response = await signedPost(options, path, request);
+  const response = await signedPost(options, path, request, signal);
   if (!response.ok) throw await gpuFailure(response);
   const payload: unknown = await response.json().catch(() => undefined);
   const parsed = schema.safeParse(payload);

@@ -7,6 +7,7 @@ import {
 import type { Bindings } from '../env.js';
 import { GpuUnreachableError, streamFromGpu } from '../gpu/gpu-client.js';
 import { gpuPool } from '../gpu/with-gpu.js';
+import { workLimits } from '../gpu/work-limits.js';
 import { numberVar } from '../http/number-var.js';
 import { tenantRoot } from '../storage/tenant-keys.js';
 import { resolveAudioInput } from '../transcription/audio-input.js';
@@ -52,7 +53,13 @@ async function transcribeAttempt(
   try {
     const events = streamFromGpu(
       { baseUrl: lease.url, secret, idleMs: numberVar(env.GPU_IDLE_TIMEOUT_SECONDS, 120) * 1000 },
-      { audio_url: input.audioUrl, audio_source: input.source, options: params.options, job_id: state.id },
+      {
+        audio_url: input.audioUrl,
+        audio_source: input.source,
+        options: params.options,
+        job_id: state.id,
+        limits: workLimits(env, 'job'),
+      },
       abort.signal,
     );
     for await (const event of events) {
@@ -116,14 +123,12 @@ export async function runJob(
   await job.complete(leaseId);
 }
 
-/** Errors that another attempt cannot fix: the caller's input or request. */
+/**
+ * Errors that another attempt cannot fix: the caller's input or request, and a job that used its
+ * whole time budget (another attempt would take as long again).
+ */
 export function isPermanent(error: unknown): error is ApiError {
-  return (
-    error instanceof ApiError &&
-    !(error instanceof GpuUnreachableError) &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  );
+  if (!(error instanceof ApiError) || error instanceof GpuUnreachableError) return false;
+  if (error.code === 'deadline_exceeded') return true;
+  return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }

@@ -78,6 +78,37 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(call!.audioUrl).toContain(`/internal/objects/${keys[0]}`);
   });
 
+  it('gives the GPU service the sync limits on audio length and time from the [vars]', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('bounded')));
+    expect((await post(audioForm())).status).toBe(200);
+    expect(gpu.calls[0]!.limits).toEqual({
+      max_audio_seconds: Number(env.MAX_SYNC_AUDIO_SECONDS),
+      deadline_seconds: Number(env.SYNC_DEADLINE_SECONDS),
+    });
+  });
+
+  it('passes the GPU service’s 413 for audio over the limit on to the caller and keeps no upload', async () => {
+    const before = await storedKeys();
+    stubGpuService(() =>
+      Response.json(
+        {
+          error: {
+            message:
+              'Audio is longer than the 7200-second limit (MAX_AUDIO_SECONDS): decoding passed 7200 s.',
+            type: 'invalid_request_error',
+            code: 'audio_too_long',
+            param: 'file',
+          },
+        },
+        { status: 413 },
+      ),
+    );
+    const response = await post(audioForm());
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'audio_too_long', param: 'file' } });
+    expect(await storedKeys()).toEqual(before);
+  });
+
   it('answers plain text for response_format=text, wherever the field sits in the form', async () => {
     stubGpuService(() => Response.json(fakeResult('plain words')));
     const form = new FormData();

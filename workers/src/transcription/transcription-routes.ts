@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
+import { workLimits } from '../gpu/work-limits.js';
 import { submitJob } from '../jobs/submit-job.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
@@ -56,6 +57,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
       audio_url: input.audioUrl,
       audio_source: input.source,
       options: params.options,
+      limits: workLimits(c.env, 'sync'),
       ...(plannedExport ? { result_target: plannedExport.target } : {}),
     };
     if (stream) {
@@ -68,7 +70,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
       );
     }
     const response = await withGpu(c.env, (baseUrl) =>
-      transcribeOnGpu({ baseUrl, secret }, gpuRequest),
+      transcribeOnGpu({ baseUrl, secret }, gpuRequest, c.req.raw.signal),
     ).catch(async (error: unknown) => {
       // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
       if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
