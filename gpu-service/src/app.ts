@@ -1,7 +1,5 @@
-import { ApiError } from '@whisper-edge/shared';
-import type { Context } from 'hono';
+import { ApiError, asApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_PACE } from './audio/download-pace.js';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { AudioIntake } from './audio/request-audio.js';
@@ -23,11 +21,6 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
-function errorResponse(c: Context, error: ApiError): Response {
-  if (error.retryAfter !== undefined) c.header('retry-after', String(error.retryAfter));
-  return c.json(error.toBody(), error.status as ContentfulStatusCode);
-}
-
 export function createApp({ config, models, log = console.error, ...deps }: AppDeps) {
   const admission =
     deps.admission ??
@@ -35,15 +28,14 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
   const metrics =
     deps.metrics ?? createMetrics({ queued: () => admission.queued, inFlight: () => admission.inFlight });
   const app = new Hono();
-  app.onError((error, c) => {
-    if (error instanceof ApiError) return errorResponse(c, error);
+  app.onError((error) => {
     if (error instanceof ModelLoadError) {
-      return errorResponse(c, new ApiError(503, error.message, { code: 'model_unavailable' }));
+      return new ApiError(503, error.message, { code: 'model_unavailable' }).toResponse();
     }
-    log(`unhandled error: ${error.stack ?? error.message}`);
-    return errorResponse(c, new ApiError(500, 'Internal server error', { type: 'server_error' }));
+    if (!(error instanceof ApiError)) log(`unhandled error: ${error.stack ?? error.message}`);
+    return asApiError(error).toResponse();
   });
-  app.notFound((c) => c.json(new ApiError(404, 'Not found').toBody(), 404));
+  app.notFound(() => new ApiError(404, 'Not found').toResponse());
   app.route('/', healthRoutes(models, admission));
   app.get('/metrics', metricsAuth(config.METRICS_TOKEN), async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),

@@ -81,6 +81,19 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('the Worker reads its [vars] and secrets only through config.ts', () => {
+    // Bindings (R2, Durable Objects, the queue) are objects, not configuration.
+    const BINDINGS = new Set(['UPLOADS', 'JOBS', 'GPU_POOL', 'TENANT_JOBS', 'JOBS_QUEUE']);
+    const wrong = allFiles
+      .filter((f) => f.startsWith('workers/src/') && !isTest(f) && f !== 'workers/src/config.ts')
+      .flatMap((file) =>
+        [...readFileSync(path.join(root, file), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)]
+          .filter((m) => !BINDINGS.has(m[1]!))
+          .map((m) => `${file}: env.${m[1]}`),
+      );
+    expect(wrong).toEqual([]);
+  });
+
   it('nothing in src/ but tests imports test support', () => {
     const wrong = allFiles
       .filter((f) => /^(workers|gpu-service)\/src\//.test(f) && !isTest(f))

@@ -62,6 +62,20 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
   }
+
+  /** The HTTP answer both services give for this error: OpenAI's body, its status and headers. */
+  toResponse(): Response {
+    const headers = new Headers({ ...this.headers, 'content-type': 'application/json' });
+    if (this.retryAfter !== undefined) headers.set('retry-after', String(this.retryAfter));
+    return new Response(JSON.stringify(this.toBody()), { status: this.status, headers });
+  }
+}
+
+/** What a caller may see of a failure: an ApiError as it is, anything else a bare 500 (log it first). */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError
+    ? error
+    : new ApiError(500, 'Internal server error', { type: 'server_error' });
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {

@@ -34,5 +34,3 @@ export const gpuStreamEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type GpuStreamEvent = z.infer<typeof gpuStreamEventSchema>;
-
-export const NDJSON_TYPE = 'application/x-ndjson';

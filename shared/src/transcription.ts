@@ -59,10 +59,13 @@ export const workLimitsSchema = z.object({
 });
 export type WorkLimits = z.infer<typeof workLimitsSchema>;
 
+/** Where the audio URL came from: `external` URLs are callers' (pre-signed S3), fetched only after SSRF checks. */
+export const audioSourceSchema = z.enum(['edge', 'external']);
+export type AudioSource = z.infer<typeof audioSourceSchema>;
+
 export const transcribeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
-  /** `external` URLs come from callers (pre-signed S3): fetched only after SSRF checks. */
-  audio_source: z.enum(['edge', 'external']).default('edge'),
+  audio_source: audioSourceSchema.default('edge'),
   options: transcribeOptionsSchema.default({ task: 'transcribe' }),
   result_target: resultTargetSchema.optional(),
   /** Answer as NDJSON progress events (see gpu-stream.ts) instead of one JSON body at the end. */
@@ -129,7 +132,7 @@ export type SpeakerTurn = z.infer<typeof speakerTurnSchema>;
 /** What the edge asks of the GPU service for diarization alone (no transcript). */
 export const diarizeRequestSchema = z.object({
   audio_url: z.url({ protocol: /^https?$/ }),
-  audio_source: z.enum(['edge', 'external']).default('edge'),
+  audio_source: audioSourceSchema.default('edge'),
   options: diarizationOptionsSchema.default({}),
   limits: workLimitsSchema.optional(),
 });

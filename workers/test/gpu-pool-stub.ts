@@ -8,7 +8,7 @@ import {
 } from '@whisper-edge/shared';
 import { vi } from 'vitest';
 import app from '../src/index.js';
-import { fakeTranscript } from './gpu-stub.js';
+import { fakeTranscript, stubHealth } from './gpu-stub.js';
 
 /**
  * Stands in for a pool of GPU services (no GPU here) and for webhook receivers, inside workerd. Each
@@ -18,8 +18,8 @@ import { fakeTranscript } from './gpu-stub.js';
 export type Behaviour =
   /** `diarized`: the final result's segments carry alternating speakers, as the GPU service labels them at the end. */
   | { kind: 'ok'; text: string; steps?: number; stepMs?: number; diarized?: boolean }
-  /** Sends one progress line, then the connection breaks: a service killed mid-job. */
-  | { kind: 'die' }
+  /** Sends one progress line (with `text`, one finished segment), then the connection breaks: a service killed mid-job. */
+  | { kind: 'die'; text?: string }
   /** Heartbeats until the edge goes away (for cancellation). */
   | { kind: 'hang' }
   | { kind: 'error'; status: number; message: string };
@@ -62,10 +62,7 @@ export function stubGpuPool(
     const chosen = behaviours[url.origin];
     if (!chosen) throw new TypeError(`unexpected fetch to ${url.origin}`);
     if (url.pathname === '/health') {
-      return Response.json({
-        status: 'ok',
-        load: { in_flight: 0, queued: 0, max_concurrent: 4, max_queued: 8 },
-      });
+      return Response.json(stubHealth());
     }
     const body = await request.text();
     const verdict = await verifyRequest(
@@ -95,9 +92,8 @@ export function stubGpuPool(
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         if (behaviour.kind === 'die') {
-          controller.enqueue(
-            line({ type: 'progress', processed_seconds: 1, total_seconds: 10, segments: [] }),
-          );
+          const segments = behaviour.text ? [{ id: 0, start: 0, end: 1, text: ` ${behaviour.text}` }] : [];
+          controller.enqueue(line({ type: 'progress', processed_seconds: 1, total_seconds: 10, segments }));
           await sleep(20);
           controller.error(new Error('connection reset'));
           return;

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import {
   formatResponse,
+  type GpuHealthBody,
   type ResultTarget,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -27,14 +28,27 @@ export interface GpuCall {
   signatureOk: boolean;
 }
 
+/** A /health body in the contract's shape (shared's gpuHealthSchema), as a real GPU service sends it. */
+export function stubHealth(over: Partial<GpuHealthBody> = {}): GpuHealthBody {
+  return {
+    status: 'ok',
+    model: 'test',
+    model_loaded: true,
+    device: 'cpu',
+    models: [{ id: 'test', loaded: true, device: 'cpu' }],
+    load: { in_flight: 0, queued: 0, max_concurrent: 4, max_queued: 8 },
+    versions: {},
+    ...over,
+  };
+}
+
 export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Response>) {
   const calls: GpuCall[] = [];
   const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.origin !== env.GPU_SERVICE_URL) throw new TypeError(`unexpected fetch to ${url.origin}`);
-    if (url.pathname === '/health')
-      return Response.json({ status: 'ok', device: 'cpu', model: 'test', model_loaded: true });
+    if (url.pathname === '/health') return Response.json(stubHealth());
     const body = await request.text();
     const verdict = await verifyRequest(
       env.GPU_SHARED_SECRET!,

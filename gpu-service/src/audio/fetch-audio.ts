@@ -1,9 +1,7 @@
-import { ApiError } from '@whisper-edge/shared';
+import { ApiError, type AudioSource } from '@whisper-edge/shared';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { DEFAULT_PACE, DownloadPace, type PaceLimits } from './download-pace.js';
 import { isPublicAddress, publicOnlyLookup } from './public-address.js';
-
-export type AudioSource = 'edge' | 'external';
 
 export interface OpenAudioOptions {
   maxBytes: number;

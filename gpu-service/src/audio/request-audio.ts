@@ -1,7 +1,7 @@
-import type { WorkLimits } from '@whisper-edge/shared';
+import type { AudioSource, WorkLimits } from '@whisper-edge/shared';
 import { type DecodeOptions, decodeAudioBlocks } from './decode-audio.js';
 import type { PaceLimits } from './download-pace.js';
-import { type AudioSource, type OpenAudioOptions, openAudioStream } from './fetch-audio.js';
+import { type OpenAudioOptions, openAudioStream } from './fetch-audio.js';
 
 /** The service's own limits on any request's audio, from its config. */
 export interface AudioIntake {

@@ -1,4 +1,4 @@
-import { ApiError, type GpuStreamEvent, NDJSON_TYPE } from '@whisper-edge/shared';
+import { ApiError, asApiError, type GpuStreamEvent, NDJSON_TYPE, ndjsonLine } from '@whisper-edge/shared';
 
 export interface NdjsonOptions {
   heartbeatMs: number;
@@ -17,14 +17,13 @@ export function ndjsonResponse(
 ): Response {
   const abort = new AbortController();
   upstream.addEventListener('abort', () => abort.abort(upstream.reason), { once: true });
-  const encoder = new TextEncoder();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const emit = (event: GpuStreamEvent) => {
         if (abort.signal.aborted) return;
         try {
-          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+          controller.enqueue(ndjsonLine(event));
         } catch {
           // The reader is gone; the abort below stops the work.
         }
@@ -34,10 +33,7 @@ export function ndjsonResponse(
         .catch((error: unknown): GpuStreamEvent => {
           if (abort.signal.aborted) return { type: 'heartbeat' };
           if (!(error instanceof ApiError)) options.log(`stream failed: ${(error as Error).stack ?? error}`);
-          const apiError =
-            error instanceof ApiError
-              ? error
-              : new ApiError(500, 'Internal server error', { type: 'server_error' });
+          const apiError = asApiError(error);
           return { type: 'error', status: apiError.status, error: apiError.toBody().error };
         })
         .then((last) => {

@@ -1,9 +1,12 @@
 import {
   ApiError,
   apiErrorFromBody,
+  type GpuHealthBody,
   type GpuStreamEvent,
+  gpuHealthSchema,
   gpuStreamEventSchema,
   isErrorBody,
+  readNdjson,
   signRequest,
   type TranscribeRequest,
   type TranscribeResponse,
@@ -12,9 +15,10 @@ import {
 
 export interface GpuClientOptions {
   baseUrl: string;
-  secret: string | undefined;
+  secret: string;
 }
 
+/** What the edge keeps of a GPU service's /health: enough to balance on and to report. */
 export interface GpuHealth {
   reachable: boolean;
   device?: string;
@@ -22,8 +26,7 @@ export interface GpuHealth {
   model_loaded?: boolean;
   /** Every model the service may run (the default first). */
   models?: string[];
-  /** Admitted and waiting work, and the service's limits: what the pool balances on. */
-  load?: { in_flight: number; queued: number; max_concurrent: number; max_queued: number };
+  load?: GpuHealthBody['load'];
   error?: string;
 }
 
@@ -55,12 +58,6 @@ async function signedPost(
   request: unknown,
   signal?: AbortSignal,
 ): Promise<Response> {
-  if (!options.secret) {
-    throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', {
-      code: 'server_misconfigured',
-      type: 'server_error',
-    });
-  }
   const url = new URL(path, options.baseUrl);
   const body = JSON.stringify(request);
   const signature = await signRequest(options.secret, { method: 'POST', path: url.pathname, body });
@@ -96,44 +93,31 @@ export async function* streamFromGpu(
   const response = await signedPost(options, '/internal/transcribe', { ...request, stream: true }, signal);
   if (!response.ok) throw await gpuFailure(response);
   if (!response.body) throw unavailable('it sent no body');
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const idleMs = options.idleMs ?? 60_000;
-  let buffered = '';
-  try {
-    for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no word for ${idleMs / 1000} s`)), idleMs);
-      });
-      let chunk: ReadableStreamReadResult<string>;
-      try {
-        chunk = await Promise.race([reader.read(), idle]);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        throw new GpuUnreachableError(
-          503,
-          `GPU service unavailable: the stream from ${options.baseUrl} broke (${(error as Error).message})`,
-          {
-            code: 'gpu_unavailable',
-          },
-        );
-      } finally {
-        clearTimeout(timer);
-      }
-      if (chunk.done) break;
-      buffered += chunk.value;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        const parsed = gpuStreamEventSchema.safeParse(JSON.parse(line));
-        if (!parsed.success) throw unavailable('it sent a malformed event');
-        yield parsed.data;
-        if (parsed.data.type === 'result' || parsed.data.type === 'error') return;
-      }
+  const lines = readNdjson(response.body, options.idleMs ?? 60_000);
+  for (;;) {
+    let line: IteratorResult<unknown>;
+    try {
+      line = await lines.next();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (error instanceof SyntaxError) throw unavailable('it sent a malformed event');
+      throw new GpuUnreachableError(
+        503,
+        `GPU service unavailable: the stream from ${options.baseUrl} broke (${(error as Error).message})`,
+        { code: 'gpu_unavailable' },
+      );
     }
-  } finally {
-    reader.cancel().catch(() => undefined);
+    if (line.done) break;
+    const parsed = gpuStreamEventSchema.safeParse(line.value);
+    if (!parsed.success) {
+      await lines.return(undefined);
+      throw unavailable('it sent a malformed event');
+    }
+    yield parsed.data;
+    if (parsed.data.type === 'result' || parsed.data.type === 'error') {
+      await lines.return(undefined);
+      return;
+    }
   }
   // The stream ended without a final line: the service died mid-work.
   throw new GpuUnreachableError(503, `GPU service unavailable: ${options.baseUrl} ended the stream early`, {
@@ -157,17 +141,16 @@ export async function gpuHealth(baseUrl: string): Promise<GpuHealth> {
       signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
     });
     if (!response.ok) return { reachable: false, error: `HTTP ${response.status}` };
-    const body = (await response.json()) as Omit<Partial<GpuHealth>, 'models' | 'load'> & {
-      models?: Array<{ id: string }>;
-      load?: GpuHealth['load'];
-    };
+    const parsed = gpuHealthSchema.safeParse(await response.json());
+    if (!parsed.success) return { reachable: false, error: 'its /health answer is not a GPU service health' };
+    const body = parsed.data;
     return {
       reachable: true,
       ...(body.device ? { device: body.device } : {}),
-      ...(body.model ? { model: body.model } : {}),
-      model_loaded: body.model_loaded === true,
-      ...(Array.isArray(body.models) ? { models: body.models.map((m) => m.id) } : {}),
-      ...(body.load ? { load: body.load } : {}),
+      model: body.model,
+      model_loaded: body.model_loaded,
+      models: body.models.map((m) => m.id),
+      load: body.load,
     };
   } catch (error) {
     return { reachable: false, error: (error as Error).message };

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
+import { edgeConfig } from '../config.js';
 import { gpuHealth } from './gpu-client.js';
-import { needsProbe, type PoolMember, pickMember, poolUrls } from './gpu-pool.js';
+import { needsProbe, type PoolMember, pickMember } from './gpu-pool.js';
 
 export interface GpuLease {
   id: string;
@@ -20,7 +21,7 @@ export class GpuPoolObject extends DurableObject<Cloudflare.Env> {
   private readonly leases = new Map<string, { url: string; expires: number }>();
 
   private sync(now: number): PoolMember[] {
-    const urls = poolUrls(this.env);
+    const urls = edgeConfig(this.env).gpu.urls;
     for (const url of urls)
       if (!this.members.has(url)) this.members.set(url, { url, healthy: true, checkedAt: 0, leases: 0 });
     for (const url of this.members.keys()) if (!urls.includes(url)) this.members.delete(url);

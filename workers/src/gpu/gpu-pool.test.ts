@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsProbe, type PoolMember, pickMember, poolUrls } from './gpu-pool.js';
+import { needsProbe, type PoolMember, pickMember } from './gpu-pool.js';
 
 const member = (url: string, over: Partial<PoolMember> = {}): PoolMember => ({
   url,
@@ -11,13 +11,6 @@ const member = (url: string, over: Partial<PoolMember> = {}): PoolMember => ({
 });
 
 describe('GPU pool choice', () => {
-  it('reads the pool from GPU_SERVICE_URLS, else the single URL', () => {
-    expect(
-      poolUrls({ GPU_SERVICE_URL: 'http://a:1', GPU_SERVICE_URLS: ' http://b:2/, http://c:3 ,http://b:2' }),
-    ).toEqual(['http://b:2', 'http://c:3']);
-    expect(poolUrls({ GPU_SERVICE_URL: 'http://a:1/', GPU_SERVICE_URLS: '' })).toEqual(['http://a:1']);
-  });
-
   it('sends work to the least-loaded healthy member, relative to its capacity', () => {
     const a = member('a', { leases: 2 });
     const b = member('b', { leases: 1 });

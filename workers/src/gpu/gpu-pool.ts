@@ -10,15 +10,6 @@ export interface PoolMember {
   leases: number;
 }
 
-/** GPU_SERVICE_URLS (comma-separated) or the single GPU_SERVICE_URL. */
-export function poolUrls(env: { GPU_SERVICE_URLS?: string; GPU_SERVICE_URL: string }): string[] {
-  const urls = (env.GPU_SERVICE_URLS ?? '')
-    .split(',')
-    .map((u) => u.trim().replace(/\/+$/, ''))
-    .filter(Boolean);
-  return urls.length > 0 ? [...new Set(urls)] : [env.GPU_SERVICE_URL.replace(/\/+$/, '')];
-}
-
 /** Healthy members are re-probed now and then; failed ones soon, so a restarted service returns. */
 export function needsProbe(member: PoolMember, now: number): boolean {
   return now - member.checkedAt > (member.healthy ? 15_000 : 3_000);

@@ -1,7 +1,8 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import type { AppEnv } from '../env.js';
-import { gpuHealth } from './gpu-client.js';
+import type { AppEnv, Bindings } from '../env.js';
+import { GpuUnreachableError, gpuHealth } from './gpu-client.js';
+import { withGpu } from './with-gpu.js';
 
 // A fixed creation time: the model list is a description, not a record of when anything happened.
 const CREATED = 1_700_000_000;
@@ -10,21 +11,31 @@ function modelObject(id: string) {
   return { id, object: 'model', created: CREATED, owned_by: 'whisper-edge' };
 }
 
+/** What a GPU service of the pool runs; one that does not answer is reported and another asked. */
+async function servedModels(env: Bindings): Promise<string[]> {
+  return withGpu(env, async (gpu) => {
+    const health = await gpuHealth(gpu.baseUrl);
+    if (!health.reachable || !health.model) {
+      throw new GpuUnreachableError(
+        503,
+        `GPU service unavailable: ${health.error ?? 'it reports no model'}`,
+        {
+          code: 'gpu_unavailable',
+        },
+      );
+    }
+    return [...new Set([health.model, ...(health.models ?? [])])];
+  });
+}
+
 /** OpenAI's model list: what the GPU service runs, plus `whisper-1`, the alias OpenAI clients send. */
 export const modelRoutes = new Hono<AppEnv>()
   .get('/v1/models', async (c) => {
-    const gpu = await gpuHealth(c.env.GPU_SERVICE_URL);
-    if (!gpu.reachable || !gpu.model) {
-      throw new ApiError(503, `GPU service unavailable: ${gpu.error ?? 'it reports no model'}`, {
-        code: 'gpu_unavailable',
-      });
-    }
-    const ids = ['whisper-1', ...new Set([gpu.model, ...(gpu.models ?? [])])];
+    const ids = ['whisper-1', ...(await servedModels(c.env))];
     return c.json({ object: 'list', data: ids.map(modelObject) });
   })
   .get('/v1/models/:id{.+}', async (c) => {
     const id = c.req.param('id');
-    const gpu = await gpuHealth(c.env.GPU_SERVICE_URL);
-    if (id === 'whisper-1' || id === gpu.model || gpu.models?.includes(id)) return c.json(modelObject(id));
+    if (id === 'whisper-1' || (await servedModels(c.env)).includes(id)) return c.json(modelObject(id));
     throw new ApiError(404, `The model '${id}' does not exist`, { code: 'model_not_found', param: 'model' });
   });

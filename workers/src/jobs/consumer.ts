@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
+import { edgeConfig } from '../config.js';
 import type { Bindings } from '../env.js';
-import { numberVar } from '../http/number-var.js';
 import type { JobMessage } from './job-types.js';
 import { AttemptStopped, isPermanent, jobStub, runJob } from './run-job.js';
 
@@ -26,7 +26,7 @@ async function handle(message: Message<JobMessage>, env: Bindings): Promise<void
       return message.ack();
     }
     const reason = error instanceof ApiError ? error.message : `internal error: ${(error as Error).message}`;
-    const delaySeconds = retryDelaySeconds(message.attempts, numberVar(env.JOB_RETRY_BASE_SECONDS, 5));
+    const delaySeconds = retryDelaySeconds(message.attempts, edgeConfig(env).jobRetryBaseSeconds);
     // Operators see why work is repeated; the caller sees it as the job's last_error.
     console.warn(
       `job ${message.body.job_id}: attempt ${message.attempts} failed (${reason}); retry in ${delaySeconds} s`,

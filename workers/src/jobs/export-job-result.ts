@@ -1,5 +1,6 @@
-import { formatResponse, type TranscriptionResult } from '@whisper-edge/shared';
+import { formatResponse, putWithRetry, type TranscriptionResult } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
+import { jobScope } from '../http/request-scope.js';
 import { planExport } from '../transcription/result-export.js';
 import type { JobSpec } from './job-types.js';
 
@@ -18,36 +19,25 @@ export async function exportJobResult(
     timestampGranularities: spec.timestampGranularities,
   });
   try {
+    const scope = jobScope(env, tenant, spec.origin);
     const planned = await planExport(spec.fields, {
-      env,
-      tenant: { id: tenant },
-      origin: spec.origin,
-      secret: env.GPU_SHARED_SECRET ?? '',
+      scope,
       format: spec.responseFormat,
       timestampGranularities: spec.timestampGranularities,
     });
     if (!planned) return { ok: true };
-    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(planned.storageUrl) ?? [];
+    const { bucket, key } = planned;
     const toBoundBucket =
-      bucket === env.R2_BUCKET_NAME &&
+      bucket === scope.config.bucketName &&
       (!spec.fields.output_bucket || /^(true|1|yes|on)$/i.test(spec.fields.output_use_r2 ?? ''));
     if (toBoundBucket && key) {
       await env.UPLOADS.put(key, formatted.body, { httpMetadata: { contentType: formatted.contentType } });
       return { ok: true };
     }
-    let lastError = '';
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const response = await fetch(planned.target.url, {
-        method: 'PUT',
-        headers: { 'content-type': formatted.contentType },
-        body: formatted.body,
-      }).catch((error: Error) => ({ ok: false, status: 0, statusText: error.message }) as const);
-      if (response.ok) return { ok: true };
-      lastError = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-      if (response.status >= 400 && response.status < 500 && response.status !== 429) break;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-    }
-    return { ok: false, error: `export to ${planned.storageUrl} failed (${lastError})` };
+    const outcome = await putWithRetry(planned.target.url, formatted.body, formatted.contentType);
+    return outcome.ok
+      ? outcome
+      : { ok: false, error: `export to ${planned.storageUrl} failed (${outcome.reason})` };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }

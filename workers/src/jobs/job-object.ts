@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ApiError, type ErrorBody, type Segment, type TranscriptionResult } from '@whisper-edge/shared';
-import { numberVar } from '../http/number-var.js';
+import { edgeConfig } from '../config.js';
 import {
   doneEvent,
   segmentEvents,
@@ -206,7 +206,7 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     const state = await this.load();
     const webhook = state?.webhook;
     if (!state || !webhook || webhook.status !== 'pending') return;
-    const secret = this.env.WEBHOOK_SECRET;
+    const { secret, retryBaseSeconds } = edgeConfig(this.env).webhook;
     webhook.attempts += 1;
     let status = 0;
     try {
@@ -236,8 +236,9 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     else if ((status !== 0 && !shouldRetryWebhook(status)) || webhook.attempts >= MAX_WEBHOOK_ATTEMPTS)
       webhook.status = 'failed';
     else {
-      const base = numberVar(this.env.WEBHOOK_RETRY_BASE_SECONDS, 5);
-      await this.ctx.storage.setAlarm(Date.now() + webhookDelaySeconds(webhook.attempts, base) * 1000);
+      await this.ctx.storage.setAlarm(
+        Date.now() + webhookDelaySeconds(webhook.attempts, retryBaseSeconds) * 1000,
+      );
     }
     await this.save(state);
   }

@@ -6,11 +6,11 @@ import {
 } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
 import { GpuUnreachableError, streamFromGpu } from '../gpu/gpu-client.js';
-import { gpuPool } from '../gpu/with-gpu.js';
-import { workLimits } from '../gpu/work-limits.js';
-import { numberVar } from '../http/number-var.js';
+import { withGpu } from '../gpu/with-gpu.js';
+import { jobScope } from '../http/request-scope.js';
 import { tenantRoot } from '../storage/tenant-keys.js';
 import { resolveAudioInput } from '../transcription/audio-input.js';
+import { transcribeRequest } from '../transcription/gpu-request.js';
 import { parseTranscriptionParams } from '../transcription/transcription-params.js';
 import { exportJobResult } from './export-job-result.js';
 import type { JobObject } from './job-object.js';
@@ -27,7 +27,7 @@ function resultKey(state: JobState): string {
   return `${tenantRoot({ id: state.tenant })}jobs/${state.id}/result.json`;
 }
 
-/** Streams the job through one GPU service; the result is in R2 before this returns. */
+/** Streams the job through the GPU pool; the result is in R2 before this returns. */
 async function transcribeAttempt(
   env: Bindings,
   state: JobState,
@@ -35,34 +35,13 @@ async function transcribeAttempt(
 ): Promise<TranscriptionResult> {
   const job = jobStub(env, state.id);
   const { spec } = state;
-  const secret = env.GPU_SHARED_SECRET ?? '';
+  const scope = jobScope(env, state.tenant, spec.origin);
   const params = parseTranscriptionParams(spec.fields, spec.task);
-  const input = await resolveAudioInput(spec.fields, undefined, {
-    env,
-    tenant: { id: state.tenant },
-    origin: spec.origin,
-    secret,
-  });
-  const pool = gpuPool(env);
-  const lease = await pool.acquire();
-  if (!lease)
-    throw new GpuUnreachableError(503, 'GPU service unavailable: no GPU service is configured', {
-      code: 'gpu_unavailable',
-    });
-  const abort = new AbortController();
-  try {
-    const events = streamFromGpu(
-      { baseUrl: lease.url, secret, idleMs: numberVar(env.GPU_IDLE_TIMEOUT_SECONDS, 120) * 1000 },
-      {
-        audio_url: input.audioUrl,
-        audio_source: input.source,
-        options: params.options,
-        job_id: state.id,
-        limits: workLimits(env, 'job'),
-      },
-      abort.signal,
-    );
-    for await (const event of events) {
+  const input = await resolveAudioInput(spec.fields, undefined, scope);
+  const request = transcribeRequest(input, params, scope.config.limits.job, { jobId: state.id });
+  return withGpu(env, async (gpu) => {
+    const abort = new AbortController();
+    for await (const event of streamFromGpu(gpu, request, abort.signal)) {
       if (event.type === 'error') throw apiErrorFromBody(event.status, { error: event.error });
       if (event.type === 'result') {
         const key = resultKey(state);
@@ -72,6 +51,7 @@ async function transcribeAttempt(
         await job.resultStored(leaseId, key, event.result);
         return event.result;
       }
+      if (event.type === 'progress') gpu.commit();
       const { stop } = await job.progress(
         leaseId,
         event.type === 'progress'
@@ -91,12 +71,7 @@ async function transcribeAttempt(
     throw new GpuUnreachableError(503, 'GPU service unavailable: the stream ended without a result', {
       code: 'gpu_unavailable',
     });
-  } catch (error) {
-    if (error instanceof GpuUnreachableError) await pool.reportFailure(lease.url);
-    throw error;
-  } finally {
-    await pool.release(lease.id);
-  }
+  });
 }
 
 async function storedResult(env: Bindings, key: string): Promise<TranscriptionResult> {

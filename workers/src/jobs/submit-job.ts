@@ -1,5 +1,6 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
 import type { Bindings, Tenant } from '../env.js';
+import type { Scope } from '../http/request-scope.js';
 import type { PlannedExport } from '../transcription/result-export.js';
 import type { TranscriptionParams } from '../transcription/transcription-params.js';
 import type { StoredFile } from '../uploads/intake/receive-form.js';
@@ -14,8 +15,6 @@ export interface JobSubmission {
   plannedExport: PlannedExport | undefined;
   callbackUrl: string | undefined;
   idempotencyKey: string | undefined;
-  tenant: Tenant;
-  origin: string;
 }
 
 export function tenantJobs(env: Bindings, tenant: Tenant) {
@@ -42,10 +41,10 @@ async function fingerprint(
 
 /** Registers, stores and enqueues a job; the same Idempotency-Key gives back the first job. */
 export async function submitJob(
-  env: Bindings,
+  { env, tenant, origin }: Scope,
   submission: JobSubmission,
 ): Promise<{ job: ReturnType<typeof publicJob>; replayed: boolean }> {
-  const { fields, file, params, plannedExport, tenant } = submission;
+  const { fields, file, params, plannedExport } = submission;
   const id = `job_${crypto.randomUUID().replaceAll('-', '')}`;
   const now = Date.now();
   const index = tenantJobs(env, tenant);
@@ -76,7 +75,7 @@ export async function submitJob(
   delete stored.stream;
   delete stored.callback_url;
   if (file) stored.storage_key = file.key;
-  if (plannedExport) stored.output_key = plannedExport.storageUrl.replace(/^s3:\/\/[^/]+\//, '');
+  if (plannedExport) stored.output_key = plannedExport.key;
   const state: JobState = {
     id,
     tenant: tenant.id,
@@ -88,7 +87,7 @@ export async function submitJob(
       task: submission.task,
       responseFormat: params.responseFormat,
       ...(params.timestampGranularities ? { timestampGranularities: params.timestampGranularities } : {}),
-      origin: submission.origin,
+      origin,
       ...(submission.callbackUrl ? { callbackUrl: submission.callbackUrl } : {}),
       ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
     },

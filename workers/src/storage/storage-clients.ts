@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { AwsClient } from 'aws4fetch';
-import type { Bindings } from '../env.js';
+import type { EdgeConfig } from '../config.js';
 
 /** An S3-compatible endpoint we can pre-sign URLs for: R2's S3 API or AWS S3 (or a compatible store). */
 export interface S3Endpoint {
@@ -10,31 +10,32 @@ export interface S3Endpoint {
   endpoint: string;
 }
 
-export function r2S3Endpoint(env: Bindings): S3Endpoint | undefined {
-  if (!env.R2_ENDPOINT || !env.R2_ACCESS_KEY_ID || !env.R2_SECRET_ACCESS_KEY) return undefined;
+export function r2S3Endpoint(config: EdgeConfig): S3Endpoint | undefined {
+  const r2 = config.r2S3;
+  if (!r2) return undefined;
   return {
     kind: 'r2',
-    endpoint: env.R2_ENDPOINT.replace(/\/+$/, ''),
+    endpoint: r2.endpoint,
     client: new AwsClient({
-      accessKeyId: env.R2_ACCESS_KEY_ID,
-      secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+      accessKeyId: r2.accessKeyId,
+      secretAccessKey: r2.secretAccessKey,
       service: 's3',
       region: 'auto',
     }),
   };
 }
 
-export function awsS3Endpoint(env: Bindings): S3Endpoint | undefined {
-  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
-  const region = env.AWS_DEFAULT_REGION || 'us-east-1';
+export function awsS3Endpoint(config: EdgeConfig): S3Endpoint | undefined {
+  const s3 = config.awsS3;
+  if (!s3) return undefined;
   return {
     kind: 's3',
-    endpoint: (env.AWS_S3_ENDPOINT || `https://s3.${region}.amazonaws.com`).replace(/\/+$/, ''),
+    endpoint: s3.endpoint,
     client: new AwsClient({
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
       service: 's3',
-      region,
+      region: s3.region,
     }),
   };
 }

@@ -1,4 +1,5 @@
-import type { Bindings } from '../env.js';
+import { gpuSecret } from '../config.js';
+import type { Scope } from '../http/request-scope.js';
 import { type PartBinding, signObjectUrl } from './object-urls.js';
 import { presign, r2S3Endpoint } from './storage-clients.js';
 
@@ -10,22 +11,21 @@ export const UPLOAD_URL_TTL_SECONDS = 3600;
  * touch the Worker), else the Worker's own signed route (bounded by the Worker's body limit per request).
  */
 export async function uploadUrl(
-  env: Bindings,
-  origin: string,
+  scope: Scope,
   key: string,
   part?: PartBinding,
 ): Promise<{ url: string; direct: boolean }> {
-  const r2 = r2S3Endpoint(env);
+  const r2 = r2S3Endpoint(scope.config);
   if (r2) {
     const query = part ? { partNumber: String(part.partNumber), uploadId: part.uploadId } : undefined;
-    const url = await presign(r2, env.R2_BUCKET_NAME, key, {
+    const url = await presign(r2, scope.config.bucketName, key, {
       method: 'PUT',
       expiresSeconds: UPLOAD_URL_TTL_SECONDS,
       ...(query ? { query } : {}),
     });
     return { url, direct: true };
   }
-  const url = await signObjectUrl(origin, env.GPU_SHARED_SECRET!, key, {
+  const url = await signObjectUrl(scope.origin, gpuSecret(scope.config), key, {
     method: 'PUT',
     ttlSeconds: UPLOAD_URL_TTL_SECONDS,
     ...(part ? { part } : {}),

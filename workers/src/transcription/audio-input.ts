@@ -1,5 +1,6 @@
-import { ApiError, isNonPublicHost } from '@whisper-edge/shared';
-import type { Bindings, Tenant } from '../env.js';
+import { ApiError, type AudioSource, isNonPublicHost } from '@whisper-edge/shared';
+import { gpuSecret } from '../config.js';
+import type { Scope } from '../http/request-scope.js';
 import { signObjectUrl } from '../storage/object-urls.js';
 import { presign, r2S3Endpoint } from '../storage/storage-clients.js';
 import { assertTenantKey } from '../storage/tenant-keys.js';
@@ -8,24 +9,13 @@ import type { StoredFile } from '../uploads/intake/receive-form.js';
 export interface AudioInput {
   audioUrl: string;
   /** `external` URLs are the caller's: the GPU service applies its SSRF rules to them. */
-  source: 'edge' | 'external';
-}
-
-interface InputContext {
-  env: Bindings;
-  tenant: Tenant;
-  origin: string;
-  secret: string;
+  source: AudioSource;
 }
 
 const PRESIGNED_PARAM = 's3_presigned_url';
 
 /** Host patterns (`*.amazonaws.com`) from S3_URL_ALLOWED_HOSTS; unset means any public https host. */
-function hostAllowed(host: string, allowList: string | undefined): boolean {
-  const patterns = (allowList ?? '')
-    .split(',')
-    .map((p) => p.trim().toLowerCase())
-    .filter(Boolean);
+function hostAllowed(host: string, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return true;
   return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 }
@@ -33,7 +23,7 @@ function hostAllowed(host: string, allowList: string | undefined): boolean {
 /** Checks a caller's URL before anything fetches it: https, no credentials, allowed host, not local. */
 export function validatePresignedUrl(
   raw: string,
-  allowList: string | undefined,
+  allowList: readonly string[],
   allowInsecureLocal = false,
   param = PRESIGNED_PARAM,
 ): string {
@@ -61,8 +51,9 @@ export function validatePresignedUrl(
 export async function resolveAudioInput(
   fields: Record<string, string>,
   file: StoredFile | undefined,
-  context: InputContext,
+  scope: Scope,
 ): Promise<AudioInput> {
+  const { config } = scope;
   const chosen = [
     file ? 'file' : undefined,
     fields.storage_key ? 'storage_key' : undefined,
@@ -75,26 +66,26 @@ export async function resolveAudioInput(
       { code: 'invalid_input', param: chosen[1] ?? 'file' },
     );
   }
-  const ttlSeconds = Number(context.env.AUDIO_URL_TTL_SECONDS) || 3600;
+  const ttlSeconds = config.audioUrlTtlSeconds;
   if (fields[PRESIGNED_PARAM]) {
     return {
       audioUrl: validatePresignedUrl(
         fields[PRESIGNED_PARAM],
-        context.env.S3_URL_ALLOWED_HOSTS,
-        context.env.DEV_ALLOW_LOCAL_URLS === 'true',
+        config.s3AllowedHosts,
+        config.devAllowLocalUrls,
       ),
       source: 'external',
     };
   }
-  const key = file ? file.key : assertTenantKey(context.tenant, fields.storage_key!, 'storage_key');
-  if (!file && !(await context.env.UPLOADS.head(key))) {
+  const key = file ? file.key : assertTenantKey(scope.tenant, fields.storage_key!, 'storage_key');
+  if (!file && !(await scope.env.UPLOADS.head(key))) {
     throw new ApiError(404, 'File not found in R2', { param: 'storage_key', code: 'object_not_found' });
   }
   // R2's own pre-signed URL when its S3 API is configured (the GPU service then reads R2 directly);
   // otherwise the Worker's signed object route streams it from the binding.
-  const r2 = r2S3Endpoint(context.env);
+  const r2 = r2S3Endpoint(config);
   const audioUrl = r2
-    ? await presign(r2, context.env.R2_BUCKET_NAME, key, { method: 'GET', expiresSeconds: ttlSeconds })
-    : await signObjectUrl(context.origin, context.secret, key, { ttlSeconds });
+    ? await presign(r2, config.bucketName, key, { method: 'GET', expiresSeconds: ttlSeconds })
+    : await signObjectUrl(scope.origin, gpuSecret(config), key, { ttlSeconds });
   return { audioUrl, source: 'edge' };
 }

@@ -1,32 +1,28 @@
-import { ApiError } from '@whisper-edge/shared';
 import type { Context } from 'hono';
-import type { AppEnv, Tenant } from '../env.js';
+import { gpuSecret } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { requestScope, type Scope } from '../http/request-scope.js';
 import { tenantRoot } from '../storage/tenant-keys.js';
 import type { StoredFile } from '../uploads/intake/receive-form.js';
 import { readRequestFields } from '../uploads/intake/request-fields.js';
 
 export interface AudioRequest {
-  secret: string;
-  tenant: Tenant;
+  scope: Scope;
   fields: Record<string, string>;
   file: StoredFile | undefined;
-  /** Origin the GPU service reaches this Worker at (PUBLIC_URL, else the request's). */
-  origin: string;
 }
 
 /** The common front of every audio endpoint: configuration check, fields, the upload streamed to R2. */
 export async function receiveAudioRequest(c: Context<AppEnv>): Promise<AudioRequest> {
-  const secret = c.env.GPU_SHARED_SECRET;
-  if (!secret) {
-    throw new ApiError(500, 'GPU_SHARED_SECRET is not configured on the edge', { type: 'server_error' });
-  }
-  const tenant = c.get('tenant');
+  const scope = requestScope(c);
+  // Before the body is read: a deployment that cannot reach its GPU must not store audio first.
+  gpuSecret(scope.config);
   const { fields, file } = await readRequestFields(c.req.raw, c.env.UPLOADS, {
-    keyRoot: tenantRoot(tenant),
+    keyRoot: tenantRoot(scope.tenant),
     // ffmpeg is the judge here: it reads formats no signature list knows, and says why it could not.
     requireMedia: false,
   });
-  return { secret, tenant, fields, file, origin: c.env.PUBLIC_URL ?? new URL(c.req.url).origin };
+  return { scope, fields, file };
 }
 
 /** Validation before any work: a request refused there must not leave its upload behind. */

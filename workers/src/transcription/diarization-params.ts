@@ -1,6 +1,6 @@
 import { ApiError, type DiarizationOptions, diarizationBackends } from '@whisper-edge/shared';
 import { z } from 'zod';
-import { parseBoolean } from './result-export.js';
+import { parseBoolean } from '../http/field-values.js';
 
 const count = z.coerce.number().int().min(1).max(32).optional();
 const fieldsSchema = z.object({

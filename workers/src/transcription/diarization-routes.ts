@@ -7,6 +7,7 @@ import { withGpu } from '../gpu/with-gpu.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
 import { parseSpeakerParams } from './diarization-params.js';
+import { diarizeRequest } from './gpu-request.js';
 
 const formatSchema = z.enum(['json', 'rttm']).default('json');
 
@@ -21,7 +22,7 @@ function fileId(fields: Record<string, string>, filename: string | undefined): s
  * transcription endpoint (file, storage_key or s3_presigned_url) and answers turns as JSON or RTTM.
  */
 export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization', async (c) => {
-  const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
+  const { scope, fields, file } = await receiveAudioRequest(c);
   const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
     const format = formatSchema.safeParse(fields.response_format?.trim() || undefined);
     if (!format.success) {
@@ -31,17 +32,13 @@ export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization'
       });
     }
     const { options } = parseSpeakerParams(fields);
-    const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
+    const input = await resolveAudioInput(fields, file, scope);
     return { format: format.data, options, input };
   });
 
-  const result = await withGpu(c.env, (baseUrl) =>
-    postToGpu(
-      { baseUrl, secret },
-      '/internal/diarize',
-      { audio_url: prepared.input.audioUrl, audio_source: prepared.input.source, options: prepared.options },
-      diarizationResultSchema,
-    ),
+  const request = diarizeRequest(prepared.input, prepared.options, scope.config.limits.sync);
+  const result = await withGpu(c.env, (gpu) =>
+    postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
   );
   if (prepared.format === 'rttm') {
     return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeResult, stubGpuService } from '../../test/gpu-stub.js';
+import { fakeResult, stubGpuService, stubHealth } from '../../test/gpu-stub.js';
 import app from '../index.js';
 
 const audio = new Uint8Array(1000).map((_, i) => i % 251);
@@ -65,12 +65,15 @@ describe('OpenAI parity at the edge', () => {
 
   it('lists the served model and the whisper-1 alias', async () => {
     vi.spyOn(globalThis, 'fetch').mockImplementation(async () =>
-      Response.json({
-        device: 'cpu',
-        model: 'onnx-community/whisper-base',
-        model_loaded: true,
-        models: [{ id: 'onnx-community/whisper-base' }, { id: 'onnx-community/whisper-large-v3-turbo' }],
-      }),
+      Response.json(
+        stubHealth({
+          model: 'onnx-community/whisper-base',
+          models: [
+            { id: 'onnx-community/whisper-base', loaded: true, device: 'cpu' },
+            { id: 'onnx-community/whisper-large-v3-turbo', loaded: false, device: null },
+          ],
+        }),
+      ),
     );
     const response = await app.fetch(new Request('http://edge.test/v1/models'), env);
     const body = (await response.json()) as { object: string; data: Array<{ id: string; object: string }> };

@@ -1,8 +1,8 @@
 import { ApiError } from '@whisper-edge/shared';
-import type { Bindings, Tenant } from '../env.js';
+import { parseBoolean } from '../http/field-values.js';
+import type { Scope } from '../http/request-scope.js';
 import { assertTenantKey } from '../storage/tenant-keys.js';
 import { validatePresignedUrl } from './audio-input.js';
-import { parseBoolean } from './result-export.js';
 
 /** How a transcription request is answered: one JSON body, server-sent events, or a job (202). */
 export interface RequestMode {
@@ -13,10 +13,9 @@ export interface RequestMode {
 
 /** Bytes of the caller's audio when it is in R2 already: large inputs become jobs on their own. */
 async function storedInputBytes(
-  env: Bindings,
+  { env, tenant }: Scope,
   fields: Record<string, string>,
   fileSize: number | undefined,
-  tenant: Tenant,
 ): Promise<number | undefined> {
   if (fileSize !== undefined) return fileSize;
   if (!fields.storage_key) return undefined;
@@ -29,23 +28,23 @@ function invalid(param: string, message: string, code = 'invalid_value'): ApiErr
 
 /** `stream`, `async` and `callback_url`, checked together; large stored inputs default to a job. */
 export async function requestMode(
-  env: Bindings,
+  scope: Scope,
   fields: Record<string, string>,
   fileSize: number | undefined,
-  tenant: Tenant,
 ): Promise<RequestMode> {
+  const { config } = scope;
   const stream = parseBoolean(fields.stream, 'stream') ?? false;
   const asyncFlag = parseBoolean(fields.async, 'async');
   if (stream && asyncFlag) throw invalid('stream', 'a job streams its progress at GET /v1/jobs/{id}/events');
   const callbackUrl = fields.callback_url
     ? validatePresignedUrl(
         fields.callback_url,
-        env.CALLBACK_URL_ALLOWED_HOSTS,
-        env.DEV_ALLOW_LOCAL_URLS === 'true',
+        config.callbackAllowedHosts,
+        config.devAllowLocalUrls,
         'callback_url',
       )
     : undefined;
-  if (callbackUrl && !env.WEBHOOK_SECRET) {
+  if (callbackUrl && !config.webhook.secret) {
     throw invalid(
       'callback_url',
       'this deployment has no WEBHOOK_SECRET to sign webhooks with',
@@ -53,11 +52,11 @@ export async function requestMode(
     );
   }
   if (stream) return { stream, asJob: false, callbackUrl: undefined };
-  const threshold = Number(env.ASYNC_THRESHOLD_BYTES) || Number.POSITIVE_INFINITY;
+  const threshold = config.asyncThresholdBytes;
   // A callback only makes sense for a job; very large inputs become one unless the caller said no.
   const asJob =
     asyncFlag ??
-    (callbackUrl !== undefined || ((await storedInputBytes(env, fields, fileSize, tenant)) ?? 0) > threshold);
+    (callbackUrl !== undefined || ((await storedInputBytes(scope, fields, fileSize)) ?? 0) > threshold);
   if (callbackUrl && !asJob) throw invalid('callback_url', 'webhooks are sent for jobs; drop async=false');
   return { stream, asJob, callbackUrl };
 }

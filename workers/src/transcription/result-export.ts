@@ -4,7 +4,9 @@ import {
   type ResultTarget,
   type TimestampGranularity,
 } from '@whisper-edge/shared';
-import type { Bindings, Tenant } from '../env.js';
+import { type EdgeConfig, gpuSecret } from '../config.js';
+import { parseBoolean } from '../http/field-values.js';
+import type { Scope } from '../http/request-scope.js';
 import { signObjectUrl } from '../storage/object-urls.js';
 import {
   awsS3Endpoint,
@@ -13,6 +15,7 @@ import {
   r2S3Endpoint,
   s3NotConfigured,
 } from '../storage/storage-clients.js';
+import { storageUrl } from '../storage/storage-url.js';
 import { assertTenantKey, tenantRoot } from '../storage/tenant-keys.js';
 import { newUploadKey } from '../uploads/upload-keys.js';
 
@@ -20,13 +23,12 @@ export interface PlannedExport {
   target: ResultTarget;
   /** `s3://bucket/key`, the address the guide returns for stored objects. */
   storageUrl: string;
+  bucket: string;
+  key: string;
 }
 
 interface ExportContext {
-  env: Bindings;
-  tenant: Tenant;
-  origin: string;
-  secret: string;
+  scope: Scope;
   format: ResponseFormat;
   timestampGranularities?: TimestampGranularity[] | undefined;
 }
@@ -46,25 +48,13 @@ const EXPORT_URL_TTL_SECONDS = 3600;
  * Least privilege for exports: a caller may name only the buckets the operator listed, so the Worker's
  * R2/AWS credentials never sign writes into buckets it was not meant to touch.
  */
-function assertExportBucket(env: Bindings, bucket: string): void {
-  const listed = (env.EXPORT_BUCKETS ?? '')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  const allowed = listed.length > 0 ? listed : [env.R2_BUCKET_NAME];
+function assertExportBucket(config: EdgeConfig, bucket: string): void {
+  const allowed = config.exportBuckets;
   if (allowed.includes('*') || allowed.includes(bucket)) return;
   throw new ApiError(403, `Exports to bucket '${bucket}' are not allowed: add it to EXPORT_BUCKETS`, {
     param: 'output_bucket',
     code: 'export_bucket_not_allowed',
   });
-}
-
-export function parseBoolean(value: string | undefined, param: string): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  throw new ApiError(400, `Invalid '${param}': expected true or false`, { param, code: 'invalid_value' });
 }
 
 /**
@@ -81,20 +71,20 @@ export async function planExport(
   const bucketField = fields.output_bucket?.trim() || undefined;
   if (!bucketField && !fields.output_key && !storedOutput) return undefined;
 
-  const { env, tenant } = context;
+  const { config, tenant, origin } = context.scope;
   const useR2 = bucketField === undefined ? true : (useR2Flag ?? false);
-  const bucket = bucketField ?? env.R2_BUCKET_NAME;
+  const bucket = bucketField ?? config.bucketName;
   const key = fields.output_key
     ? assertTenantKey(tenant, fields.output_key, 'output_key')
     : newUploadKey(EXTENSIONS[context.format], new Date(), `${tenantRoot(tenant)}transcriptions/`);
 
   let url: string;
   if (useR2) {
-    const r2 = r2S3Endpoint(env);
+    const r2 = r2S3Endpoint(config);
     if (r2) {
       url = await presign(r2, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
-    } else if (bucket === env.R2_BUCKET_NAME) {
-      url = await signObjectUrl(context.origin, context.secret, key, {
+    } else if (bucket === config.bucketName) {
+      url = await signObjectUrl(origin, gpuSecret(config), key, {
         method: 'PUT',
         ttlSeconds: EXPORT_URL_TTL_SECONDS,
       });
@@ -103,16 +93,16 @@ export async function planExport(
       throw r2NotConfigured();
     }
   } else {
-    const s3 = awsS3Endpoint(env);
+    const s3 = awsS3Endpoint(config);
     if (!s3) throw s3NotConfigured();
     url = await presign(s3, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
   }
   // After the guide's "client not configured" answers, which say more about what to fix.
-  assertExportBucket(env, bucket);
+  assertExportBucket(config, bucket);
   const target = {
     url,
     format: context.format,
     ...(context.timestampGranularities ? { timestamp_granularities: context.timestampGranularities } : {}),
   };
-  return { target, storageUrl: `s3://${bucket}/${key}` };
+  return { target, storageUrl: storageUrl(bucket, key), bucket, key };
 }

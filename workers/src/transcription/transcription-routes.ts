@@ -3,10 +3,10 @@ import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
-import { workLimits } from '../gpu/work-limits.js';
 import { submitJob } from '../jobs/submit-job.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
+import { transcribeRequest } from './gpu-request.js';
 import { requestMode } from './request-mode.js';
 import { planExport } from './result-export.js';
 import { transcriptSse } from './transcript-sse.js';
@@ -19,16 +19,13 @@ function isInputRefusal(error: unknown): boolean {
 /** One handler for both endpoints: translations are transcriptions with task `translate`. */
 function audioHandler(task: 'transcribe' | 'translate') {
   return async (c: Context<AppEnv>) => {
-    const { secret, tenant, fields, file, origin } = await receiveAudioRequest(c);
+    const { scope, fields, file } = await receiveAudioRequest(c);
     const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
-      const mode = await requestMode(c.env, fields, file?.size, tenant);
+      const mode = await requestMode(scope, fields, file?.size);
       const params = parseTranscriptionParams(fields, task);
-      const input = await resolveAudioInput(fields, file, { env: c.env, tenant, origin, secret });
+      const input = await resolveAudioInput(fields, file, scope);
       const plannedExport = await planExport(fields, {
-        env: c.env,
-        tenant,
-        origin,
-        secret,
+        scope,
         format: params.responseFormat,
         timestampGranularities: params.timestampGranularities,
       });
@@ -37,7 +34,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
     const { params, input, plannedExport, stream, asJob, callbackUrl } = prepared;
 
     if (asJob) {
-      const { job, replayed } = await submitJob(c.env, {
+      const { job, replayed } = await submitJob(scope, {
         fields,
         file,
         params,
@@ -45,21 +42,13 @@ function audioHandler(task: 'transcribe' | 'translate') {
         plannedExport,
         callbackUrl,
         idempotencyKey: c.req.header('idempotency-key')?.slice(0, 255),
-        tenant,
-        origin,
       });
       return c.json(job, replayed ? 200 : 202, {
         location: `/v1/jobs/${job.id}`,
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
       });
     }
-    const gpuRequest = {
-      audio_url: input.audioUrl,
-      audio_source: input.source,
-      options: params.options,
-      limits: workLimits(c.env, 'sync'),
-      ...(plannedExport ? { result_target: plannedExport.target } : {}),
-    };
+    const gpuRequest = transcribeRequest(input, params, scope.config.limits.sync, { plannedExport });
     if (stream) {
       return transcriptSse(
         c.env,
@@ -69,13 +58,13 @@ function audioHandler(task: 'transcribe' | 'translate') {
         c.req.raw.signal,
       );
     }
-    const response = await withGpu(c.env, (baseUrl) =>
-      transcribeOnGpu({ baseUrl, secret }, gpuRequest, c.req.raw.signal),
-    ).catch(async (error: unknown) => {
-      // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
-      if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
-      throw error;
-    });
+    const response = await withGpu(c.env, (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal)).catch(
+      async (error: unknown) => {
+        // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
+        if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
+        throw error;
+      },
+    );
     const extras: Record<string, string> = {};
     if (plannedExport) {
       if (response.export?.ok) extras.storage_url = plannedExport.storageUrl;

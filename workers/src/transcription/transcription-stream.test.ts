@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stubGpuPool } from '../../test/gpu-pool-stub.js';
+import { type Behaviour, stubGpuPool } from '../../test/gpu-pool-stub.js';
 import app from '../index.js';
 
 // stream=true: OpenAI's transcription events over SSE, built from the GPU service's NDJSON stream (stand-in: no GPU here).
@@ -83,6 +83,34 @@ describe('stream=true', () => {
       type: 'error',
       error: { type: 'service_unavailable', code: 'gpu_unavailable' },
     });
+  });
+
+  it('moves to another GPU service when the first dies before any text reached the caller', async () => {
+    let calls = 0;
+    const firstDies = (): Behaviour =>
+      calls++ === 0 ? { kind: 'die' } : { kind: 'ok', text: 'word', steps: 2 };
+    const pool = stubGpuPool({ 'http://gpu.test': firstDies, 'http://gpu-b.test': firstDies });
+    const { events } = await streamed({ stream: 'true' });
+    expect(events.map((e) => e.type)).toEqual([
+      'transcript.text.delta',
+      'transcript.text.delta',
+      'transcript.text.done',
+    ]);
+    // One call died, the other service did the work; nothing was told twice.
+    expect(pool.calls.map((c) => c.origin).sort()).toEqual(['http://gpu-b.test', 'http://gpu.test']);
+  });
+
+  it('does not run the work again once text has reached the caller: the failure is an error event', async () => {
+    const pool = stubGpuPool({
+      'http://gpu.test': { kind: 'die', text: 'half' },
+      'http://gpu-b.test': { kind: 'die', text: 'half' },
+    });
+    const { events } = await streamed({ stream: 'true' });
+    expect(events).toEqual([
+      { type: 'transcript.text.delta', delta: ' half' },
+      expect.objectContaining({ type: 'error', error: expect.objectContaining({ code: 'gpu_unavailable' }) }),
+    ]);
+    expect(pool.calls).toHaveLength(1);
   });
 
   it('refuses stream together with async', async () => {

@@ -1,5 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
+import { edgeConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { assertTenantKey } from '../storage/tenant-keys.js';
 
@@ -20,5 +21,5 @@ export const deleteUploadRoutes = new Hono<AppEnv>().delete('/v1/uploads/*', asy
   const head = await c.env.UPLOADS.head(key);
   if (!head) throw new ApiError(404, 'File not found in R2', { param: 'key', code: 'object_not_found' });
   await c.env.UPLOADS.delete(key);
-  return c.json({ object: 'upload', bucket: c.env.R2_BUCKET_NAME, key, deleted: true });
+  return c.json({ object: 'upload', bucket: edgeConfig(c.env).bucketName, key, deleted: true });
 });

@@ -1,9 +1,12 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { edgeConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
+import { requestScope } from '../http/request-scope.js';
 import { clearLedger, type LedgerPart, listParts } from '../storage/part-ledger.js';
 import { awsList, r2S3Endpoint } from '../storage/storage-clients.js';
+import { storageUrl } from '../storage/storage-url.js';
 import { assertTenantKey, tenantRoot } from '../storage/tenant-keys.js';
 import { UPLOAD_URL_TTL_SECONDS, uploadUrl } from '../storage/upload-urls.js';
 import { readJsonBody } from './intake/capped-body.js';
@@ -32,14 +35,6 @@ const completeSchema = z.object({
 
 function invalid(message: string, param?: string): ApiError {
   return new ApiError(400, message, { code: 'invalid_upload', ...(param ? { param } : {}) });
-}
-
-function origin(c: { env: AppEnv['Bindings']; req: { url: string } }): string {
-  return c.env.PUBLIC_URL ?? new URL(c.req.url).origin;
-}
-
-function storageUrl(bucket: string, key: string): string {
-  return `s3://${bucket}/${key}`;
 }
 
 /** R2 accepts a multipart upload only if every part but the last has the same size, ≥ 5 MiB. */
@@ -82,13 +77,13 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     const body = createSchema.safeParse((await readJsonBody(c.req.raw)) ?? {});
     if (!body.success) throw invalid('Expected {"filename", "type"}');
     const key = newUploadKey(body.data.filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
-    const { url, direct } = await uploadUrl(c.env, origin(c), key);
+    const { url, direct } = await uploadUrl(requestScope(c), key);
     return c.json({
       method: 'PUT',
       url,
       key,
-      bucket: c.env.R2_BUCKET_NAME,
-      storage_url: storageUrl(c.env.R2_BUCKET_NAME, key),
+      bucket: edgeConfig(c.env).bucketName,
+      storage_url: storageUrl(edgeConfig(c.env).bucketName, key),
       headers: body.data.type ? { 'content-type': body.data.type } : {},
       expires_at: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString(),
       direct_to_r2: direct,
@@ -99,7 +94,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     const filename = c.req.query('filename');
     const type = c.req.query('type');
     const key = newUploadKey(filename, new Date(), `${tenantRoot(c.get('tenant'))}uploads/`);
-    const { url } = await uploadUrl(c.env, origin(c), key);
+    const { url } = await uploadUrl(requestScope(c), key);
     return c.json({ method: 'PUT', url, fields: {}, headers: type ? { 'content-type': type } : {}, key });
   })
   .post('/v1/uploads/s3/multipart', async (c) => {
@@ -118,7 +113,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     const presignedUrls: Record<number, string> = {};
     for (const partNumber of numbers) {
       presignedUrls[partNumber] = (
-        await uploadUrl(c.env, origin(c), key, {
+        await uploadUrl(requestScope(c), key, {
           uploadId: uploadIdParam(c.req.param('uploadId')),
           partNumber,
         })
@@ -132,7 +127,7 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
       throw invalid('partNumber must be an integer from 1 to 10000', 'partNumber');
     }
-    const { url } = await uploadUrl(c.env, origin(c), key, {
+    const { url } = await uploadUrl(requestScope(c), key, {
       uploadId: uploadIdParam(c.req.param('uploadId')),
       partNumber,
     });
@@ -142,9 +137,11 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
   .get('/v1/uploads/s3/multipart/:uploadId', async (c) => {
     assertTenantKey(c.get('tenant'), c.req.query('key') ?? '', 'key');
     const uploadId = uploadIdParam(c.req.param('uploadId'));
-    const r2 = r2S3Endpoint(c.env);
+    const r2 = r2S3Endpoint(edgeConfig(c.env));
     // Parts sent straight to R2 are known to R2 only; where its ListParts answers (production), use it.
-    const fromR2 = r2 ? await awsList(r2, c.env.R2_BUCKET_NAME, c.req.query('key')!, uploadId) : undefined;
+    const fromR2 = r2
+      ? await awsList(r2, edgeConfig(c.env).bucketName, c.req.query('key')!, uploadId)
+      : undefined;
     return c.json(fromR2 ?? (await listParts(c.env.UPLOADS, uploadId)));
   })
   .post('/v1/uploads/s3/multipart/:uploadId/complete', async (c) => {
@@ -175,10 +172,10 @@ export const multipartUploadRoutes = new Hono<AppEnv>()
       });
     }
     return c.json({
-      location: storageUrl(c.env.R2_BUCKET_NAME, key),
+      location: storageUrl(edgeConfig(c.env).bucketName, key),
       key,
-      bucket: c.env.R2_BUCKET_NAME,
-      storage_url: storageUrl(c.env.R2_BUCKET_NAME, key),
+      bucket: edgeConfig(c.env).bucketName,
+      storage_url: storageUrl(edgeConfig(c.env).bucketName, key),
       file_size: object.size,
     });
   })

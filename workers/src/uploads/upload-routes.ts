@@ -1,12 +1,14 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
+import { edgeConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
+import { storageUrl } from '../storage/storage-url.js';
 import { tenantRoot } from '../storage/tenant-keys.js';
 import { receiveForm } from './intake/receive-form.js';
 
 /** `POST /v1/uploads`: the storage guide's direct upload, streamed into R2. */
 export const uploadRoutes = new Hono<AppEnv>().post('/v1/uploads', async (c) => {
-  const bucketName = c.env.R2_BUCKET_NAME;
+  const bucketName = edgeConfig(c.env).bucketName;
   const { fields, file } = await receiveForm(c.req.raw, c.env.UPLOADS, {
     keyRoot: tenantRoot(c.get('tenant')),
     requireMedia: true,
@@ -29,7 +31,7 @@ export const uploadRoutes = new Hono<AppEnv>().post('/v1/uploads', async (c) => 
     bucket: bucketName,
     key: file.key,
     file_size: file.size,
-    storage_url: `s3://${bucketName}/${file.key}`,
+    storage_url: storageUrl(bucketName, file.key),
     content_type: file.contentType ?? 'application/octet-stream',
     sha256: file.sha256,
   });

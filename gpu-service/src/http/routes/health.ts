@@ -1,3 +1,4 @@
+import type { GpuHealthBody } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import type { ModelRegistry } from '../../models/model-registry.js';
 import { versions } from '../../versions.js';
@@ -7,7 +8,7 @@ export function healthRoutes(models: ModelRegistry, admission: Admission) {
   return new Hono().get('/health', (c) => {
     const status = models.status();
     const { maxConcurrent, maxQueue } = admission.capacity;
-    return c.json({
+    const body: GpuHealthBody = {
       status: status.model_error ? 'degraded' : 'ok',
       ...status,
       // What the edge's GPU pool balances on.
@@ -18,6 +19,7 @@ export function healthRoutes(models: ModelRegistry, admission: Admission) {
         max_queued: maxQueue,
       },
       versions: versions(),
-    });
+    };
+    return c.json(body);
   });
 }

@@ -6,6 +6,7 @@ import {
   timingSafeEqualHex,
 } from '@whisper-edge/shared';
 import type { MiddlewareHandler } from 'hono';
+import { edgeConfig } from '../../config.js';
 import type { AppEnv } from '../../env.js';
 
 interface ConfiguredKey {
@@ -50,7 +51,7 @@ function unauthorized(message: string): ApiError {
 /** When API keys are configured, every route behind this needs `Authorization: Bearer <key>`. */
 export function apiKeyAuth(): MiddlewareHandler<AppEnv> {
   return async function apiKeyAuthMiddleware(c, next) {
-    const keys = await configuredKeys(c.env.API_KEYS);
+    const keys = await configuredKeys(edgeConfig(c.env).apiKeys);
     if (keys.length === 0) {
       c.set('tenant', { id: null });
       return next();

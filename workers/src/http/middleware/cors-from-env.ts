@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { edgeConfig } from '../../config.js';
 import type { AppEnv } from '../../env.js';
 
 /**
@@ -8,10 +9,7 @@ import type { AppEnv } from '../../env.js';
  */
 export function corsFromEnv(): MiddlewareHandler<AppEnv> {
   return async function corsFromEnvMiddleware(c, next) {
-    const allowed = (c.env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean);
+    const allowed = edgeConfig(c.env).corsOrigins;
     if (allowed.length === 0) return next();
     const handler = cors({
       origin: allowed.includes('*') ? '*' : allowed,

@@ -1,0 +1,25 @@
+import type { DiarizationOptions, TranscribeRequest, WorkLimits } from '@whisper-edge/shared';
+import type { AudioInput } from './audio-input.js';
+import type { PlannedExport } from './result-export.js';
+import type { TranscriptionParams } from './transcription-params.js';
+
+/** The one place a transcription request for the GPU service is put together (sync, stream and jobs). */
+export function transcribeRequest(
+  input: AudioInput,
+  params: TranscriptionParams,
+  limits: WorkLimits,
+  extras: { plannedExport?: PlannedExport | undefined; jobId?: string } = {},
+): TranscribeRequest {
+  return {
+    audio_url: input.audioUrl,
+    audio_source: input.source,
+    options: params.options,
+    limits,
+    ...(extras.plannedExport ? { result_target: extras.plannedExport.target } : {}),
+    ...(extras.jobId ? { job_id: extras.jobId } : {}),
+  };
+}
+
+export function diarizeRequest(input: AudioInput, options: DiarizationOptions, limits: WorkLimits) {
+  return { audio_url: input.audioUrl, audio_source: input.source, options, limits };
+}
