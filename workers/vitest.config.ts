@@ -14,6 +14,7 @@ export default defineProject({
         // A pool of two: gpu-b.test is unreachable unless a test's stub answers for it.
         bindings: {
           GPU_SHARED_SECRET: 'test-secret',
+          OBJECT_URL_SECRET: 'object-url-secret-for-tests',
           GPU_SERVICE_URL: 'http://gpu.test',
           GPU_SERVICE_URLS: 'http://gpu.test,http://gpu-b.test',
           JOB_RETRY_BASE_SECONDS: '0',

@@ -82,7 +82,13 @@ const useR2S3 = !values['object-route'] && localKeys.id && localKeys.secret;
 const webhookSecret = process.env.WEBHOOK_SECRET ?? `whsec_${randomBytes(32).toString('base64')}`;
 const webhookSecretFile = path.join(stateDir, `dev-webhook-secret-${values.port}`);
 writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
-const secrets: Record<string, string> = { GPU_SHARED_SECRET: secret, WEBHOOK_SECRET: webhookSecret };
+// Object URLs get their own secret, which the GPU service never sees (least privilege, as deployed).
+const objectUrlSecret = process.env.OBJECT_URL_SECRET ?? randomBytes(32).toString('hex');
+const secrets: Record<string, string> = {
+  GPU_SHARED_SECRET: secret,
+  OBJECT_URL_SECRET: objectUrlSecret,
+  WEBHOOK_SECRET: webhookSecret,
+};
 const vars: Record<string, string> = { GPU_SERVICE_URL: gpuUrl, GPU_SERVICE_URLS: gpuUrls.join(',') };
 if (useR2S3) {
   Object.assign(secrets, { R2_ACCESS_KEY_ID: localKeys.id, R2_SECRET_ACCESS_KEY: localKeys.secret });

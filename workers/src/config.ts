@@ -15,6 +15,8 @@ export interface EdgeConfig {
     secret: string | undefined;
     idleTimeoutMs: number;
   };
+  /** Signs /internal/objects/* URLs; never held by GPU hosts (see objectUrlSecret). */
+  objectUrlSecret: string | undefined;
   limits: { sync: WorkLimits; job: WorkLimits };
   audioUrlTtlSeconds: number;
   /** Inputs in R2 bigger than this run as jobs; Infinity when unset or 0. */
@@ -73,6 +75,7 @@ const varsSchema = z.object({
   GPU_SERVICE_URL: text,
   GPU_SERVICE_URLS: list,
   GPU_SHARED_SECRET: text,
+  OBJECT_URL_SECRET: text,
   GPU_IDLE_TIMEOUT_SECONDS: seconds(120),
   MAX_SYNC_AUDIO_SECONDS: seconds(7200),
   MAX_JOB_AUDIO_SECONDS: seconds(14_400),
@@ -127,6 +130,7 @@ function parse(env: Bindings): EdgeConfig {
       sync: { max_audio_seconds: v.MAX_SYNC_AUDIO_SECONDS, deadline_seconds: v.SYNC_DEADLINE_SECONDS },
       job: { max_audio_seconds: v.MAX_JOB_AUDIO_SECONDS, deadline_seconds: v.JOB_DEADLINE_SECONDS },
     },
+    objectUrlSecret: v.OBJECT_URL_SECRET,
     audioUrlTtlSeconds: v.AUDIO_URL_TTL_SECONDS || 3600,
     asyncThresholdBytes: v.ASYNC_THRESHOLD_BYTES || Number.POSITIVE_INFINITY,
     jobRetryBaseSeconds: v.JOB_RETRY_BASE_SECONDS,
@@ -177,4 +181,32 @@ export function gpuSecret(config: EdgeConfig): string {
       'GPU_SHARED_SECRET is not configured on the edge (wrangler secret put GPU_SHARED_SECRET)',
     );
   return config.gpu.secret;
+}
+
+let warnedSharedObjectSecret = false;
+
+/**
+ * The secret that signs and checks object URLs. It must not be GPU_SHARED_SECRET: every GPU host holds
+ * that one, and with it could mint URLs to read or write any object in the bucket, not only the ones
+ * it was handed. A deployment that has not set OBJECT_URL_SECRET yet keeps working, loudly.
+ */
+export function objectUrlSecret(config: EdgeConfig): string | undefined {
+  if (config.objectUrlSecret) return config.objectUrlSecret;
+  if (config.gpu.secret && !warnedSharedObjectSecret) {
+    warnedSharedObjectSecret = true;
+    console.warn(
+      'OBJECT_URL_SECRET is not set: object URLs are signed with GPU_SHARED_SECRET, which GPU hosts hold too. Set its own secret (wrangler secret put OBJECT_URL_SECRET).',
+    );
+  }
+  return config.gpu.secret;
+}
+
+/** objectUrlSecret for minting: without any secret, no URL could ever be checked. */
+export function requireObjectUrlSecret(config: EdgeConfig): string {
+  const secret = objectUrlSecret(config);
+  if (!secret)
+    throw misconfigured(
+      'OBJECT_URL_SECRET is not configured on the edge (wrangler secret put OBJECT_URL_SECRET)',
+    );
+  return secret;
 }

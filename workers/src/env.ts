@@ -2,8 +2,10 @@ declare global {
   namespace Cloudflare {
     /** Secrets, which are never in wrangler.toml and so not in the generated `Env`. */
     interface Env {
-      /** Signs edge → GPU calls and the object URLs the GPU service streams audio from. */
+      /** Signs edge → GPU calls; every GPU host holds it. */
       GPU_SHARED_SECRET?: string;
+      /** Signs the object URLs the GPU service streams audio from and writes results to (edge only). */
+      OBJECT_URL_SECRET?: string;
       /** Public origin of this Worker, when the GPU service must reach it under another host. */
       PUBLIC_URL?: string;
       /** Comma-separated `name:key` or bare `key` entries; when set, every route but /health needs one. */

@@ -6,7 +6,7 @@ import { signObjectUrl } from './object-urls.js';
 const data = new Uint8Array(1000).map((_, i) => i % 256);
 
 async function signed(key: string, ttlSeconds = 60): Promise<string> {
-  return signObjectUrl('http://edge.test', env.GPU_SHARED_SECRET!, key, { ttlSeconds });
+  return signObjectUrl('http://edge.test', env.OBJECT_URL_SECRET!, key, { ttlSeconds });
 }
 
 beforeEach(async () => {
@@ -14,6 +14,24 @@ beforeEach(async () => {
 });
 
 describe('signed object route', () => {
+  it('refuses URLs signed with the GPU secret: a GPU host cannot mint access to other objects', async () => {
+    expect(env.OBJECT_URL_SECRET).not.toBe(env.GPU_SHARED_SECRET);
+    const forged = await signObjectUrl('http://edge.test', env.GPU_SHARED_SECRET!, 'uploads/a.wav', {
+      ttlSeconds: 60,
+    });
+    expect((await app.fetch(new Request(forged), env)).status).toBe(403);
+    const forgedPut = await signObjectUrl('http://edge.test', env.GPU_SHARED_SECRET!, 'uploads/b.wav', {
+      method: 'PUT',
+      ttlSeconds: 60,
+    });
+    const put = await app.fetch(
+      new Request(forgedPut, { method: 'PUT', body: 'x', headers: { 'content-length': '1' } }),
+      env,
+    );
+    expect(put.status).toBe(403);
+    expect(await env.UPLOADS.head('uploads/b.wav')).toBeNull();
+  });
+
   it('streams the object with its content type and length', async () => {
     const response = await app.fetch(new Request(await signed('uploads/a.wav')), env);
     expect(response.status).toBe(200);

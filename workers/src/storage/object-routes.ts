@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { edgeConfig } from '../config.js';
+import { edgeConfig, objectUrlSecret } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { corsFromEnv } from '../http/middleware/cors-from-env.js';
 import { keyFromObjectPath, OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from './object-urls.js';
@@ -35,9 +35,9 @@ function parseRange(header: string | undefined, size: number): R2Range | undefin
 }
 
 /** Without a signing secret no URL can be valid: the routes do not exist rather than fail. */
-function objectUrlSecret(env: AppEnv['Bindings']): string {
-  const secret = edgeConfig(env).gpu.secret;
-  if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: GPU_SHARED_SECRET is not set');
+function checkingSecret(env: AppEnv['Bindings']): string {
+  const secret = objectUrlSecret(edgeConfig(env));
+  if (!secret) throw new ApiError(404, 'Signed object URLs are disabled: OBJECT_URL_SECRET is not set');
   return secret;
 }
 
@@ -54,7 +54,7 @@ objectRoutes.use(`${OBJECT_ROUTE_PREFIX}*`, corsFromEnv());
 objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
   const key = keyFromObjectPath(url.pathname);
-  const secret = objectUrlSecret(c.env);
+  const secret = checkingSecret(c.env);
   const check = await verifyObjectUrl(secret, key, 'PUT', url.searchParams);
   if (!check.ok) throw new ApiError(check.status, check.reason);
   // R2 needs the length of a streamed body up front.
@@ -88,7 +88,7 @@ objectRoutes.put(`${OBJECT_ROUTE_PREFIX}*`, async (c) => {
 objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   const url = new URL(c.req.url);
   const key = keyFromObjectPath(url.pathname);
-  const secret = objectUrlSecret(c.env);
+  const secret = checkingSecret(c.env);
   const check = await verifyObjectUrl(secret, key, 'GET', url.searchParams);
   if (!check.ok) throw new ApiError(check.status, check.reason);
 

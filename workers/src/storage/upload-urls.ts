@@ -1,4 +1,4 @@
-import { gpuSecret } from '../config.js';
+import { requireObjectUrlSecret } from '../config.js';
 import type { Scope } from '../http/request-scope.js';
 import { type PartBinding, signObjectUrl } from './object-urls.js';
 import { presign, r2S3Endpoint } from './storage-clients.js';
@@ -25,7 +25,7 @@ export async function uploadUrl(
     });
     return { url, direct: true };
   }
-  const url = await signObjectUrl(scope.origin, gpuSecret(scope.config), key, {
+  const url = await signObjectUrl(scope.origin, requireObjectUrlSecret(scope.config), key, {
     method: 'PUT',
     ttlSeconds: UPLOAD_URL_TTL_SECONDS,
     ...(part ? { part } : {}),

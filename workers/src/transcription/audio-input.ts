@@ -1,5 +1,5 @@
 import { ApiError, type AudioSource, isNonPublicHost } from '@whisper-edge/shared';
-import { gpuSecret } from '../config.js';
+import { requireObjectUrlSecret } from '../config.js';
 import type { Scope } from '../http/request-scope.js';
 import { signObjectUrl } from '../storage/object-urls.js';
 import { presign, r2S3Endpoint } from '../storage/storage-clients.js';
@@ -86,6 +86,6 @@ export async function resolveAudioInput(
   const r2 = r2S3Endpoint(config);
   const audioUrl = r2
     ? await presign(r2, config.bucketName, key, { method: 'GET', expiresSeconds: ttlSeconds })
-    : await signObjectUrl(scope.origin, gpuSecret(config), key, { ttlSeconds });
+    : await signObjectUrl(scope.origin, requireObjectUrlSecret(config), key, { ttlSeconds });
   return { audioUrl, source: 'edge' };
 }

@@ -4,7 +4,7 @@ import {
   type ResultTarget,
   type TimestampGranularity,
 } from '@whisper-edge/shared';
-import { type EdgeConfig, gpuSecret } from '../config.js';
+import { type EdgeConfig, requireObjectUrlSecret } from '../config.js';
 import { parseBoolean } from '../http/field-values.js';
 import type { Scope } from '../http/request-scope.js';
 import { signObjectUrl } from '../storage/object-urls.js';
@@ -84,7 +84,7 @@ export async function planExport(
     if (r2) {
       url = await presign(r2, bucket, key, { method: 'PUT', expiresSeconds: EXPORT_URL_TTL_SECONDS });
     } else if (bucket === config.bucketName) {
-      url = await signObjectUrl(origin, gpuSecret(config), key, {
+      url = await signObjectUrl(origin, requireObjectUrlSecret(config), key, {
         method: 'PUT',
         ttlSeconds: EXPORT_URL_TTL_SECONDS,
       });
