@@ -14,6 +14,8 @@ export interface EdgeConfig {
     urls: string[];
     secret: string | undefined;
     idleTimeoutMs: number;
+    /** GPU work one API key may have running at once (sync, stream=true and job attempts); 0 = no cap. */
+    maxConcurrentPerTenant: number;
   };
   /** Signs /internal/objects/* URLs; never held by GPU hosts (see objectUrlSecret). */
   objectUrlSecret: string | undefined;
@@ -77,6 +79,7 @@ const varsSchema = z.object({
   GPU_SHARED_SECRET: text,
   OBJECT_URL_SECRET: text,
   GPU_IDLE_TIMEOUT_SECONDS: seconds(120),
+  MAX_CONCURRENT_PER_TENANT: seconds(4),
   MAX_SYNC_AUDIO_SECONDS: seconds(7200),
   MAX_JOB_AUDIO_SECONDS: seconds(14_400),
   SYNC_DEADLINE_SECONDS: seconds(1800),
@@ -125,6 +128,7 @@ function parse(env: Bindings): EdgeConfig {
       urls: [...new Set(urls.map(withoutSlash))],
       secret: v.GPU_SHARED_SECRET,
       idleTimeoutMs: v.GPU_IDLE_TIMEOUT_SECONDS * 1000,
+      maxConcurrentPerTenant: Math.floor(v.MAX_CONCURRENT_PER_TENANT),
     },
     limits: {
       sync: { max_audio_seconds: v.MAX_SYNC_AUDIO_SECONDS, deadline_seconds: v.SYNC_DEADLINE_SECONDS },

@@ -8,6 +8,17 @@ export interface GpuLease {
   url: string;
 }
 
+export type AcquireResult =
+  | { ok: true; lease: GpuLease }
+  /** `no_member`: every service is excluded (or none configured); `tenant_limit`: the key is at its cap. */
+  | { ok: false; reason: 'no_member' | 'tenant_limit'; active?: number };
+
+export interface AcquireOptions {
+  exclude?: string[];
+  /** Whose work this is, and how much of it may run at once (0 = no cap). */
+  tenant?: { id: string; limit: number };
+}
+
 /** A lease nobody returned (its holder died) stops counting after this long. */
 const LEASE_TTL_MS = 20 * 60_000;
 
@@ -18,7 +29,7 @@ const LEASE_TTL_MS = 20 * 60_000;
  */
 export class GpuPoolObject extends DurableObject<Cloudflare.Env> {
   private readonly members = new Map<string, PoolMember>();
-  private readonly leases = new Map<string, { url: string; expires: number }>();
+  private readonly leases = new Map<string, { url: string; expires: number; tenant?: string }>();
 
   private sync(now: number): PoolMember[] {
     const urls = edgeConfig(this.env).gpu.urls;
@@ -48,16 +59,33 @@ export class GpuPoolObject extends DurableObject<Cloudflare.Env> {
     );
   }
 
-  /** Hands out the least-loaded healthy service, or undefined when every one is excluded. */
-  async acquire(exclude: string[] = []): Promise<GpuLease | undefined> {
+  /**
+   * Hands out the least-loaded healthy service. One key may hold at most its limit of leases at once,
+   * across every isolate, so a single caller cannot take every slot of the pool.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<AcquireResult> {
     const now = Date.now();
     const members = this.sync(now);
+    const { tenant } = options;
+    if (tenant && tenant.limit > 0) {
+      const active = [...this.leases.values()].filter((l) => l.tenant === tenant.id).length;
+      if (active >= tenant.limit) return { ok: false, reason: 'tenant_limit', active };
+    }
     await this.probe(members, now);
-    const chosen = pickMember(this.sync(Date.now()), exclude);
-    if (!chosen) return undefined;
+    const chosen = pickMember(this.sync(Date.now()), options.exclude ?? []);
+    if (!chosen) return { ok: false, reason: 'no_member' };
     const id = crypto.randomUUID();
-    this.leases.set(id, { url: chosen.url, expires: Date.now() + LEASE_TTL_MS });
-    return { id, url: chosen.url };
+    // Checked and taken in one step: a Durable Object runs one call at a time between awaits.
+    if (tenant && tenant.limit > 0) {
+      const active = [...this.leases.values()].filter((l) => l.tenant === tenant.id).length;
+      if (active >= tenant.limit) return { ok: false, reason: 'tenant_limit', active };
+    }
+    this.leases.set(id, {
+      url: chosen.url,
+      expires: Date.now() + LEASE_TTL_MS,
+      ...(tenant ? { tenant: tenant.id } : {}),
+    });
+    return { ok: true, lease: { id, url: chosen.url } };
   }
 
   async release(leaseId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { edgeConfig, gpuSecret } from '../config.js';
-import type { Bindings } from '../env.js';
+import type { Bindings, Tenant } from '../env.js';
 import { GpuUnreachableError } from './gpu-client.js';
 
 export function gpuPool(env: Bindings) {
@@ -20,26 +20,65 @@ export interface GpuAttempt {
   commit(): void;
 }
 
-export function noGpuConfigured(): ApiError {
+/**
+ * No work started anywhere: every service was busy, unreachable or absent, or the key is at its cap.
+ * Waiting is the remedy (Retry-After), so a job waits for capacity instead of spending an attempt.
+ */
+export class GpuCapacityError extends ApiError {}
+
+function capacity(error: ApiError): GpuCapacityError {
+  const wrapped = new GpuCapacityError(error.status, error.message, {
+    type: error.type,
+    ...(error.code ? { code: error.code } : {}),
+  });
+  return wrapped.withRetryAfter(error.retryAfter ?? 5);
+}
+
+function tenantBusy(limit: number): ApiError {
+  return new ApiError(
+    429,
+    `This API key already has ${limit} transcriptions running (MAX_CONCURRENT_PER_TENANT); retry when one finishes`,
+    { code: 'tenant_concurrency_limit' },
+  );
+}
+
+function noGpuConfigured(): ApiError {
   return new ApiError(503, 'GPU service unavailable: no GPU service is configured', {
     code: 'gpu_unavailable',
   });
 }
 
+/** The service refused for now (at capacity, draining, model not loaded): another one may take it. */
+function isBusy(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 429 || error.status === 503);
+}
+
+const MAX_TRIES = 3;
+
 /**
  * The one way to the GPU: runs `work` on the least-loaded service of the pool, holding a lease while it
- * runs. A service that cannot be reached is reported (out of rotation until a probe finds it again) and,
- * unless the work already committed output, the work is tried once more on another service.
+ * runs. A service that cannot be reached is reported (out of rotation until a probe finds it again); one
+ * that is busy is left alone; either way, unless the work already committed output, it moves on to
+ * another service. A key's work beyond MAX_CONCURRENT_PER_TENANT is refused with 429 before any lease.
  */
-export async function withGpu<T>(env: Bindings, work: (gpu: GpuAttempt) => Promise<T>): Promise<T> {
+export async function withGpu<T>(
+  env: Bindings,
+  work: (gpu: GpuAttempt) => Promise<T>,
+  tenant?: Tenant,
+): Promise<T> {
   const config = edgeConfig(env);
   const secret = gpuSecret(config);
   const pool = gpuPool(env);
   const tried: string[] = [];
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const lease = await pool.acquire(tried);
-    if (!lease) break;
+  const owner = tenant?.id ? { id: tenant.id, limit: config.gpu.maxConcurrentPerTenant } : undefined;
+  let lastError: ApiError | undefined;
+  while (tried.length < MAX_TRIES) {
+    const acquired = await pool.acquire({ exclude: tried, ...(owner ? { tenant: owner } : {}) });
+    if (!acquired.ok) {
+      if (acquired.reason === 'tenant_limit') throw capacity(tenantBusy(owner!.limit));
+      break;
+    }
+    const { lease } = acquired;
     let committed = false;
     try {
       return await work({
@@ -51,14 +90,14 @@ export async function withGpu<T>(env: Bindings, work: (gpu: GpuAttempt) => Promi
         },
       });
     } catch (error) {
-      if (!(error instanceof GpuUnreachableError)) throw error;
-      await pool.reportFailure(lease.url);
-      if (committed) throw error;
-      lastError = error;
+      if (error instanceof GpuUnreachableError) await pool.reportFailure(lease.url);
+      if (committed || !isBusy(error)) throw error;
+      // A service that answered "busy, retry in N s" says more than one that did not answer at all.
+      if (!lastError || lastError instanceof GpuUnreachableError) lastError = error;
       tried.push(lease.url);
     } finally {
       await pool.release(lease.id);
     }
   }
-  throw lastError ?? noGpuConfigured();
+  throw capacity(lastError ?? noGpuConfigured());
 }

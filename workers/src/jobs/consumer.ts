@@ -1,12 +1,50 @@
 import { ApiError } from '@whisper-edge/shared';
 import { edgeConfig } from '../config.js';
 import type { Bindings } from '../env.js';
-import type { JobMessage } from './job-types.js';
+import { GpuCapacityError } from '../gpu/with-gpu.js';
+import type { JobMessage, JobState } from './job-types.js';
 import { AttemptStopped, isPermanent, jobStub, runJob } from './run-job.js';
 
 /** Backoff between attempts of a job whose GPU service failed: 5 s, 10 s, 20 s … */
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(600, baseSeconds * 2 ** Math.max(0, attempts - 1));
+}
+
+/** How long a job may wait for GPU capacity before its waits count as failed attempts. */
+const MAX_CAPACITY_WAIT_MS = 24 * 3600_000;
+
+/** Waits grow from the GPU's Retry-After to a minute, so a backlog does not poll the pool every second. */
+export function capacityDelaySeconds(waits: number, retryAfter: number): number {
+  return Math.min(60, Math.max(1, retryAfter) * 2 ** Math.min(6, Math.max(0, waits - 1)));
+}
+
+/**
+ * Nothing ran: put the job back with a fresh message (a queue retry would spend one of max_retries).
+ * Returns false when the job should be treated as failed instead (waited too long, or the queue refused).
+ */
+async function waitForCapacity(
+  env: Bindings,
+  message: Message<JobMessage>,
+  state: JobState,
+  leaseId: string,
+  error: GpuCapacityError,
+): Promise<boolean> {
+  if (Date.now() - state.created_at > MAX_CAPACITY_WAIT_MS) return false;
+  const job = jobStub(env, message.body.job_id);
+  const waits = await job.waitForCapacity(leaseId, error.message);
+  // The job was cancelled or taken over meanwhile: nothing to put back.
+  if (waits === 0) {
+    message.ack();
+    return true;
+  }
+  const delaySeconds = capacityDelaySeconds(waits, error.retryAfter ?? 5);
+  try {
+    await env.JOBS_QUEUE.send({ job_id: message.body.job_id }, { delaySeconds });
+  } catch {
+    return false;
+  }
+  message.ack();
+  return true;
 }
 
 async function handle(message: Message<JobMessage>, env: Bindings): Promise<void> {
@@ -21,6 +59,11 @@ async function handle(message: Message<JobMessage>, env: Bindings): Promise<void
     message.ack();
   } catch (error) {
     if (error instanceof AttemptStopped) return message.ack();
+    if (
+      error instanceof GpuCapacityError &&
+      (await waitForCapacity(env, message, begun.state, leaseId, error))
+    )
+      return;
     if (isPermanent(error)) {
       await job.fail(error.toBody().error);
       return message.ack();

@@ -157,6 +157,22 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     await this.settle(state);
   }
 
+  /**
+   * No GPU capacity for this attempt (every service busy or down, or the key at its cap): the job goes
+   * back to waiting and the attempt does not count, since nothing ran.
+   */
+  async waitForCapacity(leaseId: string, reason: string): Promise<number> {
+    const state = await this.load();
+    if (!state || state.lease?.id !== leaseId || isTerminal(state.status)) return 0;
+    state.status = 'queued';
+    state.attempts = Math.max(0, state.attempts - 1);
+    state.waits = (state.waits ?? 0) + 1;
+    state.last_error = reason;
+    delete state.lease;
+    await this.settle(state);
+    return state.waits;
+  }
+
   /** `unlessRunning`: a dead letter may be a duplicate delivery of a job that is still running fine. */
   async fail(error: ErrorBody['error'], unlessRunning = false): Promise<JobState | undefined> {
     const state = await this.load();

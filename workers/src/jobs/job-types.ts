@@ -55,6 +55,8 @@ export interface JobState {
   export_error?: string;
   error?: ErrorBody['error'];
   last_error?: string;
+  /** Times the job found no GPU capacity and waited (no attempt spent); spaces out the next look. */
+  waits?: number;
   webhook?: WebhookState;
 }
 

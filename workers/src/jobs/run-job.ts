@@ -39,39 +39,43 @@ async function transcribeAttempt(
   const params = parseTranscriptionParams(spec.fields, spec.task);
   const input = await resolveAudioInput(spec.fields, undefined, scope);
   const request = transcribeRequest(input, params, scope.config.limits.job, { jobId: state.id });
-  return withGpu(env, async (gpu) => {
-    const abort = new AbortController();
-    for await (const event of streamFromGpu(gpu, request, abort.signal)) {
-      if (event.type === 'error') throw apiErrorFromBody(event.status, { error: event.error });
-      if (event.type === 'result') {
-        const key = resultKey(state);
-        await env.UPLOADS.put(key, JSON.stringify(event.result), {
-          httpMetadata: { contentType: 'application/json' },
-        });
-        await job.resultStored(leaseId, key, event.result);
-        return event.result;
+  return withGpu(
+    env,
+    async (gpu) => {
+      const abort = new AbortController();
+      for await (const event of streamFromGpu(gpu, request, abort.signal)) {
+        if (event.type === 'error') throw apiErrorFromBody(event.status, { error: event.error });
+        if (event.type === 'result') {
+          const key = resultKey(state);
+          await env.UPLOADS.put(key, JSON.stringify(event.result), {
+            httpMetadata: { contentType: 'application/json' },
+          });
+          await job.resultStored(leaseId, key, event.result);
+          return event.result;
+        }
+        if (event.type === 'progress') gpu.commit();
+        const { stop } = await job.progress(
+          leaseId,
+          event.type === 'progress'
+            ? {
+                processed_seconds: event.processed_seconds,
+                total_seconds: event.total_seconds,
+                segments: event.segments,
+              }
+            : undefined,
+        );
+        if (stop) {
+          // Closing the stream is what stops the work on the GPU service.
+          abort.abort();
+          throw new AttemptStopped();
+        }
       }
-      if (event.type === 'progress') gpu.commit();
-      const { stop } = await job.progress(
-        leaseId,
-        event.type === 'progress'
-          ? {
-              processed_seconds: event.processed_seconds,
-              total_seconds: event.total_seconds,
-              segments: event.segments,
-            }
-          : undefined,
-      );
-      if (stop) {
-        // Closing the stream is what stops the work on the GPU service.
-        abort.abort();
-        throw new AttemptStopped();
-      }
-    }
-    throw new GpuUnreachableError(503, 'GPU service unavailable: the stream ended without a result', {
-      code: 'gpu_unavailable',
-    });
-  });
+      throw new GpuUnreachableError(503, 'GPU service unavailable: the stream ended without a result', {
+        code: 'gpu_unavailable',
+      });
+    },
+    scope.tenant,
+  );
 }
 
 async function storedResult(env: Bindings, key: string): Promise<TranscriptionResult> {

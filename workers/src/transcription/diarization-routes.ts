@@ -37,8 +37,10 @@ export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization'
   });
 
   const request = diarizeRequest(prepared.input, prepared.options, scope.config.limits.sync);
-  const result = await withGpu(c.env, (gpu) =>
-    postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
+  const result = await withGpu(
+    c.env,
+    (gpu) => postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
+    scope.tenant,
   );
   if (prepared.format === 'rttm') {
     return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {

@@ -51,20 +51,22 @@ function audioHandler(task: 'transcribe' | 'translate') {
     const gpuRequest = transcribeRequest(input, params, scope.config.limits.sync, { plannedExport });
     if (stream) {
       return transcriptSse(
-        c.env,
+        scope,
         gpuRequest,
         plannedExport,
         (p) => c.executionCtx.waitUntil(p),
         c.req.raw.signal,
       );
     }
-    const response = await withGpu(c.env, (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal)).catch(
-      async (error: unknown) => {
-        // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
-        if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
-        throw error;
-      },
-    );
+    const response = await withGpu(
+      c.env,
+      (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal),
+      scope.tenant,
+    ).catch(async (error: unknown) => {
+      // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
+      if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
+      throw error;
+    });
     const extras: Record<string, string> = {};
     if (plannedExport) {
       if (response.export?.ok) extras.storage_url = plannedExport.storageUrl;
