@@ -112,13 +112,16 @@ describe('jobs on the real stack', () => {
     expect((await job(id)).status).toBe('running');
 
     const done = await waitFor(id, (j) => ['succeeded', 'failed'].includes(j.status), 240_000);
-    if (done.status !== 'succeeded' || done.attempts !== 2)
+    // Killed before it sent progress, the work moves to the other service within the same attempt;
+    // killed after, the attempt fails and the queue runs a second one. Either way: one result.
+    if (done.status !== 'succeeded' || done.attempts < 1 || done.attempts > 2)
       writeFileSync(
         path.join(root, 'test-output/jobs-kill-stack.log'),
         `${JSON.stringify(done)}\n${stack.output()}`,
       );
     expect(done.status, 'see test-output/jobs-kill-stack.log').toBe('succeeded');
-    expect(done.attempts, 'see test-output/jobs-kill-stack.log').toBe(2);
+    expect(done.attempts, 'see test-output/jobs-kill-stack.log').toBeGreaterThanOrEqual(1);
+    expect(done.attempts, 'see test-output/jobs-kill-stack.log').toBeLessThanOrEqual(2);
     expect(done.storage_url).toMatch(new RegExp(`/${outputKey}$`));
     expect(stack.output()).toContain('the rest of the pool carries on');
     // The export (read back from local R2 over its S3 API) holds exactly the job's result.
