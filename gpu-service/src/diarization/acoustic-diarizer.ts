@@ -77,7 +77,7 @@ export class AcousticDiarizer implements Diarizer {
     private readonly count: SpeakerCount,
     private readonly tuning: AcousticTuning,
   ) {
-    this.mfcc = new MfccStream((cepstra, rms) => this.accumulate(cepstra, rms));
+    this.mfcc = new MfccStream((cepstra, rms) => this.accumulate(cepstra, rms), VOICED_RMS);
     this.pitch = new PitchStream((logF0) => this.accumulatePitch(logF0));
   }
 

@@ -22,6 +22,25 @@ describe('MfccStream', () => {
     expect(whole[0]).toHaveLength(N_CEPSTRA);
   });
 
+  it('skips the spectrum of frames below minRms, and only those: silence costs no FFTs', () => {
+    // Ten seconds of digital silence around one second of tone.
+    const audio = new Float32Array(176_000);
+    audio.set(tone(220, 16_000), 80_000);
+    const all: Array<[number[], number]> = [];
+    const gatedFrames: Array<[number[], number]> = [];
+    const full = new MfccStream((c, rms) => all.push([[...c], rms]));
+    const gated = new MfccStream((c, rms) => gatedFrames.push([[...c], rms]), 0.003);
+    full.push(audio);
+    gated.push(audio);
+    expect(gatedFrames).toHaveLength(all.length);
+    const loud = all.filter(([, rms]) => rms >= 0.003);
+    expect(gated.spectra).toBe(loud.length);
+    expect(gated.spectra).toBeLessThan(all.length / 8);
+    // Frames at or above the level are the same, bit for bit; quieter ones keep their level.
+    expect(gatedFrames.filter(([, rms]) => rms >= 0.003)).toEqual(loud);
+    expect(gatedFrames.map(([, rms]) => rms)).toEqual(all.map(([, rms]) => rms));
+  });
+
   it('tells different spectra apart', () => {
     const low = collect([tone(200, 4000)]);
     const high = collect([tone(2000, 4000)]);

@@ -25,8 +25,20 @@ export class MfccStream {
   private readonly frame = new Float32Array(N_FFT);
   private pending = new Float32Array(0);
   frames = 0;
+  /** Frames whose spectrum was computed (the rest were below minRms). */
+  spectra = 0;
 
-  constructor(private readonly sink: MfccFrameSink) {
+  /** Handed to the sink for frames below `minRms`, whose cepstra are not computed. */
+  private readonly unset = new Float64Array(N_CEPSTRA);
+
+  /**
+   * `minRms`: frames quieter than this get no spectrum (their cepstra are zeros), for sinks that
+   * ignore them anyway; it is what makes hours of silence cheap.
+   */
+  constructor(
+    private readonly sink: MfccFrameSink,
+    private readonly minRms = 0,
+  ) {
     // Orthonormal DCT-II rows 1..N_CEPSTRA.
     this.dct = new Float64Array(N_CEPSTRA * N_MELS);
     for (let c = 0; c < N_CEPSTRA; c++) {
@@ -49,6 +61,13 @@ export class MfccStream {
     this.frame.set(samples.subarray(at, at + N_FFT));
     let energy = 0;
     for (let i = 0; i < N_FFT; i++) energy += this.frame[i]! * this.frame[i]!;
+    const rms = Math.sqrt(energy / N_FFT);
+    if (rms < this.minRms) {
+      this.frames++;
+      this.sink(this.unset, rms);
+      return;
+    }
+    this.spectra++;
     this.spectrum.compute(this.frame, 0, this.power);
     for (let m = 0; m < N_MELS; m++) {
       let sum = 0;
@@ -63,6 +82,6 @@ export class MfccStream {
       cepstra[c] = sum;
     }
     this.frames++;
-    this.sink(cepstra, Math.sqrt(energy / N_FFT));
+    this.sink(cepstra, rms);
   }
 }

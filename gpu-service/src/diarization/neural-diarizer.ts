@@ -1,5 +1,6 @@
 import type { SpeakerTurn } from '@whisper-edge/shared';
 import * as ort from 'onnxruntime-node';
+import { SILENCE_PEAK } from '../vad/silero-vad.js';
 import { agglomerate } from './agglomerative.js';
 import { countBounds, type Diarizer, type SpeakerCount } from './diarizer.js';
 import { cosineDistance } from './embedding-clusters.js';
@@ -52,6 +53,8 @@ export class NeuralDiarizer implements Diarizer {
   /** Every window run, speakers or not: a window that heard no one still votes "no one". */
   private readonly windowStarts: number[] = [];
   private frames = 0;
+  /** Windows the segmentation model ran on; digital silence skips it (no one speaks in zeros). */
+  segmentationRuns = 0;
 
   constructor(
     private readonly sessions: NeuralSessions,
@@ -84,6 +87,14 @@ export class NeuralDiarizer implements Diarizer {
   }
 
   private async window(samples: Float32Array, start: number): Promise<void> {
+    let peak = 0;
+    for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+    if (peak < SILENCE_PEAK) {
+      // Still a window that votes "no one here", as the model would.
+      this.windowStarts.push(start);
+      return;
+    }
+    this.segmentationRuns++;
     const input = new ort.Tensor('float32', samples, [1, 1, samples.length]);
     const out = await this.sessions.segmentation.run({ [this.sessions.segmentation.inputNames[0]!]: input });
     const logits = out[this.sessions.segmentation.outputNames[0]!]!;
