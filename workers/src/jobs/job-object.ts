@@ -9,10 +9,14 @@ import {
 } from '../transcription/transcript-events.js';
 import { jobEvent } from './job-events.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
-import { MAX_WEBHOOK_ATTEMPTS, shouldRetryWebhook, signWebhook, webhookDelaySeconds } from './webhook.js';
+import { deliverWebhook } from './webhook.js';
 
 /** A running attempt must show signs of life this often, or a redelivery may take the job over. */
 const LEASE_MS = 90_000;
+/** The watchdog looks this long after a lease would lapse, so a slow heartbeat is not a death. */
+const WATCHDOG_GRACE_MS = 30_000;
+/** Attempts a job gets: the queue's first delivery and its max_retries (wrangler.toml). */
+export const MAX_ATTEMPTS = 4;
 
 export type BeginOutcome =
   | { action: 'run' | 'finish'; state: JobState }
@@ -81,6 +85,7 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     state.started_at ??= now;
     if (gpu) state.gpu = gpu;
     await this.settle(state);
+    await this.ctx.storage.setAlarm(state.lease.until + WATCHDOG_GRACE_MS);
     return { action: 'run', state };
   }
 
@@ -217,45 +222,43 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     });
   }
 
-  /** Webhook delivery: the final job document, signed, retried with backoff. */
+  /**
+   * Two duties on one alarm. While the job runs, a watchdog: an attempt whose lease lapsed (its
+   * consumer died without a word) is put back on the queue, or failed once attempts are used up, so no
+   * job stays `running` forever. Once it is finished, webhook delivery with backoff.
+   */
   override async alarm(): Promise<void> {
     const state = await this.load();
-    const webhook = state?.webhook;
-    if (!state || !webhook || webhook.status !== 'pending') return;
-    const { secret, retryBaseSeconds } = edgeConfig(this.env).webhook;
-    webhook.attempts += 1;
-    let status = 0;
-    try {
-      if (!secret) throw new Error('WEBHOOK_SECRET is not configured');
-      const body = JSON.stringify(publicJob(state));
-      const headers = await signWebhook(
-        secret,
-        `${state.id}.${state.status}`,
-        Math.floor(Date.now() / 1000),
-        body,
-      );
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(15_000),
-      });
-      status = response.status;
-      await response.body?.cancel();
-      webhook.last_status = status;
-      delete webhook.last_error;
-    } catch (error) {
-      webhook.last_error = (error as Error).message;
-    }
-    if (status >= 200 && status < 300) webhook.status = 'delivered';
-    else if ((status !== 0 && !shouldRetryWebhook(status)) || webhook.attempts >= MAX_WEBHOOK_ATTEMPTS)
-      webhook.status = 'failed';
-    else {
-      await this.ctx.storage.setAlarm(
-        Date.now() + webhookDelaySeconds(webhook.attempts, retryBaseSeconds) * 1000,
-      );
-    }
+    if (!state) return;
+    if (!isTerminal(state.status)) return this.watch(state);
+    const retryInMs = await deliverWebhook(state, edgeConfig(this.env).webhook);
+    if (retryInMs !== undefined) await this.ctx.storage.setAlarm(Date.now() + retryInMs);
     await this.save(state);
+  }
+
+  private async watch(state: JobState): Promise<void> {
+    if (state.status !== 'running' || !state.lease) return;
+    if (state.lease.until > Date.now()) {
+      await this.ctx.storage.setAlarm(state.lease.until + WATCHDOG_GRACE_MS);
+      return;
+    }
+    delete state.lease;
+    if (state.attempts >= MAX_ATTEMPTS) {
+      state.status = 'failed';
+      state.completed_at = Date.now();
+      state.error = {
+        message: `The job failed after ${state.attempts} attempts: ${state.last_error ?? 'its worker stopped without a word'}`,
+        type: 'server_error',
+        code: 'job_retries_exhausted',
+        param: null,
+      };
+      await this.settle(state);
+      return;
+    }
+    state.status = 'queued';
+    state.last_error =
+      'the attempt stopped without a word (its worker died); the job was put back on the queue';
+    await this.settle(state);
+    await this.env.JOBS_QUEUE.send({ job_id: state.id });
   }
 }

@@ -1,3 +1,6 @@
+import type { EdgeConfig } from '../config.js';
+import { type JobState, publicJob } from './job-types.js';
+
 /**
  * Webhook signing in the Standard Webhooks scheme (standardwebhooks.com), so receivers can verify with
  * any of its libraries: `webhook-signature: v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
@@ -36,4 +39,46 @@ export const MAX_WEBHOOK_ATTEMPTS = 8;
 /** Exponential backoff from `baseSeconds`, capped at an hour. */
 export function webhookDelaySeconds(attempt: number, baseSeconds: number): number {
   return Math.min(3600, baseSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * One delivery attempt of a finished job's webhook: the job document, signed, never following
+ * redirects. Updates `state.webhook` and returns when to try again (ms from now), if ever.
+ */
+export async function deliverWebhook(
+  state: JobState,
+  config: EdgeConfig['webhook'],
+): Promise<number | undefined> {
+  const webhook = state.webhook;
+  if (webhook?.status !== 'pending') return undefined;
+  webhook.attempts += 1;
+  let status = 0;
+  try {
+    if (!config.secret) throw new Error('WEBHOOK_SECRET is not configured');
+    const body = JSON.stringify(publicJob(state));
+    const headers = await signWebhook(
+      config.secret,
+      `${state.id}.${state.status}`,
+      Math.floor(Date.now() / 1000),
+      body,
+    );
+    const response = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(15_000),
+    });
+    status = response.status;
+    await response.body?.cancel();
+    webhook.last_status = status;
+    delete webhook.last_error;
+  } catch (error) {
+    webhook.last_error = (error as Error).message;
+  }
+  if (status >= 200 && status < 300) webhook.status = 'delivered';
+  else if ((status !== 0 && !shouldRetryWebhook(status)) || webhook.attempts >= MAX_WEBHOOK_ATTEMPTS)
+    webhook.status = 'failed';
+  else return webhookDelaySeconds(webhook.attempts, config.retryBaseSeconds) * 1000;
+  return undefined;
 }
