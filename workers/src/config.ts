@@ -24,6 +24,8 @@ export interface EdgeConfig {
   /** Inputs in R2 bigger than this run as jobs; Infinity when unset or 0. */
   asyncThresholdBytes: number;
   jobRetryBaseSeconds: number;
+  /** A finished job's record, stored result and the audio uploaded with it live this long; 0 = forever. */
+  jobRetentionSeconds: number;
   webhook: { secret: string | undefined; retryBaseSeconds: number };
   /** Host patterns (`*.example.com`); empty = any public host. */
   callbackAllowedHosts: string[];
@@ -87,6 +89,7 @@ const varsSchema = z.object({
   AUDIO_URL_TTL_SECONDS: seconds(3600),
   ASYNC_THRESHOLD_BYTES: seconds(0),
   JOB_RETRY_BASE_SECONDS: seconds(5),
+  JOB_RETENTION_SECONDS: seconds(30 * 86_400),
   WEBHOOK_SECRET: text,
   WEBHOOK_RETRY_BASE_SECONDS: seconds(5),
   CALLBACK_URL_ALLOWED_HOSTS: list,
@@ -138,6 +141,7 @@ function parse(env: Bindings): EdgeConfig {
     audioUrlTtlSeconds: v.AUDIO_URL_TTL_SECONDS || 3600,
     asyncThresholdBytes: v.ASYNC_THRESHOLD_BYTES || Number.POSITIVE_INFINITY,
     jobRetryBaseSeconds: v.JOB_RETRY_BASE_SECONDS,
+    jobRetentionSeconds: v.JOB_RETENTION_SECONDS,
     webhook: { secret: v.WEBHOOK_SECRET, retryBaseSeconds: v.WEBHOOK_RETRY_BASE_SECONDS },
     callbackAllowedHosts: v.CALLBACK_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     s3AllowedHosts: v.S3_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),

@@ -9,6 +9,7 @@ import {
 } from '../transcription/transcript-events.js';
 import { jobEvent } from './job-events.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { tenantJobs } from './tenant-jobs-object.js';
 import { deliverWebhook } from './webhook.js';
 
 /** A running attempt must show signs of life this often, or a redelivery may take the job over. */
@@ -54,7 +55,33 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
       for (const writer of this.watchers) writer.close().catch(() => undefined);
       this.watchers.clear();
       if (state.webhook?.status === 'pending') await this.ctx.storage.setAlarm(Date.now());
+      else await this.expireLater(state);
     }
+  }
+
+  /** After JOB_RETENTION_SECONDS a finished job goes: its record, keys, stored result, owned audio. */
+  private async expireLater(state: JobState): Promise<void> {
+    const retention = edgeConfig(this.env).jobRetentionSeconds;
+    if (!retention) return;
+    const at = (state.completed_at ?? Date.now()) + retention * 1000;
+    if (Date.now() < at) return this.ctx.storage.setAlarm(at);
+    const keys = [state.result_key, state.spec.ownsAudio ? state.spec.fields.storage_key : undefined];
+    await this.env.UPLOADS.delete(keys.filter((k): k is string => k !== undefined));
+    await tenantJobs(this.env, { id: state.tenant }).release(state.id);
+    await this.ctx.storage.deleteAll();
+  }
+
+  /** The transcript goes (stored result, segments, text); the job's record stays, saying so. */
+  async deleteResult(): Promise<JobState | undefined> {
+    const state = await this.load();
+    if (!state || !isTerminal(state.status)) return state;
+    if (state.result_key) await this.env.UPLOADS.delete(state.result_key);
+    await this.ctx.storage.delete([...(await this.ctx.storage.list({ prefix: 'seg:' })).keys()]);
+    delete state.result_key;
+    delete state.text;
+    state.result_deleted_at ??= Date.now();
+    await this.save(state);
+    return state;
   }
 
   async init(state: JobState): Promise<JobState> {
@@ -223,17 +250,20 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * Two duties on one alarm. While the job runs, a watchdog: an attempt whose lease lapsed (its
+   * Three duties on one alarm. While the job runs, a watchdog: an attempt whose lease lapsed (its
    * consumer died without a word) is put back on the queue, or failed once attempts are used up, so no
-   * job stays `running` forever. Once it is finished, webhook delivery with backoff.
+   * job stays `running` forever. Once it is finished, webhook delivery with backoff, then expiry.
    */
   override async alarm(): Promise<void> {
     const state = await this.load();
     if (!state) return;
     if (!isTerminal(state.status)) return this.watch(state);
-    const retryInMs = await deliverWebhook(state, edgeConfig(this.env).webhook);
-    if (retryInMs !== undefined) await this.ctx.storage.setAlarm(Date.now() + retryInMs);
-    await this.save(state);
+    if (state.webhook?.status === 'pending') {
+      const retryInMs = await deliverWebhook(state, edgeConfig(this.env).webhook);
+      await this.save(state);
+      if (retryInMs !== undefined) return this.ctx.storage.setAlarm(Date.now() + retryInMs);
+    }
+    await this.expireLater(state);
   }
 
   private async watch(state: JobState): Promise<void> {

@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
 import { jobStub } from './run-job.js';
-import { tenantJobs } from './submit-job.js';
+import { tenantJobs } from './tenant-jobs-object.js';
 
 const notFound = () => new ApiError(404, 'Job not found', { code: 'job_not_found', param: 'id' });
 
@@ -60,6 +60,9 @@ export const jobRoutes = new Hono<AppEnv>()
   .get('/v1/jobs/:id/result', async (c) => {
     const state = await ownJob(c);
     const formatted = await formattedResult(c, state);
+    if (!formatted && state.result_deleted_at) {
+      throw new ApiError(410, "The job's result was deleted", { code: 'result_deleted' });
+    }
     if (!formatted) {
       throw new ApiError(409, `The job has no result (status: ${state.status})`, {
         code: 'job_not_finished',
@@ -70,6 +73,17 @@ export const jobRoutes = new Hono<AppEnv>()
   .get('/v1/jobs/:id/events', async (c) => {
     const state = await ownJob(c);
     return jobStub(c.env, state.id).fetch('https://job/events');
+  })
+  // The transcript goes, the job's record stays (saying when): for callers whose data must not linger.
+  .delete('/v1/jobs/:id/result', async (c) => {
+    const state = await ownJob(c);
+    if (!isTerminal(state.status)) {
+      throw new ApiError(409, `The job is still ${state.status}: cancel it first (DELETE /v1/jobs/{id})`, {
+        code: 'job_not_finished',
+      });
+    }
+    const updated = (await jobStub(c.env, state.id).deleteResult()) ?? state;
+    return c.json({ ...publicJob(updated), deleted: true });
   })
   .delete('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);

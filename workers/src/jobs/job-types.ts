@@ -24,6 +24,8 @@ export interface JobSpec {
   callbackUrl?: string;
   /** `s3://bucket/key` of the planned export. */
   storageUrl?: string;
+  /** The audio was uploaded with this request (not named by the caller): it goes when the job does. */
+  ownsAudio?: boolean;
 }
 
 export interface WebhookState {
@@ -55,6 +57,8 @@ export interface JobState {
   export_error?: string;
   error?: ErrorBody['error'];
   last_error?: string;
+  /** When DELETE /v1/jobs/{id}/result removed the transcript (ms since the epoch). */
+  result_deleted_at?: number;
   /** Times the job found no GPU capacity and waited (no attempt spent); spaces out the next look. */
   waits?: number;
   webhook?: WebhookState;
@@ -95,6 +99,7 @@ export function publicJob(state: JobState, now = Date.now()) {
     ...(state.error ? { error: state.error } : {}),
     ...(state.last_error && !isTerminal(state.status) ? { last_error: state.last_error } : {}),
     ...(state.webhook ? { webhook: state.webhook } : {}),
+    ...(state.result_deleted_at ? { result_deleted_at: Math.floor(state.result_deleted_at / 1000) } : {}),
   };
 }
 export type PublicJob = ReturnType<typeof publicJob>;

@@ -1,11 +1,11 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
-import type { Bindings, Tenant } from '../env.js';
 import type { Scope } from '../http/request-scope.js';
 import type { PlannedExport } from '../transcription/result-export.js';
 import type { TranscriptionParams } from '../transcription/transcription-params.js';
 import type { StoredFile } from '../uploads/intake/receive-form.js';
 import { type JobState, publicJob } from './job-types.js';
 import { jobStub } from './run-job.js';
+import { tenantJobs } from './tenant-jobs-object.js';
 
 export interface JobSubmission {
   fields: Record<string, string>;
@@ -15,10 +15,6 @@ export interface JobSubmission {
   plannedExport: PlannedExport | undefined;
   callbackUrl: string | undefined;
   idempotencyKey: string | undefined;
-}
-
-export function tenantJobs(env: Bindings, tenant: Tenant) {
-  return env.TENANT_JOBS.get(env.TENANT_JOBS.idFromName(tenant.id ?? '-'));
 }
 
 /**
@@ -88,6 +84,7 @@ export async function submitJob(
       responseFormat: params.responseFormat,
       ...(params.timestampGranularities ? { timestampGranularities: params.timestampGranularities } : {}),
       origin,
+      ...(file ? { ownsAudio: true } : {}),
       ...(submission.callbackUrl ? { callbackUrl: submission.callbackUrl } : {}),
       ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
     },

@@ -1,5 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 
+export function tenantJobs(env: Cloudflare.Env, tenant: { id: string | null }) {
+  return env.TENANT_JOBS.get(env.TENANT_JOBS.idFromName(tenant.id ?? '-'));
+}
+
 export type RegisterOutcome = { existing: false } | { existing: true; id: string; sameRequest: boolean };
 
 /**
@@ -44,7 +48,10 @@ export class TenantJobsObject extends DurableObject<Cloudflare.Env> {
     return { existing: false };
   }
 
-  /** Undoes a registration whose job could not be created, so its Idempotency-Key is free again. */
+  /**
+   * Undoes a registration whose job could not be created, so its Idempotency-Key is free again; also
+   * how an expired job leaves the list together with its keys.
+   */
   async release(id: string): Promise<void> {
     const sql = this.ctx.storage.sql;
     sql.exec('DELETE FROM idempotency WHERE job_id = ?', id);
