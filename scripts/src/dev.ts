@@ -89,7 +89,13 @@ const secrets: Record<string, string> = {
   OBJECT_URL_SECRET: objectUrlSecret,
   WEBHOOK_SECRET: webhookSecret,
 };
-const vars: Record<string, string> = { GPU_SERVICE_URL: gpuUrl, GPU_SERVICE_URLS: gpuUrls.join(',') };
+const vars: Record<string, string> = {
+  GPU_SERVICE_URL: gpuUrl,
+  GPU_SERVICE_URLS: gpuUrls.join(','),
+  // wrangler dev hands the Worker the caller's Host header: without PUBLIC_URL, URLs minted for the GPU
+  // service and browsers would point wherever a caller says (on Cloudflare, routing guarantees it).
+  PUBLIC_URL: process.env.PUBLIC_URL ?? edgeUrl,
+};
 if (useR2S3) {
   Object.assign(secrets, { R2_ACCESS_KEY_ID: localKeys.id, R2_SECRET_ACCESS_KEY: localKeys.secret });
   vars.R2_ENDPOINT = localS3;

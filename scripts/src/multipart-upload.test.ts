@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssBytes, runMultipartUpload } from './bench/multipart-upload.js';
 import { localS3Client } from './test-support/local-s3.js';
@@ -34,6 +35,38 @@ async function downloadSha256(key: string): Promise<string> {
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
   return hash.digest('hex');
 }
+
+/** A POST with a Host header of the caller's choosing (fetch does not let one set it). */
+function postWithHost(url: string, host: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { host, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('object URLs the Worker mints', () => {
+  it('point at its own origin whatever Host header the caller sends', async () => {
+    // wrangler dev passes the caller's Host through: URLs built from it would send the GPU service
+    // (which trusts edge URLs) or a browser to a host of the attacker's choosing.
+    const answer = JSON.parse(
+      await postWithHost(`${edge}/v1/uploads/presign`, 'metadata.internal.example', '{"filename":"a.wav"}'),
+    ) as { url: string; direct_to_r2: boolean };
+    expect(answer.direct_to_r2).toBe(false);
+    expect(new URL(answer.url).origin).toBe(edge);
+  });
+});
 
 describe('large multipart upload through the Worker', () => {
   it('uploads 320 MB, resumes an interrupted part, keeps the Worker’s memory flat and every byte intact', async () => {
