@@ -5,7 +5,7 @@ import { loopSpeech } from '@whisper-edge/gpu-service/testing/fixtures';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
-import { descendantsNamed } from './test-support/processes.js';
+import { gpuProcessesOn } from './test-support/processes.js';
 import { type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
@@ -51,19 +51,6 @@ async function submit(file: string, fields: Record<string, string>): Promise<str
   return ((await response.json()) as Job).id;
 }
 
-/** The GPU service's processes (tsx's launcher and the node it runs) for `port`, by their PORT variable. */
-function gpuProcessesOn(port: number): number[] {
-  return descendantsNamed(stack.process.pid!, /node/).filter((pid) => {
-    try {
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmdline.includes('gpu-service/src/main.ts') && environ.includes(`PORT=${port}`);
-    } catch {
-      return false;
-    }
-  });
-}
-
 beforeAll(async () => {
   receiver = createServer((request, response) => {
     let body = '';
@@ -106,7 +93,7 @@ describe('jobs on the real stack', () => {
       if (busy === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(busy).toBeDefined();
-    const pids = gpuProcessesOn(busy!);
+    const pids = gpuProcessesOn(stack.process.pid!, busy!);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     expect((await job(id)).status).toBe('running');

@@ -39,3 +39,16 @@ export function descendantsNamed(root: number, name: RegExp): number[] {
   }
   return found;
 }
+
+/** The GPU service's processes (tsx's launcher and the node it runs) for `port`, below `root`. */
+export function gpuProcessesOn(root: number, port: number): number[] {
+  return descendantsNamed(root, /node/).filter((pid) => {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return cmdline.includes('gpu-service/src/main.ts') && environ.includes(`PORT=${port}`);
+    } catch {
+      return false;
+    }
+  });
+}
