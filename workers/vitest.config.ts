@@ -19,6 +19,7 @@ export default defineProject({
           GPU_SERVICE_URLS: 'http://gpu.test,http://gpu-b.test',
           JOB_RETRY_BASE_SECONDS: '0',
           WEBHOOK_RETRY_BASE_SECONDS: '1',
+          WEBHOOK_TIMEOUT_SECONDS: '1',
           GPU_IDLE_TIMEOUT_SECONDS: '5',
           WEBHOOK_SECRET: `whsec_${btoa('webhook-secret-for-tests-32bytes')}`,
         },

@@ -26,7 +26,7 @@ export interface EdgeConfig {
   jobRetryBaseSeconds: number;
   /** A finished job's record, stored result and the audio uploaded with it live this long; 0 = forever. */
   jobRetentionSeconds: number;
-  webhook: { secret: string | undefined; retryBaseSeconds: number };
+  webhook: { secret: string | undefined; retryBaseSeconds: number; timeoutMs: number };
   /** Host patterns (`*.example.com`); empty = any public host. */
   callbackAllowedHosts: string[];
   s3AllowedHosts: string[];
@@ -92,6 +92,7 @@ const varsSchema = z.object({
   JOB_RETENTION_SECONDS: seconds(30 * 86_400),
   WEBHOOK_SECRET: text,
   WEBHOOK_RETRY_BASE_SECONDS: seconds(5),
+  WEBHOOK_TIMEOUT_SECONDS: seconds(15),
   CALLBACK_URL_ALLOWED_HOSTS: list,
   S3_URL_ALLOWED_HOSTS: list,
   DEV_ALLOW_LOCAL_URLS: text,
@@ -142,7 +143,11 @@ function parse(env: Bindings): EdgeConfig {
     asyncThresholdBytes: v.ASYNC_THRESHOLD_BYTES || Number.POSITIVE_INFINITY,
     jobRetryBaseSeconds: v.JOB_RETRY_BASE_SECONDS,
     jobRetentionSeconds: v.JOB_RETENTION_SECONDS,
-    webhook: { secret: v.WEBHOOK_SECRET, retryBaseSeconds: v.WEBHOOK_RETRY_BASE_SECONDS },
+    webhook: {
+      secret: v.WEBHOOK_SECRET,
+      retryBaseSeconds: v.WEBHOOK_RETRY_BASE_SECONDS,
+      timeoutMs: (v.WEBHOOK_TIMEOUT_SECONDS || 15) * 1000,
+    },
     callbackAllowedHosts: v.CALLBACK_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     s3AllowedHosts: v.S3_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     devAllowLocalUrls: v.DEV_ALLOW_LOCAL_URLS === 'true',

@@ -44,7 +44,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function stubGpuPool(
   behaviours: Record<string, Behaviour | ((n: number) => Behaviour)>,
-  hooks: { answer: (n: number) => number } = { answer: () => 200 },
+  /** A status per delivery, or `hang`: a receiver that accepts the connection and never answers. */
+  hooks: { answer: (n: number) => number | 'hang' } = { answer: () => 200 },
 ) {
   const calls: StubCall[] = [];
   const hookCalls: HookCall[] = [];
@@ -57,7 +58,14 @@ export function stubGpuPool(
         headers: Object.fromEntries(request.headers),
         body: await request.text(),
       });
-      return new Response(null, { status: hooks.answer(hookCalls.length) });
+      const answer = hooks.answer(hookCalls.length);
+      if (answer === 'hang') {
+        const signal = init?.signal ?? request.signal;
+        return new Promise<Response>((_, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        );
+      }
+      return new Response(null, { status: answer });
     }
     const chosen = behaviours[url.origin];
     if (!chosen) throw new TypeError(`unexpected fetch to ${url.origin}`);

@@ -255,6 +255,19 @@ describe('async transcription jobs', () => {
     expect(verified).toMatchObject({ id, status: 'succeeded' });
   });
 
+  it('gives up on a webhook receiver that never answers after WEBHOOK_TIMEOUT_SECONDS, and retries', async () => {
+    const hooks = stubGpuPool(
+      { [A]: { kind: 'ok', text: 'patient' }, [B]: { kind: 'ok', text: 'patient' } },
+      { answer: (n) => (n === 1 ? 'hang' : 204) },
+    );
+    const { id } = (await (await submit({ callback_url: 'https://hooks.example.com/slow' })).json()) as {
+      id: string;
+    };
+    const job = await waitFor(id, (j) => j.webhook?.status === 'delivered', 20_000);
+    expect(job.webhook).toMatchObject({ status: 'delivered', attempts: 2, last_status: 204 });
+    expect(hooks.hookCalls).toHaveLength(2);
+  });
+
   it('stops webhook retries on a 4xx other than 408/429', async () => {
     const hooks = stubGpuPool(
       { [A]: { kind: 'ok', text: 'gone' }, [B]: { kind: 'ok', text: 'gone' } },

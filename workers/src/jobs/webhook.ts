@@ -67,7 +67,7 @@ export async function deliverWebhook(
       headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(config.timeoutMs),
     });
     status = response.status;
     await response.body?.cancel();
