@@ -42,6 +42,8 @@ beforeAll(async () => {
       res.write('z'.repeat(10));
     } else if (req.url === '/no-answer') {
       // Accepts the request and never answers it.
+    } else if (req.url === '/r2-down') {
+      res.writeHead(500).end('internal error');
     } else if (req.url === '/big') {
       res.writeHead(200, { 'content-length': String(64 * 1024) }).end(Buffer.alloc(64 * 1024, 1));
     } else res.writeHead(403).end('denied');
@@ -110,6 +112,22 @@ describe('openAudioStream', () => {
   it('reports the upstream status of a denied download', async () => {
     const error = await failure(openAudioStream(`${server.url}/denied`, { maxBytes: 100 }));
     expect(error.message).toContain('upstream HTTP 403');
+  });
+
+  it('calls our own store failing (5xx, unreachable) a retryable 503, a caller’s URL failing their 400', async () => {
+    const ours = await failure(openAudioStream(`${server.url}/r2-down`, { maxBytes: 100, source: 'edge' }));
+    expect(ours).toMatchObject({ status: 503, code: 'audio_storage_unavailable', retryAfter: 5 });
+    expect(ours.message).toContain('upstream HTTP 500');
+    const gone = await failure(openAudioStream('http://127.0.0.1:1/x', { maxBytes: 100, source: 'edge' }));
+    expect(gone).toMatchObject({ status: 503, code: 'audio_storage_unavailable' });
+    const theirs = await failure(
+      openAudioStream(`${server.url}/r2-down`, {
+        maxBytes: 100,
+        source: 'external',
+        allowPrivateExternal: true,
+      }),
+    );
+    expect(theirs).toMatchObject({ status: 400, code: 'audio_download_failed' });
   });
 
   it('enforces the size limit from Content-Length and on chunked bodies', async () => {

@@ -18,6 +18,13 @@ export interface OpenAudioOptions {
 
 const publicOnlyAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
 
+/** Our own store failing for now (5xx, 429, unreachable): another attempt may succeed, so 503. */
+function storageUnavailable(detail: string): ApiError {
+  return new ApiError(503, `Audio storage is unavailable ${detail}; retry`, {
+    code: 'audio_storage_unavailable',
+  }).withRetryAfter(5);
+}
+
 function downloadError(source: AudioSource, detail: string, code: string): ApiError {
   const what = source === 'external' ? 'Failed to download from pre-signed URL' : 'Failed to download audio';
   return new ApiError(400, `${what} ${detail}`, { code });
@@ -75,10 +82,15 @@ export async function openAudioStream(url: string, options: OpenAudioOptions) {
   } catch (error) {
     if (error instanceof ApiError) throw error;
     const cause = (error as { cause?: Error }).cause ?? (error as Error);
+    if (source === 'edge') throw storageUnavailable(`(${cause.message})`);
     throw downloadError(source, `(${cause.message})`, 'audio_unreachable');
   }
   if (response.status !== 200) {
     await response.body?.cancel();
+    // A caller's URL answering 5xx is theirs to fix (the guide's 400 with the upstream status); R2 or
+    // the Worker answering 5xx is a passing fault of ours, and a job must retry it, not fail for good.
+    if (source === 'edge' && (response.status >= 500 || response.status === 429))
+      throw storageUnavailable(`(upstream HTTP ${response.status})`);
     throw downloadError(source, `(upstream HTTP ${response.status})`, 'audio_download_failed');
   }
   const length = Number(response.headers.get('content-length'));
