@@ -1,14 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ApiError, type ErrorBody, type Segment, type TranscriptionResult } from '@whisper-edge/shared';
 import { edgeConfig } from '../config.js';
-import {
-  doneEvent,
-  segmentEvents,
-  speakerSegmentEvents,
-  sseFrame,
-} from '../transcription/transcript-events.js';
+import { doneEvent, segmentEvents, speakerSegmentEvents } from '../transcription/transcript-events.js';
 import { jobEvent } from './job-events.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { JobWatchers } from './job-watchers.js';
 import { tenantJobs } from './tenant-jobs-object.js';
 import { deliverWebhook } from './webhook.js';
 
@@ -29,8 +25,7 @@ export type BeginOutcome =
  * delivery cannot run a job twice at once or finish it twice.
  */
 export class JobObject extends DurableObject<Cloudflare.Env> {
-  private readonly watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
-  private readonly encoder = new TextEncoder();
+  private readonly watchers = new JobWatchers();
 
   private async load(): Promise<JobState | undefined> {
     return this.ctx.storage.get<JobState>('state');
@@ -40,20 +35,11 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     await this.ctx.storage.put('state', state);
   }
 
-  private broadcast(events: unknown[]): void {
-    if (this.watchers.size === 0 || events.length === 0) return;
-    const bytes = this.encoder.encode(events.map(sseFrame).join(''));
-    for (const writer of this.watchers) {
-      writer.write(bytes).catch(() => this.watchers.delete(writer));
-    }
-  }
-
   private async settle(state: JobState, extra: unknown[] = []): Promise<void> {
     await this.save(state);
-    this.broadcast([...extra, jobEvent(publicJob(state))]);
+    this.watchers.broadcast([...extra, jobEvent(publicJob(state))]);
     if (isTerminal(state.status)) {
-      for (const writer of this.watchers) writer.close().catch(() => undefined);
-      this.watchers.clear();
+      this.watchers.closeAll();
       if (state.webhook?.status === 'pending') await this.ctx.storage.setAlarm(Date.now());
       else await this.expireLater(state);
     }
@@ -145,7 +131,7 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     if (result.segments.some((s) => s.speaker)) {
       await this.ctx.storage.delete([...(await this.ctx.storage.list({ prefix: 'seg:' })).keys()]);
       await this.putSegments(result.segments);
-      this.broadcast(speakerSegmentEvents(result.segments));
+      this.watchers.broadcast(speakerSegmentEvents(result.segments));
     }
     await this.save(state);
   }
@@ -236,17 +222,10 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
   override async fetch(): Promise<Response> {
     const state = await this.load();
     if (!state) throw new ApiError(404, 'Job not found', { code: 'job_not_found' });
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const writer = writable.getWriter();
     const replay = [jobEvent(publicJob(state)), ...segmentEvents(await this.segments())];
     if (state.status === 'succeeded')
       replay.push(doneEvent(state.text ?? '', state.progress.total_seconds ?? undefined));
-    writer.write(this.encoder.encode(replay.map(sseFrame).join(''))).catch(() => undefined);
-    if (isTerminal(state.status)) writer.close().catch(() => undefined);
-    else this.watchers.add(writer);
-    return new Response(readable, {
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' },
-    });
+    return this.watchers.open(replay, isTerminal(state.status));
   }
 
   /**
