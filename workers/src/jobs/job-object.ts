@@ -5,6 +5,7 @@ import { doneEvent, segmentEvents, speakerSegmentEvents } from '../transcription
 import { jobEvent } from './job-events.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
 import { JobWatchers } from './job-watchers.js';
+import { recoverLapsed } from './lapsed-attempt.js';
 import { tenantJobs } from './tenant-jobs-object.js';
 import { deliverWebhook } from './webhook.js';
 
@@ -12,8 +13,6 @@ import { deliverWebhook } from './webhook.js';
 const LEASE_MS = 90_000;
 /** The watchdog looks this long after a lease would lapse, so a slow heartbeat is not a death. */
 const WATCHDOG_GRACE_MS = 30_000;
-/** Attempts a job gets: the queue's first delivery and its max_retries (wrangler.toml). */
-export const MAX_ATTEMPTS = 4;
 
 export type BeginOutcome =
   | { action: 'run' | 'finish'; state: JobState }
@@ -251,23 +250,8 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
       await this.ctx.storage.setAlarm(state.lease.until + WATCHDOG_GRACE_MS);
       return;
     }
-    delete state.lease;
-    if (state.attempts >= MAX_ATTEMPTS) {
-      state.status = 'failed';
-      state.completed_at = Date.now();
-      state.error = {
-        message: `The job failed after ${state.attempts} attempts: ${state.last_error ?? 'its worker stopped without a word'}`,
-        type: 'server_error',
-        code: 'job_retries_exhausted',
-        param: null,
-      };
-      await this.settle(state);
-      return;
-    }
-    state.status = 'queued';
-    state.last_error =
-      'the attempt stopped without a word (its worker died); the job was put back on the queue';
+    const outcome = recoverLapsed(state, Date.now());
     await this.settle(state);
-    await this.env.JOBS_QUEUE.send({ job_id: state.id });
+    if (outcome === 'requeue') await this.env.JOBS_QUEUE.send({ job_id: state.id });
   }
 }
