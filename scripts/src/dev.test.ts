@@ -65,8 +65,11 @@ describe('local stack (npm start)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['text']);
+    expect(Object.keys(body)).toEqual(['text', 'usage']);
     expect(body.text).toBe(texts.flac);
+    // The clip is about 5 s: billed seconds are its duration rounded up, as OpenAI reports them.
+    expect(body.usage).toMatchObject({ type: 'duration' });
+    expect((body.usage as { seconds: number }).seconds).toBeGreaterThan(0);
   });
 
   it('answers plain text for response_format=text', async () => {

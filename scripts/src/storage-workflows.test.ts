@@ -94,9 +94,9 @@ describe('storage guide workflows', () => {
       }),
     );
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { text: string; storage_url: string };
+    const body = (await response.json()) as { text: string; storage_url: string; usage: unknown };
     expect(body.storage_url).toBe('s3://default-uploads/meetings/2024/dec/meeting_001_transcript.json');
-    expect(JSON.parse(await readObject(body.storage_url))).toEqual({ text: body.text });
+    expect(JSON.parse(await readObject(body.storage_url))).toEqual({ text: body.text, usage: body.usage });
   });
 
   it('Example 3: a direct upload with the result archived as SRT', async () => {

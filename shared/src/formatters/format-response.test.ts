@@ -16,9 +16,12 @@ const result: TranscriptionResult = {
 };
 
 describe('formatResponse', () => {
-  it('json carries only the text, as OpenAI does', () => {
+  it('json carries the text and the billed audio seconds (rounded up), as OpenAI does', () => {
     const { body, contentType } = formatResponse(result, 'json');
-    expect(JSON.parse(body)).toEqual({ text: 'Hello there. General Kenobi.' });
+    expect(JSON.parse(body)).toEqual({
+      text: 'Hello there. General Kenobi.',
+      usage: { type: 'duration', seconds: 3662 },
+    });
     expect(contentType).toMatch(/^application\/json/);
   });
 
@@ -78,6 +81,7 @@ describe('verbose_json', () => {
         { id: 0, seek: 0, start: 0, end: 1.25, text: ' Hello there.' },
         { id: 1, seek: 360050, start: 3600.5, end: 3661.5, text: ' General Kenobi.' },
       ],
+      usage: { type: 'duration', seconds: 3662 },
     });
   });
 

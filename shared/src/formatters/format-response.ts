@@ -23,7 +23,8 @@ export function formatResponse(
   format: ResponseFormat,
   options: FormatOptions = {},
 ): FormattedResponse {
-  const extras = options.extras ?? {};
+  // OpenAI reports whisper-1's usage as billed audio seconds, rounded up, on every JSON answer.
+  const extras = { usage: { type: 'duration', seconds: Math.ceil(result.duration) }, ...options.extras };
   switch (format) {
     case 'json':
       return { body: JSON.stringify({ text: result.text, ...extras }), contentType: JSON_TYPE };

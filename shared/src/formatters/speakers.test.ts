@@ -24,7 +24,8 @@ const diarized: TranscriptionResult = {
 describe('speaker-aware formats', () => {
   it('diarized_json has OpenAI shape: task, duration, text, typed segments with string ids and speakers', () => {
     const body = JSON.parse(formatResponse(diarized, 'diarized_json').body);
-    expect(Object.keys(body)).toEqual(['task', 'duration', 'text', 'segments']);
+    expect(Object.keys(body)).toEqual(['task', 'duration', 'text', 'segments', 'usage']);
+    expect(body.usage).toEqual({ type: 'duration', seconds: 10 });
     expect(body.task).toBe('transcribe');
     expect(body.duration).toBe(9.5);
     expect(body.segments[2]).toEqual({

@@ -213,7 +213,10 @@ describe('async transcription jobs', () => {
     expect(origins[0]).not.toBe(origins[1]);
     expect(job.storage_url).toBe(`s3://${env.R2_BUCKET_NAME}/${outputKey}`);
     const exported = await env.UPLOADS.get(outputKey);
-    expect(await exported?.json()).toEqual({ text: 'survived 1. survived 2.' });
+    expect(await exported?.json()).toEqual({
+      text: 'survived 1. survived 2.',
+      usage: { type: 'duration', seconds: 2 },
+    });
   });
 
   it('fails with the last error once retries run out (dead-letter queue)', async () => {

@@ -23,7 +23,7 @@ describe('OpenAI parity at the edge', () => {
       ['model', 'whisper-1'],
       ['language', 'fr'],
     ]);
-    expect(await response.json()).toEqual({ text: 'translated' });
+    expect(await response.json()).toEqual({ text: 'translated', usage: { type: 'duration', seconds: 3 } });
     expect(gpu.calls[0]!.options).toEqual({ task: 'translate', model: 'whisper-1' });
   });
 

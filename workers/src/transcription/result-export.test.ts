@@ -159,7 +159,11 @@ describe('result export', () => {
     stubGpuService(() => Response.json(fakeResult('kept words', { ok: false, error: 'upstream HTTP 403' })));
     const response = await transcribe({ stored_output: 'true' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ text: 'kept words', export_error: 'upstream HTTP 403' });
+    expect(await response.json()).toEqual({
+      text: 'kept words',
+      usage: { type: 'duration', seconds: 3 },
+      export_error: 'upstream HTTP 403',
+    });
   });
 
   it('keeps export keys inside the caller’s tenant root', async () => {

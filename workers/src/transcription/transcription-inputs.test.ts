@@ -97,7 +97,7 @@ describe('transcription input modes', () => {
     const url =
       'https://bucket.s3.amazonaws.com/file.wav?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc';
     const response = await call(...urlencoded({ s3_presigned_url: url, response_format: 'json' }));
-    expect(await response.json()).toEqual({ text: 'from s3' });
+    expect(await response.json()).toEqual({ text: 'from s3', usage: { type: 'duration', seconds: 3 } });
     expect(gpu.calls[0]).toMatchObject({ audioUrl: url, audioSource: 'external' });
   });
 

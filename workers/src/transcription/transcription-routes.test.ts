@@ -66,7 +66,7 @@ describe('POST /v1/audio/transcriptions', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ text: 'hello world' });
+    expect(await response.json()).toEqual({ text: 'hello world', usage: { type: 'duration', seconds: 3 } });
     expect(gpu.calls).toHaveLength(1);
     const [call] = gpu.calls;
     expect(call!.signatureOk).toBe(true);
