@@ -9,6 +9,7 @@ export type { Device, Dtype };
 
 import { fetchWithHeaderTimeout } from './hub-fetch.js';
 import { isCached, loadFailureMessage, type ModelSource, resolveModelSource } from './model-source.js';
+import { readWhisperModel, type WhisperModel } from './whisper-model.js';
 
 export type DevicePreference = Device | 'auto';
 
@@ -32,11 +33,22 @@ export interface LoadedModel {
   name: string;
   device: Device;
   transcriber: AutomaticSpeechRecognitionPipeline;
-  multilingual: boolean;
+  /** The pipeline's sessions, tokenizer and configuration, typed, as decoding uses them. */
+  whisper: WhisperModel;
   loadMs: number;
   /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
   batchSize: number;
   vad: boolean;
+}
+
+/** The pipeline's Whisper view; a pipeline that has none is freed before the error goes on. */
+async function readOrDispose(transcriber: AutomaticSpeechRecognitionPipeline): Promise<WhisperModel> {
+  try {
+    return readWhisperModel(transcriber);
+  } catch (error) {
+    await transcriber.dispose();
+    throw error;
+  }
 }
 
 let loadQueue: Promise<unknown> = Promise.resolve();
@@ -74,7 +86,7 @@ export class ModelManager {
     const loaded = this.loaded;
     this.loaded = undefined;
     this.loading = undefined;
-    await (loaded?.transcriber as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
+    await loaded?.transcriber.dispose();
   }
 
   /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
@@ -122,14 +134,14 @@ export class ModelManager {
     for (const device of devices) {
       try {
         const transcriber = await this.createPipeline(device);
+        const whisper = await readOrDispose(transcriber);
         const loadMs = performance.now() - started;
         this.options.log?.(`loaded ${this.options.model} on ${device} in ${Math.round(loadMs)} ms`);
-        const generationConfig = transcriber.model.generation_config as { is_multilingual?: boolean } | null;
         return {
           name: this.options.model,
           device,
           transcriber,
-          multilingual: generationConfig?.is_multilingual !== false,
+          whisper,
           loadMs,
           batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
           vad: this.options.vad ?? true,

@@ -5,14 +5,16 @@ import { assignSpeakers } from '../diarization/assign-speakers.js';
 import { createDiarizer } from '../diarization/create-diarizer.js';
 import { LogMelExtractor } from '../log-mel/log-mel-extractor.js';
 import type { LoadedModel } from '../models/model-manager.js';
+import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler } from '../whisper/batch-scheduler.js';
+import type { WindowWord } from '../whisper/decode-types.js';
 import { detectLanguage } from '../whisper/detect-language.js';
-import { canAlignWords, WhisperEngine, type WindowWord } from '../whisper/whisper-engine.js';
+import { WhisperEngine } from '../whisper/whisper-engine.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
   if (
-    !model.multilingual &&
+    !model.whisper.multilingual &&
     (options.task === 'translate' || (options.language && options.language !== 'en'))
   ) {
     const what = options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`;
@@ -21,7 +23,7 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
       param: options.task === 'translate' ? 'model' : 'language',
     });
   }
-  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model)) {
+  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model.whisper)) {
     throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
       code: 'unsupported_timestamp_granularity',
       param: 'timestamp_granularities',
@@ -47,12 +49,10 @@ function extractorFor(nMels: 80 | 128): Promise<LogMelExtractor> {
 function engineFor(model: LoadedModel): Promise<BatchScheduler> {
   let engine = engines.get(model);
   if (!engine) {
-    const nMels =
-      (model.transcriber.model.config as { num_mel_bins?: number }).num_mel_bins === 128 ? 128 : 80;
-    engine = extractorFor(nMels).then(
+    engine = extractorFor(model.whisper.nMels).then(
       (features) =>
         new BatchScheduler(
-          new WhisperEngine(model, features, { batchSize: model.batchSize }),
+          new WhisperEngine(model.whisper, features, { batchSize: model.batchSize }),
           model.batchSize,
         ),
     );
@@ -128,7 +128,7 @@ export async function transcribeStream(
   // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
   const diarizer = options.diarization ? await createDiarizer(options.diarization) : undefined;
   const wantWords = askedWords || diarizer !== undefined;
-  let language: string | undefined = model.multilingual ? options.language : 'en';
+  let language: string | undefined = model.whisper.multilingual ? options.language : 'en';
   let queue: AudioWindow[] = [];
 
   const run = async (windows: AudioWindow[]) => {

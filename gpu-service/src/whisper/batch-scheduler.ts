@@ -1,4 +1,5 @@
-import type { DecodeOptions, WhisperEngine, WindowResult } from './whisper-engine.js';
+import type { DecodeOptions, WindowResult } from './decode-types.js';
+import type { WhisperEngine } from './whisper-engine.js';
 
 interface Job {
   window: Float32Array;

@@ -7,19 +7,14 @@ export interface LanguageGuess {
   probability: number;
 }
 
-interface WhisperGenerationConfig {
-  lang_to_id?: Record<string, number>;
-  decoder_start_token_id?: number;
-}
-
 /**
  * Whisper's own language identification, which Transformers.js does not do: encode the first 30 s,
  * run one decoder step on <|startoftranscript|> and take the most likely language token.
  */
 export async function detectLanguage(model: LoadedModel, audio: Float32Array): Promise<LanguageGuess> {
-  const config = model.transcriber.model.generation_config as WhisperGenerationConfig | null;
-  const langToId = config?.lang_to_id ?? {};
-  const sot = config?.decoder_start_token_id;
+  const config = model.whisper.generationConfig;
+  const langToId = config.lang_to_id ?? {};
+  const sot = config.decoder_start_token_id;
   const languages = Object.entries(langToId);
   if (languages.length === 0 || sot === undefined) return { language: 'en', probability: 1 };
 
