@@ -12,6 +12,7 @@ import { transcribeRoutes } from './http/routes/transcribe.js';
 import { verifySignature } from './http/verify-signature.js';
 import { ModelLoadError } from './models/model-manager.js';
 import type { ModelRegistry } from './models/model-registry.js';
+import { Transcriber } from './transcription/transcribe.js';
 
 export interface AppDeps {
   config: Config;
@@ -64,7 +65,11 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
     allowPrivateExternal: config.ALLOW_PRIVATE_AUDIO_URLS,
   };
   const maxRequestSeconds = config.MAX_REQUEST_SECONDS;
-  app.route('/', transcribeRoutes({ models, admission, metrics, audio, maxRequestSeconds, log }));
+  const transcriber = new Transcriber();
+  app.route(
+    '/',
+    transcribeRoutes({ models, transcriber, admission, metrics, audio, maxRequestSeconds, log }),
+  );
   app.route('/', diarizeRoutes({ admission, audio, maxRequestSeconds }));
   return app;
 }

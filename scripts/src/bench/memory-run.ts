@@ -5,7 +5,7 @@
  * Run in a fresh process per size (see memory-bench.ts): peak RSS is per process.
  */
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
-import { transcribeStream } from '@whisper-edge/gpu-service/transcription/transcribe';
+import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { ensureTestModel } from '../test-model.js';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 
@@ -30,7 +30,7 @@ const dir = await ensureTestModel();
 const model = await new ModelManager({ model: dir, modelDir: dir, device: 'cpu', hubTimeoutMs: 1000 }).get();
 const started = performance.now();
 let maxRetained = 0;
-const result = await transcribeStream(
+const result = await new Transcriber().transcribeStream(
   model,
   blocks(),
   { task: 'transcribe', language: 'en' },
