@@ -2,10 +2,11 @@ import type { TranscriptionResult } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSpeechSignal, type SpeechSignal } from '../../test/speech-fixture.js';
 import { loadTestModel } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { Transcriber } from './transcribe.js';
 
-const transcriber = new Transcriber();
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 /**
  * Known speech at known times in silence (espeak-ng), through VAD windows, the engine and back to the

@@ -4,10 +4,11 @@ import { testModelDir } from '../../test/fixtures.js';
 import { synthesizeConversation } from '../../test/synthetic-conversation.js';
 import { loadTestModel } from '../../test/test-model.js';
 import { speakerAt } from '../diarization/assign-speakers.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { Transcriber } from './transcribe.js';
 
-const transcriber = new Transcriber();
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 // The test model has random weights (no GPU or download here): its words are gibberish, but they come
 // with real timestamps from the real pipeline, which is what speaker assignment works from.

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { ModelManager } from '../models/model-manager.js';
 import { Transcriber } from './transcribe.js';
 
-const transcriber = new Transcriber();
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 const SR = 16_000;
 let model: LoadedModel;

@@ -5,11 +5,12 @@ import { WHISPER_LANGUAGES } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir, testModelEnDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { detectLanguage } from '../whisper/detect-language.js';
 import { Transcriber } from './transcribe.js';
 
-const transcriber = new Transcriber();
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 let multilingual: LoadedModel;
 let englishOnly: LoadedModel;

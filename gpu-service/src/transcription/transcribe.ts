@@ -2,7 +2,7 @@ import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } fro
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
-import { createDiarizer } from '../diarization/create-diarizer.js';
+import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler } from '../whisper/batch-scheduler.js';
@@ -83,6 +83,8 @@ export interface ModelEngine {
 export class Transcriber {
   private readonly engines = new WeakMap<LoadedModel, Promise<ModelEngine>>();
 
+  constructor(private readonly deps: { diarizers: DiarizerFactory }) {}
+
   engineFor(model: LoadedModel): Promise<ModelEngine> {
     let engine = this.engines.get(model);
     if (!engine) {
@@ -129,7 +131,7 @@ export class Transcriber {
     const words: Word[] = [];
     const askedWords = options.timestamp_granularities?.includes('word') === true;
     // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
-    const diarizer = options.diarization ? await createDiarizer(options.diarization) : undefined;
+    const diarizer = options.diarization ? await this.deps.diarizers(options.diarization) : undefined;
     const wantWords = askedWords || diarizer !== undefined;
     let language: string | undefined = model.whisper.multilingual ? options.language : 'en';
     let queue: AudioWindow[] = [];

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AcousticDiarizer } from '@whisper-edge/gpu-service/diarization/acoustic-diarizer';
+import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-diarizer';
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
 import { diarizationErrorRate } from '@whisper-edge/gpu-service/testing/der';
 import {
@@ -106,7 +107,7 @@ async function addedTime(conversations: SyntheticConversation[]): Promise<void> 
     device: 'cpu',
     hubTimeoutMs: 1000,
   }).get();
-  const transcriber = new Transcriber();
+  const transcriber = new Transcriber({ diarizers: diarizerFactory() });
   const sample = conversations.slice(0, 3);
   // Warm up (engine, worker pools, VAD and word-timestamp pipeline) so no timed run pays for set-up.
   await transcriber.transcribe(
