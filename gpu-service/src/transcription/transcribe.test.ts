@@ -7,7 +7,6 @@ import { testModelDir, testModelEnDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { detectLanguage } from '../whisper/detect-language.js';
 import { Transcriber } from './transcribe.js';
 
 const transcriber = new Transcriber({ diarizers: diarizerFactory() });
@@ -26,7 +25,7 @@ beforeAll(async () => {
 
 describe('transcribe', () => {
   it('detects the language from the decoder’s first step when none is given', async () => {
-    const guess = await detectLanguage(multilingual, audio);
+    const guess = await transcriber.detectLanguage(multilingual, audio);
     expect(Object.keys(WHISPER_LANGUAGES)).toContain(guess.language);
     expect(guess.probability).toBeGreaterThan(0);
     expect(guess.probability).toBeLessThanOrEqual(1);

@@ -7,7 +7,8 @@ import type { LoadedModel } from '../models/model-manager.js';
 import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler } from '../whisper/batch-scheduler.js';
 import type { WindowWord } from '../whisper/decode-types.js';
-import { detectLanguage } from '../whisper/detect-language.js';
+import type { LanguageGuess } from '../whisper/detect-language.js';
+import type { WindowInput } from '../whisper/encode-windows.js';
 import { WhisperEngine } from '../whisper/whisper-engine.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
@@ -104,6 +105,12 @@ export class Transcriber {
     return engine;
   }
 
+  /** Whisper's language identification on the first 30 s, as a request without `language` gets it. */
+  async detectLanguage(model: LoadedModel, audio: Float32Array): Promise<LanguageGuess> {
+    const { language, probability } = await (await this.engineFor(model)).engine.detectLanguage(audio);
+    return { language, probability };
+  }
+
   transcribe(
     model: LoadedModel,
     audio: Float32Array,
@@ -125,7 +132,7 @@ export class Transcriber {
   ): Promise<TranscriptionResult> {
     assertSupported(model, options);
     const { signal } = tuning;
-    const { scheduler } = await this.engineFor(model);
+    const { engine, scheduler } = await this.engineFor(model);
     const assembler = await WindowAssembler.create(model.vad);
     const segments: Segment[] = [];
     const words: Word[] = [];
@@ -141,20 +148,23 @@ export class Transcriber {
       signal?.throwIfAborted();
       const firstNew = segments.length;
       // Language is identified on speech, the first window, not on whatever silence opens the file.
-      language ??= (await detectLanguage(model, windows[0]!.samples)).language;
-      const results = await scheduler.transcribeWindows(
-        windows.map((w) => w.samples),
-        {
-          language,
-          task: options.task,
-          prompt: options.prompt,
-          withTimestamps: true,
-          withWords: wantWords,
-          ...(tuning.temperatures
-            ? { temperatures: tuning.temperatures }
-            : temperatureSchedule(options.temperature)),
-        },
-      );
+      const inputs: WindowInput[] = windows.map((w) => w.samples);
+      if (language === undefined) {
+        const detected = await engine.detectLanguage(windows[0]!.samples);
+        language = detected.language;
+        // Its decode reuses the encoder output detection computed.
+        if (detected.encoded) inputs[0] = detected.encoded;
+      }
+      const results = await scheduler.transcribeWindows(inputs, {
+        language,
+        task: options.task,
+        prompt: options.prompt,
+        withTimestamps: true,
+        withWords: wantWords,
+        ...(tuning.temperatures
+          ? { temperatures: tuning.temperatures }
+          : temperatureSchedule(options.temperature)),
+      });
       for (const [w, result] of results.entries()) {
         // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
         if (result.silent) continue;

@@ -1,5 +1,5 @@
 import { ApiError } from '@whisper-edge/shared';
-import * as ort from 'onnxruntime-node';
+import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
@@ -8,7 +8,10 @@ import {
   type DecodedSequence,
   type DecoderShape,
   decodeBatch,
+  decoderShape,
 } from './decoder-runner.js';
+import { detectLanguage, type LanguageGuess } from './detect-language.js';
+import { type EncodedWindow, encodeWindows, samplesOf, type WindowInput } from './encode-windows.js';
 import {
   compressionRatio,
   DEFAULT_THRESHOLDS,
@@ -48,13 +51,21 @@ export class WhisperEngine {
     },
   ) {
     this.vocab = readVocab(model.generationConfig, model.tokenizer);
-    const config = model.config;
-    this.shape = {
-      layers: config.decoder_layers,
-      heads: config.decoder_attention_heads,
-      headDim: config.d_model / config.decoder_attention_heads,
-    };
-    this.medianWidth = config.median_filter_width ?? 7;
+    this.shape = decoderShape(model.config);
+    this.medianWidth = model.config.median_filter_width ?? 7;
+  }
+
+  /**
+   * Whisper's language identification on the first 30 s, on these same sessions and features. The
+   * window comes back encoded, so decoding it next (transcribeWindows) does not encode it again.
+   */
+  async detectLanguage(audio: Float32Array): Promise<LanguageGuess & { encoded?: EncodedWindow }> {
+    // An English-only model has no language tokens: nothing to ask the decoder.
+    if (Object.keys(this.vocab.langToId).length === 0) return { language: 'en', probability: 1 };
+    const samples = audio.subarray(0, N_SAMPLES);
+    const hidden = await encodeWindows(this.model, this.features, [samples]);
+    const guess = await detectLanguage(this.model.sessions.decoder, hidden, this.vocab, this.shape);
+    return { ...guess, encoded: { samples, hidden } };
   }
 
   /** The prompt: optional previous text (<|startofprev|> …), then <|sot|> language task [notimestamps]. */
@@ -77,19 +88,6 @@ export class WhisperEngine {
     }
     if (!options.withTimestamps) tokens.push(this.vocab.noTimestamps);
     return tokens;
-  }
-
-  private async encode(windows: Float32Array[]): Promise<ort.Tensor> {
-    const features = await this.features.extract(windows);
-    const { nMels } = this.model;
-    const frame = nMels * 3000;
-    const data = new Float32Array(features.length * frame);
-    features.forEach((f, i) => {
-      data.set(f, i * frame);
-    });
-    const input = new ort.Tensor('float32', data, [features.length, nMels, 3000]);
-    const { last_hidden_state } = await this.model.sessions.encoder.run({ input_features: input });
-    return last_hidden_state!;
   }
 
   private toResult(
@@ -163,7 +161,8 @@ export class WhisperEngine {
   }
 
   /** Decodes windows in batches; windows whose output fails the quality checks are retried hotter. */
-  async transcribeWindows(windows: Float32Array[], options: DecodeOptions): Promise<WindowResult[]> {
+  async transcribeWindows(inputs: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
+    const windows = inputs.map(samplesOf);
     const prompt = this.promptTokens(options);
     const temperatures = options.temperatures ?? [0, 0.2, 0.4, 0.6, 0.8, 1.0];
     const random = mulberry32(options.seed ?? 0);
@@ -173,7 +172,11 @@ export class WhisperEngine {
       const retry: number[] = [];
       for (let i = 0; i < pending.length; i += this.options.batchSize) {
         const indices = pending.slice(i, i + this.options.batchSize);
-        const hidden = await this.encode(indices.map((index) => windows[index]!));
+        const hidden = await encodeWindows(
+          this.model,
+          this.features,
+          indices.map((index) => inputs[index]!),
+        );
         const decoded = await decodeBatch(this.model.sessions.decoder, hidden, this.vocab, this.shape, {
           prompt,
           withTimestamps: options.withTimestamps,
