@@ -4,6 +4,7 @@ import { DEFAULT_PACE } from './audio/download-pace.js';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { AudioIntake } from './audio/request-audio.js';
 import type { Config } from './config.js';
+import type { DiarizerFactory } from './diarization/create-diarizer.js';
 import { Admission } from './http/admission.js';
 import { createMetrics, type Metrics, metricsAuth, routeLabel } from './http/metrics.js';
 import { diarizeRoutes } from './http/routes/diarize.js';
@@ -12,16 +13,19 @@ import { transcribeRoutes } from './http/routes/transcribe.js';
 import { verifySignature } from './http/verify-signature.js';
 import { ModelLoadError } from './models/model-manager.js';
 import type { ModelRegistry } from './models/model-registry.js';
+import { Transcriber } from './transcription/transcribe.js';
 
 export interface AppDeps {
   config: Config;
   models: ModelRegistry;
+  /** Each diarized request's backend: neural when main.ts configured its models, else acoustic. */
+  diarizers: DiarizerFactory;
   log?: (message: string) => void;
   admission?: Admission;
   metrics?: Metrics;
 }
 
-export function createApp({ config, models, log = console.error, ...deps }: AppDeps) {
+export function createApp({ config, models, diarizers, log = console.error, ...deps }: AppDeps) {
   const admission =
     deps.admission ??
     new Admission({ maxConcurrent: config.MAX_CONCURRENT_REQUESTS, maxQueue: config.MAX_QUEUED_REQUESTS });
@@ -64,7 +68,11 @@ export function createApp({ config, models, log = console.error, ...deps }: AppD
     allowPrivateExternal: config.ALLOW_PRIVATE_AUDIO_URLS,
   };
   const maxRequestSeconds = config.MAX_REQUEST_SECONDS;
-  app.route('/', transcribeRoutes({ models, admission, metrics, audio, maxRequestSeconds, log }));
-  app.route('/', diarizeRoutes({ admission, audio, maxRequestSeconds }));
+  const transcriber = new Transcriber({ diarizers });
+  app.route(
+    '/',
+    transcribeRoutes({ models, transcriber, admission, metrics, audio, maxRequestSeconds, log }),
+  );
+  app.route('/', diarizeRoutes({ diarizers, admission, audio, maxRequestSeconds }));
   return app;
 }

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { setNeuralDiarization } from './diarization/create-diarizer.js';
+import { diarizerFactory } from './diarization/create-diarizer.js';
 import { neuralFactory } from './diarization/neural-models.js';
 import { Admission } from './http/admission.js';
 import { ModelManager } from './models/model-manager.js';
@@ -31,26 +31,30 @@ const models = new ModelRegistry({
       log,
     }),
 });
-if (config.DIARIZATION_SEGMENTATION_MODEL && config.DIARIZATION_EMBEDDING_MODEL) {
-  setNeuralDiarization(
-    neuralFactory({
-      segmentation: config.DIARIZATION_SEGMENTATION_MODEL,
-      embedding: config.DIARIZATION_EMBEDDING_MODEL,
-      modelDir: config.MODEL_DIR,
-      device: config.DEVICE,
-      remoteHost: config.HF_ENDPOINT,
-      hubTimeoutMs: config.HUB_TIMEOUT_MS,
-      log,
-    }),
-  );
-}
+const diarizers = diarizerFactory(
+  config.DIARIZATION_SEGMENTATION_MODEL && config.DIARIZATION_EMBEDDING_MODEL
+    ? neuralFactory({
+        segmentation: config.DIARIZATION_SEGMENTATION_MODEL,
+        embedding: config.DIARIZATION_EMBEDDING_MODEL,
+        modelDir: config.MODEL_DIR,
+        device: config.DEVICE,
+        remoteHost: config.HF_ENDPOINT,
+        hubTimeoutMs: config.HUB_TIMEOUT_MS,
+        log,
+      })
+    : undefined,
+);
 const admission = new Admission({
   maxConcurrent: config.MAX_CONCURRENT_REQUESTS,
   maxQueue: config.MAX_QUEUED_REQUESTS,
 });
 
 const server = serve(
-  { fetch: createApp({ config, models, admission, log }).fetch, port: config.PORT, hostname: config.HOST },
+  {
+    fetch: createApp({ config, models, diarizers, admission, log }).fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+  },
   (info) => {
     log(`listening on http://${info.address}:${info.port} (model ${config.WHISPER_MODEL})`);
   },

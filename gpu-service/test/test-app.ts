@@ -1,6 +1,7 @@
 import { signRequest } from '@whisper-edge/shared';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { type DiarizerFactory, diarizerFactory } from '../src/diarization/create-diarizer.js';
 import type { Admission } from '../src/http/admission.js';
 import { ModelManager } from '../src/models/model-manager.js';
 import { ModelRegistry } from '../src/models/model-registry.js';
@@ -8,13 +9,15 @@ import { testModelDir } from './fixtures.js';
 
 export const testSecret = 'a-test-secret-of-enough-length';
 
-/** The GPU service's app in-process, on the generated model and the CPU. */
+/** The GPU service's app in-process, on the generated model and the CPU; acoustic diarization unless told. */
 export function createTestApp({
   env = {},
+  diarizers = diarizerFactory(),
   ...options
 }: {
   admission?: Admission;
   env?: NodeJS.ProcessEnv;
+  diarizers?: DiarizerFactory;
 } = {}) {
   const config = loadConfig({
     GPU_SHARED_SECRET: testSecret,
@@ -28,7 +31,7 @@ export function createTestApp({
     idleTtlMs: 0,
     create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
   });
-  return createApp({ config, models, log: () => undefined, ...options });
+  return createApp({ config, models, diarizers, log: () => undefined, ...options });
 }
 
 /** A call to /internal/transcribe signed as the edge signs it. */

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/fixtures.js';
 import { type SyntheticConversation, synthesizeConversation } from '../../test/synthetic-conversation.js';
-import { createDiarizer, setNeuralDiarization } from './create-diarizer.js';
+import { diarizerFactory } from './create-diarizer.js';
 import { NeuralDiarizer, type NeuralSessions } from './neural-diarizer.js';
 import { loadNeuralSessions, neuralFactory } from './neural-models.js';
 import { resolveOnnxFile } from './onnx-model-file.js';
@@ -23,7 +23,6 @@ beforeAll(async () => {
   sessions = await loadNeuralSessions({ ...models, modelDir: tmpdir(), device: 'cpu' });
   conversation = synthesizeConversation({ seed: 9, speakers: 3, turns: 8, voices: [0, 1, 3] });
 }, 60_000);
-afterAll(() => setNeuralDiarization(undefined));
 
 describe('neural diarization models', () => {
   it('have the pyannote segmentation-3.0 and WeSpeaker ResNet34 interfaces', async () => {
@@ -77,9 +76,9 @@ describe('NeuralDiarizer', () => {
 
 describe('backend choice', () => {
   it('is neural by default once its models load, acoustic when asked', async () => {
-    setNeuralDiarization(neuralFactory({ ...models, modelDir: tmpdir(), device: 'cpu' }));
-    expect((await createDiarizer({})).backend).toBe('neural');
-    expect((await createDiarizer({ backend: 'acoustic' })).backend).toBe('acoustic');
+    const diarizers = diarizerFactory(neuralFactory({ ...models, modelDir: tmpdir(), device: 'cpu' }));
+    expect((await diarizers({})).backend).toBe('neural');
+    expect((await diarizers({ backend: 'acoustic' })).backend).toBe('acoustic');
   });
 
   it('falls back to acoustic when the models cannot load, and refuses an explicit neural with 400', async () => {
@@ -91,10 +90,10 @@ describe('backend choice', () => {
       remoteHost: 'http://127.0.0.1:9/',
       hubTimeoutMs: 500,
     });
-    setNeuralDiarization(factory);
-    expect((await createDiarizer({})).backend).toBe('acoustic');
+    const diarizers = diarizerFactory(factory);
+    expect((await diarizers({})).backend).toBe('acoustic');
     expect(factory.failure()).toMatch(/DIARIZATION_SEGMENTATION_MODEL='nobody\/missing' is not in MODEL_DIR/);
-    await expect(createDiarizer({ backend: 'neural' })).rejects.toMatchObject({
+    await expect(diarizers({ backend: 'neural' })).rejects.toMatchObject({
       status: 400,
       param: 'diarization_backend',
     });

@@ -7,8 +7,11 @@ import { type Device, type Dtype, type DtypeByDevice, dtypeFor } from './dtype-m
 
 export type { Device, Dtype };
 
+import type { LogMelExtractor } from '../log-mel/log-mel-extractor.js';
 import { fetchWithHeaderTimeout } from './hub-fetch.js';
+import { ModelFeatures } from './model-features.js';
 import { isCached, loadFailureMessage, type ModelSource, resolveModelSource } from './model-source.js';
+import { readWhisperModel, type WhisperModel } from './whisper-model.js';
 
 export type DevicePreference = Device | 'auto';
 
@@ -32,11 +35,24 @@ export interface LoadedModel {
   name: string;
   device: Device;
   transcriber: AutomaticSpeechRecognitionPipeline;
-  multilingual: boolean;
+  /** The pipeline's sessions, tokenizer and configuration, typed, as decoding uses them. */
+  whisper: WhisperModel;
+  /** This model's log-mel workers (its mel size): started on first use, stopped on unload. */
+  features(): Promise<LogMelExtractor>;
   loadMs: number;
   /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
   batchSize: number;
   vad: boolean;
+}
+
+/** The pipeline's Whisper view; a pipeline that has none is freed before the error goes on. */
+async function readOrDispose(transcriber: AutomaticSpeechRecognitionPipeline): Promise<WhisperModel> {
+  try {
+    return readWhisperModel(transcriber);
+  } catch (error) {
+    await transcriber.dispose();
+    throw error;
+  }
 }
 
 let loadQueue: Promise<unknown> = Promise.resolve();
@@ -48,7 +64,8 @@ export class ModelLoadError extends Error {
 /** Loads the configured Whisper model once, on the best device that works, and shares it. */
 export class ModelManager {
   private loading: Promise<LoadedModel> | undefined;
-  private loaded: LoadedModel | undefined;
+  /** What unload() frees: the pipeline's sessions and the model's log-mel workers. */
+  private loaded: { model: LoadedModel; features: ModelFeatures } | undefined;
   private lastError: string | undefined;
   private readonly source: ModelSource;
 
@@ -60,7 +77,7 @@ export class ModelManager {
     return {
       model: this.options.model,
       model_loaded: this.loaded !== undefined,
-      device: this.loaded?.device ?? null,
+      device: this.loaded?.model.device ?? null,
       ...(this.lastError ? { model_error: this.lastError } : {}),
     };
   }
@@ -69,21 +86,21 @@ export class ModelManager {
     return this.loaded !== undefined;
   }
 
-  /** Frees the model's sessions; the next get() loads it again. */
+  /** Frees the model's sessions and log-mel workers; the next get() loads it again. */
   async unload(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
     this.loading = undefined;
-    await (loaded?.transcriber as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
+    await Promise.all([loaded?.model.transcriber.dispose(), loaded?.features.close()]);
   }
 
   /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
   get(): Promise<LoadedModel> {
     this.loading ??= this.load().then(
-      (model) => {
-        this.loaded = model;
+      (loaded) => {
+        this.loaded = loaded;
         this.lastError = undefined;
-        return model;
+        return loaded.model;
       },
       (error: Error) => {
         this.loading = undefined;
@@ -107,14 +124,14 @@ export class ModelManager {
     }
   }
 
-  private load(): Promise<LoadedModel> {
+  private load(): Promise<{ model: LoadedModel; features: ModelFeatures }> {
     // Transformers.js keeps its hub/local settings in one global: loads take turns.
     const turn = loadQueue.then(() => this.loadNow());
     loadQueue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async loadNow(): Promise<LoadedModel> {
+  private async loadNow(): Promise<{ model: LoadedModel; features: ModelFeatures }> {
     this.configureEnvironment();
     const started = performance.now();
     const devices: Device[] = this.options.device === 'auto' ? ['cuda', 'cpu'] : [this.options.device];
@@ -122,18 +139,21 @@ export class ModelManager {
     for (const device of devices) {
       try {
         const transcriber = await this.createPipeline(device);
+        const whisper = await readOrDispose(transcriber);
+        const features = new ModelFeatures(whisper.nMels);
         const loadMs = performance.now() - started;
         this.options.log?.(`loaded ${this.options.model} on ${device} in ${Math.round(loadMs)} ms`);
-        const generationConfig = transcriber.model.generation_config as { is_multilingual?: boolean } | null;
-        return {
+        const model: LoadedModel = {
           name: this.options.model,
           device,
           transcriber,
-          multilingual: generationConfig?.is_multilingual !== false,
+          whisper,
+          features: () => features.get(),
           loadMs,
           batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
           vad: this.options.vad ?? true,
         };
+        return { model, features };
       } catch (error) {
         lastError = error as Error;
         if (device === 'cuda' && devices.includes('cpu')) {

@@ -49,4 +49,18 @@ describe('ModelRegistry', () => {
     expect(models.status().models.map((m) => m.loaded)).toEqual([true, true]);
     models.close();
   });
+
+  it('stops an unloaded model’s log-mel workers with its sessions', async () => {
+    let clock = 0;
+    const models = registry(1000, () => clock);
+    const model = await models.get('whisper-test-en');
+    const features = await model.features();
+    expect(await model.features()).toBe(features);
+    expect(features.threads).toBeGreaterThan(0);
+    clock = 5000;
+    await models.sweep();
+    await expect(features.extract([new Float32Array(16_000)])).rejects.toThrow(/worker pool is closed/);
+    await expect(model.features()).rejects.toThrow(/unloaded/);
+    models.close();
+  });
 });

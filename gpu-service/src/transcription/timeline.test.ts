@@ -2,8 +2,11 @@ import type { TranscriptionResult } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSpeechSignal, type SpeechSignal } from '../../test/speech-fixture.js';
 import { loadTestModel } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { transcribe } from './transcribe.js';
+import { Transcriber } from './transcribe.js';
+
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 /**
  * Known speech at known times in silence (espeak-ng), through VAD windows, the engine and back to the
@@ -26,7 +29,7 @@ beforeAll(async () => {
   model = await loadTestModel();
   signal = buildSpeechSignal(90, PLACEMENTS);
   // Greedy only: sampled fallbacks of a random model put timestamps anywhere.
-  result = await transcribe(
+  result = await transcriber.transcribe(
     model,
     signal.pcm,
     { task: 'transcribe', language: 'en', timestamp_granularities: ['word', 'segment'] },

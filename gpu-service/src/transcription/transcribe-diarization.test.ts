@@ -4,8 +4,11 @@ import { testModelDir } from '../../test/fixtures.js';
 import { synthesizeConversation } from '../../test/synthetic-conversation.js';
 import { loadTestModel } from '../../test/test-model.js';
 import { speakerAt } from '../diarization/assign-speakers.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { transcribe } from './transcribe.js';
+import { Transcriber } from './transcribe.js';
+
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 // The test model has random weights (no GPU or download here): its words are gibberish, but they come
 // with real timestamps from the real pipeline, which is what speaker assignment works from.
@@ -20,7 +23,7 @@ beforeAll(async () => {
 describe('transcribe with diarization', () => {
   it('labels every segment and word with the speaker the diarizer found there', async () => {
     let turns: SpeakerTurn[] = [];
-    const result = await transcribe(
+    const result = await transcriber.transcribe(
       model,
       pcm,
       { task: 'transcribe', language: 'en', diarization: {}, timestamp_granularities: ['word', 'segment'] },
@@ -37,7 +40,7 @@ describe('transcribe with diarization', () => {
   });
 
   it('computes words internally but returns them only when asked for', async () => {
-    const result = await transcribe(
+    const result = await transcriber.transcribe(
       model,
       pcm,
       { task: 'transcribe', language: 'en', diarization: {} },
@@ -49,7 +52,11 @@ describe('transcribe with diarization', () => {
 
   it('refuses diarization_backend=neural with a 400 when no neural models are configured', async () => {
     await expect(
-      transcribe(model, pcm, { task: 'transcribe', language: 'en', diarization: { backend: 'neural' } }),
+      transcriber.transcribe(model, pcm, {
+        task: 'transcribe',
+        language: 'en',
+        diarization: { backend: 'neural' },
+      }),
     ).rejects.toMatchObject({
       status: 400,
       param: 'diarization_backend',

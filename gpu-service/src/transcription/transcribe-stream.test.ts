@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { ModelManager } from '../models/model-manager.js';
-import { transcribeStream } from './transcribe.js';
+import { Transcriber } from './transcribe.js';
+
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 const SR = 16_000;
 let model: LoadedModel;
@@ -27,7 +30,7 @@ async function* minutesOfSpeech(minutes: number): AsyncGenerator<Float32Array> {
 describe('streaming transcription', () => {
   it('holds a bounded amount of audio however long the input, and maps every segment to its minute', async () => {
     let maxRetained = 0;
-    const result = await transcribeStream(
+    const result = await transcriber.transcribeStream(
       model,
       minutesOfSpeech(8),
       { task: 'transcribe', language: 'en' },
@@ -56,10 +59,12 @@ describe('concurrent requests', () => {
       batchSize: 4,
     }).get();
     const options = { task: 'transcribe' as const, language: 'en' };
-    const alone = await transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] });
+    const alone = await transcriber.transcribeStream(batched, minutesOfSpeech(2), options, {
+      temperatures: [0],
+    });
     const [a, b] = await Promise.all([
-      transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
-      transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
+      transcriber.transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
+      transcriber.transcribeStream(batched, minutesOfSpeech(2), options, { temperatures: [0] }),
     ]);
     expect(a.segments).toEqual(alone.segments);
     expect(b.segments).toEqual(alone.segments);

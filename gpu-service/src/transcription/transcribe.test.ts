@@ -5,9 +5,11 @@ import { WHISPER_LANGUAGES } from '@whisper-edge/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir, testModelEnDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
+import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { detectLanguage } from '../whisper/detect-language.js';
-import { transcribe } from './transcribe.js';
+import { Transcriber } from './transcribe.js';
+
+const transcriber = new Transcriber({ diarizers: diarizerFactory() });
 
 let multilingual: LoadedModel;
 let englishOnly: LoadedModel;
@@ -23,19 +25,22 @@ beforeAll(async () => {
 
 describe('transcribe', () => {
   it('detects the language from the decoder’s first step when none is given', async () => {
-    const guess = await detectLanguage(multilingual, audio);
+    const guess = await transcriber.detectLanguage(multilingual, audio);
     expect(Object.keys(WHISPER_LANGUAGES)).toContain(guess.language);
     expect(guess.probability).toBeGreaterThan(0);
     expect(guess.probability).toBeLessThanOrEqual(1);
-    const result = await transcribe(multilingual, audio, { task: 'transcribe' });
+    const result = await transcriber.transcribe(multilingual, audio, { task: 'transcribe' });
     expect(result.language).toBe(guess.language);
     // Detection and an explicit language give the same text when they name the same language.
-    const explicit = await transcribe(multilingual, audio, { task: 'transcribe', language: guess.language });
+    const explicit = await transcriber.transcribe(multilingual, audio, {
+      task: 'transcribe',
+      language: guess.language,
+    });
     expect(explicit.text).toBe(result.text);
   });
 
   it('returns word timestamps inside the audio when asked for', async () => {
-    const result = await transcribe(multilingual, audio, {
+    const result = await transcriber.transcribe(multilingual, audio, {
       task: 'transcribe',
       language: 'en',
       timestamp_granularities: ['word'],
@@ -57,10 +62,14 @@ describe('transcribe', () => {
     try {
       const model = await loadTestModel(dir);
       await expect(
-        transcribe(model, audio, { task: 'transcribe', language: 'en', timestamp_granularities: ['word'] }),
+        transcriber.transcribe(model, audio, {
+          task: 'transcribe',
+          language: 'en',
+          timestamp_granularities: ['word'],
+        }),
       ).rejects.toMatchObject({ status: 400, code: 'unsupported_timestamp_granularity' });
       // Segments alone still work on it.
-      const result = await transcribe(model, audio, { task: 'transcribe', language: 'en' });
+      const result = await transcriber.transcribe(model, audio, { task: 'transcribe', language: 'en' });
       expect(result.segments.length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -68,21 +77,21 @@ describe('transcribe', () => {
   });
 
   it('has an English-only model refuse translation and other languages with a 400', async () => {
-    await expect(transcribe(englishOnly, audio, { task: 'translate' })).rejects.toMatchObject({
+    await expect(transcriber.transcribe(englishOnly, audio, { task: 'translate' })).rejects.toMatchObject({
       status: 400,
       message: `Model '${testModelEnDir}' is English-only: it cannot translate`,
     });
     await expect(
-      transcribe(englishOnly, audio, { task: 'transcribe', language: 'de' }),
+      transcriber.transcribe(englishOnly, audio, { task: 'transcribe', language: 'de' }),
     ).rejects.toMatchObject({
       status: 400,
     });
-    const english = await transcribe(englishOnly, audio, { task: 'transcribe' });
+    const english = await transcriber.transcribe(englishOnly, audio, { task: 'transcribe' });
     expect(english.language).toBe('en');
   });
 
   it('translates with a multilingual model', async () => {
-    const result = await transcribe(multilingual, audio, { task: 'translate' });
+    const result = await transcriber.transcribe(multilingual, audio, { task: 'translate' });
     expect(result.task).toBe('translate');
     expect(result.text.length).toBeGreaterThan(0);
   });

@@ -2,17 +2,19 @@ import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } fro
 import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/decode-audio.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
-import { createDiarizer } from '../diarization/create-diarizer.js';
-import { LogMelExtractor } from '../log-mel/log-mel-extractor.js';
+import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
+import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler } from '../whisper/batch-scheduler.js';
-import { detectLanguage } from '../whisper/detect-language.js';
-import { canAlignWords, WhisperEngine, type WindowWord } from '../whisper/whisper-engine.js';
+import type { WindowWord } from '../whisper/decode-types.js';
+import type { LanguageGuess } from '../whisper/detect-language.js';
+import type { WindowInput } from '../whisper/encode-windows.js';
+import { WhisperEngine } from '../whisper/whisper-engine.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
   if (
-    !model.multilingual &&
+    !model.whisper.multilingual &&
     (options.task === 'translate' || (options.language && options.language !== 'en'))
   ) {
     const what = options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`;
@@ -21,44 +23,12 @@ function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
       param: options.task === 'translate' ? 'model' : 'language',
     });
   }
-  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model)) {
+  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model.whisper)) {
     throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
       code: 'unsupported_timestamp_granularity',
       param: 'timestamp_granularities',
     });
   }
-}
-
-/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
-const engines = new WeakMap<LoadedModel, Promise<BatchScheduler>>();
-/** One worker pool per mel size, shared by every model that needs it. */
-const extractors = new Map<80 | 128, Promise<LogMelExtractor>>();
-
-function extractorFor(nMels: 80 | 128): Promise<LogMelExtractor> {
-  let extractor = extractors.get(nMels);
-  if (!extractor) {
-    extractor = LogMelExtractor.create({ nMels });
-    extractors.set(nMels, extractor);
-  }
-  return extractor;
-}
-
-/** The model's engine behind a scheduler that batches windows across concurrent requests. */
-function engineFor(model: LoadedModel): Promise<BatchScheduler> {
-  let engine = engines.get(model);
-  if (!engine) {
-    const nMels =
-      (model.transcriber.model.config as { num_mel_bins?: number }).num_mel_bins === 128 ? 128 : 80;
-    engine = extractorFor(nMels).then(
-      (features) =>
-        new BatchScheduler(
-          new WhisperEngine(model, features, { batchSize: model.batchSize }),
-          model.batchSize,
-        ),
-    );
-    engines.set(model, engine);
-  }
-  return engine;
 }
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
@@ -98,48 +68,94 @@ async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
   yield audio;
 }
 
-/** Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from. */
-export function transcribe(
-  model: LoadedModel,
-  audio: Float32Array,
-  options: TranscribeOptions,
-  tuning: TranscribeTuning = {},
-): Promise<TranscriptionResult> {
-  return transcribeStream(model, single(audio), options, tuning);
+/** A loaded model's engine, and the scheduler that batches its windows across concurrent requests. */
+export interface ModelEngine {
+  engine: WhisperEngine;
+  scheduler: BatchScheduler;
 }
 
 /**
- * The streaming form: PCM blocks in (from ffmpeg), windows out as soon as they are final, decoded in
- * batches. Memory holds one window being assembled plus one batch, whatever the input's length.
+ * Runs Whisper on 16 kHz mono samples and returns the canonical result every format is built from.
+ * It owns what transcription keeps between requests: one engine and scheduler per loaded model, so
+ * concurrent requests on a model share its batches. They hold no resource of their own (the sessions
+ * and log-mel workers are the model's, stopped when the registry unloads it), so they are keyed weakly:
+ * they go with the unloaded model once no request holds it.
  */
-export async function transcribeStream(
-  model: LoadedModel,
-  blocks: AsyncIterable<Float32Array>,
-  options: TranscribeOptions,
-  tuning: TranscribeTuning & TranscribeHooks = {},
-): Promise<TranscriptionResult> {
-  assertSupported(model, options);
-  const { signal } = tuning;
-  const engine = await engineFor(model);
-  const assembler = await WindowAssembler.create(model.vad);
-  const segments: Segment[] = [];
-  const words: Word[] = [];
-  const askedWords = options.timestamp_granularities?.includes('word') === true;
-  // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
-  const diarizer = options.diarization ? await createDiarizer(options.diarization) : undefined;
-  const wantWords = askedWords || diarizer !== undefined;
-  let language: string | undefined = model.multilingual ? options.language : 'en';
-  let queue: AudioWindow[] = [];
+export class Transcriber {
+  private readonly engines = new WeakMap<LoadedModel, Promise<ModelEngine>>();
 
-  const run = async (windows: AudioWindow[]) => {
-    if (windows.length === 0) return;
-    signal?.throwIfAborted();
-    const firstNew = segments.length;
-    // Language is identified on speech, the first window, not on whatever silence opens the file.
-    language ??= (await detectLanguage(model, windows[0]!.samples)).language;
-    const results = await engine.transcribeWindows(
-      windows.map((w) => w.samples),
-      {
+  constructor(private readonly deps: { diarizers: DiarizerFactory }) {}
+
+  engineFor(model: LoadedModel): Promise<ModelEngine> {
+    let engine = this.engines.get(model);
+    if (!engine) {
+      engine = model.features().then(
+        (features) => {
+          const whisper = new WhisperEngine(model.whisper, features, { batchSize: model.batchSize });
+          return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize) };
+        },
+        (error: unknown) => {
+          // The next request tries again rather than inheriting this failure.
+          this.engines.delete(model);
+          throw error;
+        },
+      );
+      this.engines.set(model, engine);
+    }
+    return engine;
+  }
+
+  /** Whisper's language identification on the first 30 s, as a request without `language` gets it. */
+  async detectLanguage(model: LoadedModel, audio: Float32Array): Promise<LanguageGuess> {
+    const { language, probability } = await (await this.engineFor(model)).engine.detectLanguage(audio);
+    return { language, probability };
+  }
+
+  transcribe(
+    model: LoadedModel,
+    audio: Float32Array,
+    options: TranscribeOptions,
+    tuning: TranscribeTuning = {},
+  ): Promise<TranscriptionResult> {
+    return this.transcribeStream(model, single(audio), options, tuning);
+  }
+
+  /**
+   * The streaming form: PCM blocks in (from ffmpeg), windows out as soon as they are final, decoded in
+   * batches. Memory holds one window being assembled plus one batch, whatever the input's length.
+   */
+  async transcribeStream(
+    model: LoadedModel,
+    blocks: AsyncIterable<Float32Array>,
+    options: TranscribeOptions,
+    tuning: TranscribeTuning & TranscribeHooks = {},
+  ): Promise<TranscriptionResult> {
+    assertSupported(model, options);
+    const { signal } = tuning;
+    const { engine, scheduler } = await this.engineFor(model);
+    const assembler = await WindowAssembler.create(model.vad);
+    const segments: Segment[] = [];
+    const words: Word[] = [];
+    const askedWords = options.timestamp_granularities?.includes('word') === true;
+    // Diarization sees the same blocks; segments are split at speaker changes, which needs words.
+    const diarizer = options.diarization ? await this.deps.diarizers(options.diarization) : undefined;
+    const wantWords = askedWords || diarizer !== undefined;
+    let language: string | undefined = model.whisper.multilingual ? options.language : 'en';
+    let queue: AudioWindow[] = [];
+
+    const run = async (windows: AudioWindow[]) => {
+      if (windows.length === 0) return;
+      signal?.throwIfAborted();
+      const firstNew = segments.length;
+      // Language is identified on speech, the first window, not on whatever silence opens the file.
+      const inputs: WindowInput[] = windows.map((w) => w.samples);
+      if (language === undefined) {
+        const detected = await engine.detectLanguage(windows[0]!.samples);
+        language = detected.language;
+        // Its decode reuses the encoder output detection computed.
+        if (detected.encoded) inputs[0] = detected.encoded;
+      }
+      const results = await scheduler.transcribeWindows(inputs, {
         language,
         task: options.task,
         prompt: options.prompt,
@@ -148,69 +164,69 @@ export async function transcribeStream(
         ...(tuning.temperatures
           ? { temperatures: tuning.temperatures }
           : temperatureSchedule(options.temperature)),
-      },
-    );
-    for (const [w, result] of results.entries()) {
-      // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
-      if (result.silent) continue;
-      const window = windows[w]!;
-      for (const segment of result.segments) {
-        const start = round(window.toSource(segment.start, 'start'));
-        segments.push({
-          id: segments.length,
-          seek: Math.round(window.offset * 100),
-          start,
-          end: Math.max(start, round(window.toSource(segment.end, 'end'))),
-          text: segment.text,
-          tokens: segment.tokens,
-          temperature: result.temperature,
-          avg_logprob: result.avgLogprob,
-          compression_ratio: result.compressionRatio,
-          no_speech_prob: result.noSpeechProb,
-        });
+      });
+      for (const [w, result] of results.entries()) {
+        // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
+        if (result.silent) continue;
+        const window = windows[w]!;
+        for (const segment of result.segments) {
+          const start = round(window.toSource(segment.start, 'start'));
+          segments.push({
+            id: segments.length,
+            seek: Math.round(window.offset * 100),
+            start,
+            end: Math.max(start, round(window.toSource(segment.end, 'end'))),
+            text: segment.text,
+            tokens: segment.tokens,
+            temperature: result.temperature,
+            avg_logprob: result.avgLogprob,
+            compression_ratio: result.compressionRatio,
+            no_speech_prob: result.noSpeechProb,
+          });
+        }
+        if (wantWords) words.push(...windowWords(window, result.words ?? []));
       }
-      if (wantWords) words.push(...windowWords(window, result.words ?? []));
-    }
-    const last = windows.at(-1)!;
-    await tuning.onWindows?.({
-      processedSeconds: round(last.toSource(last.samples.length / SAMPLE_RATE, 'end')),
-      segments: segments.slice(firstNew),
-    });
-  };
+      const last = windows.at(-1)!;
+      await tuning.onWindows?.({
+        processedSeconds: round(last.toSource(last.samples.length / SAMPLE_RATE, 'end')),
+        segments: segments.slice(firstNew),
+      });
+    };
 
-  for await (const block of blocks) {
-    signal?.throwIfAborted();
-    queue.push(...(await assembler.push(block)));
-    await diarizer?.push(block);
-    tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
-    if (queue.length >= model.batchSize) {
-      const batch = queue;
-      queue = [];
-      await run(batch);
+    for await (const block of blocks) {
+      signal?.throwIfAborted();
+      queue.push(...(await assembler.push(block)));
+      await diarizer?.push(block);
+      tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
+      if (queue.length >= model.batchSize) {
+        const batch = queue;
+        queue = [];
+        await run(batch);
+      }
     }
+    queue.push(...(await assembler.finish()));
+    await run(queue);
+
+    const duration = assembler.received / SAMPLE_RATE;
+    const clamp = (t: number) => Math.min(t, round(duration));
+    const turns = await diarizer?.finish();
+    const labelled = turns ? assignSpeakers(segments, words, turns) : { segments, words };
+    tuning.onDiarized?.(turns ?? []);
+    return {
+      task: options.task,
+      text: segments
+        .map((s) => s.text)
+        .join('')
+        .trim(),
+      language: language ?? 'en',
+      duration: round(duration),
+      model: model.name,
+      segments: labelled.segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
+      ...(askedWords
+        ? { words: labelled.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) }
+        : {}),
+    };
   }
-  queue.push(...(await assembler.finish()));
-  await run(queue);
-
-  const duration = assembler.received / SAMPLE_RATE;
-  const clamp = (t: number) => Math.min(t, round(duration));
-  const turns = await diarizer?.finish();
-  const labelled = turns ? assignSpeakers(segments, words, turns) : { segments, words };
-  tuning.onDiarized?.(turns ?? []);
-  return {
-    task: options.task,
-    text: segments
-      .map((s) => s.text)
-      .join('')
-      .trim(),
-    language: language ?? 'en',
-    duration: round(duration),
-    model: model.name,
-    segments: labelled.segments.map((s) => ({ ...s, start: clamp(s.start), end: clamp(s.end) })),
-    ...(askedWords
-      ? { words: labelled.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) }
-      : {}),
-  };
 }
 
 /** The engine's word timestamps for one window (window seconds), mapped back to the original timeline. */

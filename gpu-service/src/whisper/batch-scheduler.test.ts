@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchScheduler } from './batch-scheduler.js';
-import type { DecodeOptions, WindowResult } from './whisper-engine.js';
+import type { DecodeOptions, WindowResult } from './decode-types.js';
 
 /** An engine stand-in that records the batches it is given and answers with each window's length. */
 function recordingEngine() {

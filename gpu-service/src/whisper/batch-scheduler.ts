@@ -1,7 +1,9 @@
-import type { DecodeOptions, WhisperEngine, WindowResult } from './whisper-engine.js';
+import type { DecodeOptions, WindowResult } from './decode-types.js';
+import type { WindowInput } from './encode-windows.js';
+import type { WhisperEngine } from './whisper-engine.js';
 
 interface Job {
-  window: Float32Array;
+  window: WindowInput;
   key: string;
   options: DecodeOptions;
   resolve: (result: WindowResult) => void;
@@ -23,7 +25,7 @@ export class BatchScheduler {
     private readonly batchSize: number,
   ) {}
 
-  transcribeWindows(windows: Float32Array[], options: DecodeOptions): Promise<WindowResult[]> {
+  transcribeWindows(windows: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
     const key = JSON.stringify([
       options.language,
       options.task,

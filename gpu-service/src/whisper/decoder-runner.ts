@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import type { WhisperConfig } from '../models/whisper-model.js';
 import { halfToFloat } from './float16.js';
 import { applyRules, argmax, logSoftmaxAt, sample } from './logit-rules.js';
 import type { WhisperVocab } from './whisper-vocab.js';
@@ -7,6 +8,14 @@ export interface DecoderShape {
   layers: number;
   heads: number;
   headDim: number;
+}
+
+export function decoderShape(config: WhisperConfig): DecoderShape {
+  return {
+    layers: config.decoder_layers,
+    heads: config.decoder_attention_heads,
+    headDim: config.d_model / config.decoder_attention_heads,
+  };
 }
 
 export interface DecodeRequest {
@@ -48,6 +57,18 @@ const MAX_INITIAL_TIMESTAMP_INDEX = 50;
 const empty = (batch: number, shape: DecoderShape) =>
   new ort.Tensor('float32', new Float32Array(0), [batch, shape.heads, 0, shape.headDim]);
 
+/** The caches of a first step: nothing decoded yet, no cross-attention computed yet. */
+export function emptyCache(batch: number, shape: DecoderShape): Record<string, ort.Tensor> {
+  const past: Record<string, ort.Tensor> = {};
+  for (let layer = 0; layer < shape.layers; layer++) {
+    for (const kind of ['decoder', 'encoder'] as const) {
+      for (const kv of ['key', 'value'] as const)
+        past[`past_key_values.${layer}.${kind}.${kv}`] = empty(batch, shape);
+    }
+  }
+  return past;
+}
+
 function softmaxAt(row: Float32Array, index: number): number {
   return Math.exp(logSoftmaxAt(row, index));
 }
@@ -76,13 +97,7 @@ export async function decodeBatch(
   const sotIndex = request.prompt.lastIndexOf(vocab.sot);
   const hasCacheBranch = session.inputNames.includes('use_cache_branch');
 
-  const past: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < shape.layers; layer++) {
-    for (const kind of ['decoder', 'encoder'] as const) {
-      for (const kv of ['key', 'value'] as const)
-        past[`past_key_values.${layer}.${kind}.${kv}`] = empty(batch, shape);
-    }
-  }
+  const past = emptyCache(batch, shape);
 
   let inputIds = BigInt64Array.from(
     Array.from({ length: batch }, () => request.prompt.map((t) => BigInt(t))).flat(),

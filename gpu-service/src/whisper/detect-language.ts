@@ -1,39 +1,35 @@
-import { Tensor } from '@huggingface/transformers';
-import { SAMPLE_RATE } from '../audio/decode-audio.js';
-import type { LoadedModel } from '../models/model-manager.js';
+import * as ort from 'onnxruntime-node';
+import { type DecoderShape, emptyCache } from './decoder-runner.js';
+import type { WhisperVocab } from './whisper-vocab.js';
 
 export interface LanguageGuess {
   language: string;
   probability: number;
 }
 
-interface WhisperGenerationConfig {
-  lang_to_id?: Record<string, number>;
-  decoder_start_token_id?: number;
-}
-
 /**
- * Whisper's own language identification, which Transformers.js does not do: encode the first 30 s,
- * run one decoder step on <|startoftranscript|> and take the most likely language token.
+ * Whisper's own language identification, which Transformers.js does not do, as openai/whisper's
+ * `detect_language` does it: one decoder step from <|startoftranscript|> on a window's encoder output,
+ * and the most likely language token, its probability a softmax over the language tokens only.
  */
-export async function detectLanguage(model: LoadedModel, audio: Float32Array): Promise<LanguageGuess> {
-  const config = model.transcriber.model.generation_config as WhisperGenerationConfig | null;
-  const langToId = config?.lang_to_id ?? {};
-  const sot = config?.decoder_start_token_id;
-  const languages = Object.entries(langToId);
-  if (languages.length === 0 || sot === undefined) return { language: 'en', probability: 1 };
-
-  const window = audio.subarray(0, 30 * SAMPLE_RATE);
-  const { input_features } = (await model.transcriber.processor(window)) as { input_features: Tensor };
-  const decoderInputIds = new Tensor('int64', BigInt64Array.from([BigInt(sot)]), [1, 1]);
-  const { logits } = (await model.transcriber.model({
-    input_features,
-    decoder_input_ids: decoderInputIds,
-  })) as {
-    logits: Tensor;
+export async function detectLanguage(
+  decoder: ort.InferenceSession,
+  encoderHiddenStates: ort.Tensor,
+  vocab: WhisperVocab,
+  shape: DecoderShape,
+): Promise<LanguageGuess> {
+  const languages = Object.entries(vocab.langToId);
+  if (languages.length === 0) return { language: 'en', probability: 1 };
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(vocab.sot)]), [1, 1]),
+    encoder_hidden_states: encoderHiddenStates,
+    ...emptyCache(1, shape),
   };
-  const scores = logits.data as Float32Array;
-  // Softmax over the language tokens only, as Whisper does.
+  if (decoder.inputNames.includes('use_cache_branch'))
+    feeds.use_cache_branch = new ort.Tensor('bool', [false], [1]);
+  // The caches it would also return are of no use after one step: not copying them out saves time.
+  const { logits } = await decoder.run(feeds, ['logits']);
+  const scores = logits!.data as Float32Array;
   const values = languages.map(([, id]) => scores[id] ?? Number.NEGATIVE_INFINITY);
   const max = Math.max(...values);
   const exps = values.map((v) => Math.exp(v - max));

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelEnDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { transformersFeatures, WhisperEngine, type WindowWord } from './whisper-engine.js';
+import type { WindowWord } from './decode-types.js';
+import { transformersFeatures } from './transformers-features.js';
+import { WhisperEngine } from './whisper-engine.js';
 
 let model: LoadedModel;
 let windows: Float32Array[];
@@ -42,7 +44,7 @@ async function decodeOurs(
   on: LoadedModel,
   options: { batchSize: number; stock?: boolean; withTimestamps?: boolean; withWords?: boolean },
 ) {
-  const engine = new WhisperEngine(on, transformersFeatures(on), {
+  const engine = new WhisperEngine(on.whisper, transformersFeatures(on.transcriber), {
     batchSize: options.batchSize,
     ...(options.stock ? { timestampRules: 'transformers.js' as const } : {}),
   });
@@ -172,7 +174,9 @@ describe('WhisperEngine fidelity', () => {
   });
 
   it('reports Whisper’s quality figures and segments inside the window', async () => {
-    const engine = new WhisperEngine(model, transformersFeatures(model), { batchSize: 4 });
+    const engine = new WhisperEngine(model.whisper, transformersFeatures(model.transcriber), {
+      batchSize: 4,
+    });
     const [result] = await engine.transcribeWindows([windows[0]!], {
       language: 'en',
       task: 'transcribe',

@@ -1,3 +1,5 @@
+import type { WhisperGenerationConfig, WhisperTokenizer } from '../models/whisper-model.js';
+
 /** The token ids decoding needs, read from the model's own generation config and tokenizer. */
 export interface WhisperVocab {
   sot: number;
@@ -15,28 +17,15 @@ export interface WhisperVocab {
   multilingual: boolean;
 }
 
-interface GenerationConfigLike {
-  decoder_start_token_id?: number;
-  eos_token_id?: number | number[];
-  no_timestamps_token_id?: number;
-  task_to_id?: Record<string, number>;
-  lang_to_id?: Record<string, number>;
-  suppress_tokens?: number[] | null;
-  begin_suppress_tokens?: number[] | null;
-  max_length?: number;
-  is_multilingual?: boolean;
-}
-
-interface TokenizerLike {
-  convert_tokens_to_ids(token: string): number | undefined | null;
-}
-
 function required(value: number | undefined, name: string): number {
   if (value === undefined) throw new Error(`generation_config.json lacks ${name}`);
   return value;
 }
 
-export function readVocab(generationConfig: GenerationConfigLike, tokenizer: TokenizerLike): WhisperVocab {
+export function readVocab(
+  generationConfig: WhisperGenerationConfig,
+  tokenizer: Pick<WhisperTokenizer, 'convert_tokens_to_ids'>,
+): WhisperVocab {
   const ids = { get: (token: string) => tokenizer.convert_tokens_to_ids(token) ?? undefined };
   const eos = generationConfig.eos_token_id;
   const noTimestamps = required(generationConfig.no_timestamps_token_id, 'no_timestamps_token_id');

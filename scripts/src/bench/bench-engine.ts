@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type AutomaticSpeechRecognitionPipeline, env, pipeline } from '@huggingface/transformers';
 import { LogMelExtractor } from '@whisper-edge/gpu-service/log-mel/log-mel-extractor';
-import type { LoadedModel } from '@whisper-edge/gpu-service/models/model-manager';
+import { readWhisperModel, type WhisperModel } from '@whisper-edge/gpu-service/models/whisper-model';
 import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 
 /**
@@ -10,6 +10,7 @@ import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine'
  */
 export async function loadBenchEngine(dir: string): Promise<{
   transcriber: AutomaticSpeechRecognitionPipeline;
+  whisper: WhisperModel;
   engine: WhisperEngine;
   features: LogMelExtractor;
 }> {
@@ -19,15 +20,8 @@ export async function loadBenchEngine(dir: string): Promise<{
     device: 'cpu',
     dtype: { cpu: 'fp32' },
   })) as AutomaticSpeechRecognitionPipeline;
-  const model = {
-    name: dir,
-    device: 'cpu',
-    transcriber,
-    multilingual: true,
-    loadMs: 0,
-    batchSize: 1,
-  } as LoadedModel;
+  const whisper = readWhisperModel(transcriber);
   // Created before any clock starts: the workers' start-up is not part of a measurement.
-  const features = await LogMelExtractor.create({ nMels: 80 });
-  return { transcriber, engine: new WhisperEngine(model, features, { batchSize: 1 }), features };
+  const features = await LogMelExtractor.create({ nMels: whisper.nMels });
+  return { transcriber, whisper, engine: new WhisperEngine(whisper, features, { batchSize: 1 }), features };
 }

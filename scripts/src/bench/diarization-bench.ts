@@ -8,13 +8,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AcousticDiarizer } from '@whisper-edge/gpu-service/diarization/acoustic-diarizer';
+import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-diarizer';
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
 import { diarizationErrorRate } from '@whisper-edge/gpu-service/testing/der';
 import {
   type SyntheticConversation,
   synthesizeConversation,
 } from '@whisper-edge/gpu-service/testing/synthetic-conversation';
-import { transcribe } from '@whisper-edge/gpu-service/transcription/transcribe';
+import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -106,9 +107,10 @@ async function addedTime(conversations: SyntheticConversation[]): Promise<void> 
     device: 'cpu',
     hubTimeoutMs: 1000,
   }).get();
+  const transcriber = new Transcriber({ diarizers: diarizerFactory() });
   const sample = conversations.slice(0, 3);
   // Warm up (engine, worker pools, VAD and word-timestamp pipeline) so no timed run pays for set-up.
-  await transcribe(
+  await transcriber.transcribe(
     model,
     sample[0]!.pcm.subarray(0, 10 * SAMPLE_RATE),
     { task: 'transcribe', language: 'en', diarization: {} },
@@ -120,10 +122,10 @@ async function addedTime(conversations: SyntheticConversation[]): Promise<void> 
   for (const c of sample) {
     const options = { task: 'transcribe' as const, language: 'en' };
     let started = performance.now();
-    await transcribe(model, c.pcm, options, { temperatures: [0] });
+    await transcriber.transcribe(model, c.pcm, options, { temperatures: [0] });
     plain += performance.now() - started;
     started = performance.now();
-    await transcribe(model, c.pcm, { ...options, diarization: {} }, { temperatures: [0] });
+    await transcriber.transcribe(model, c.pcm, { ...options, diarization: {} }, { temperatures: [0] });
     withDiarization += performance.now() - started;
     diarizerOnly += (await diarizeTimed(c.pcm)).seconds * 1000;
   }

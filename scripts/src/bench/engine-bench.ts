@@ -30,13 +30,14 @@ export async function engineBench(
   const tokens = options.tokensPerWindow ?? 32;
   const dir = path.join(root, 'fixtures/models/whisper-base-random');
   await generateTinyWhisper({ outDir: dir, preset: 'base', seed: 3 });
-  const { transcriber, engine } = await loadBenchEngine(dir);
-  const generationConfig = transcriber.model.generation_config as {
-    suppress_tokens: number[];
-    eos_token_id: number;
-  };
+  const { transcriber, whisper, engine } = await loadBenchEngine(dir);
+  // The pipeline's own object: the stock side reads it on every generate.
+  const generationConfig = whisper.generationConfig;
   // Same work per window on both sides: never stop early.
-  generationConfig.suppress_tokens = [...generationConfig.suppress_tokens, generationConfig.eos_token_id];
+  generationConfig.suppress_tokens = [
+    ...(generationConfig.suppress_tokens ?? []),
+    ...[generationConfig.eos_token_id ?? []].flat(),
+  ];
   const audio = benchAudio(minutes);
   const seconds = audio.length / SAMPLE_RATE;
 

@@ -4,8 +4,9 @@
  * model, generated block by block so the input itself takes no memory. Prints peak RSS as JSON.
  * Run in a fresh process per size (see memory-bench.ts): peak RSS is per process.
  */
+import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-diarizer';
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
-import { transcribeStream } from '@whisper-edge/gpu-service/transcription/transcribe';
+import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { ensureTestModel } from '../test-model.js';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 
@@ -30,7 +31,7 @@ const dir = await ensureTestModel();
 const model = await new ModelManager({ model: dir, modelDir: dir, device: 'cpu', hubTimeoutMs: 1000 }).get();
 const started = performance.now();
 let maxRetained = 0;
-const result = await transcribeStream(
+const result = await new Transcriber({ diarizers: diarizerFactory() }).transcribeStream(
   model,
   blocks(),
   { task: 'transcribe', language: 'en' },

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tokenStartTimes } from '@whisper-edge/gpu-service/whisper/cross-attention-dtw';
-import type { DecodeOptions } from '@whisper-edge/gpu-service/whisper/whisper-engine';
+import type { DecodeOptions } from '@whisper-edge/gpu-service/whisper/decode-types';
 import { ensureTestModel } from '../test-model.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 import { loadBenchEngine } from './bench-engine.js';

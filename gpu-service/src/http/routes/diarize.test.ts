@@ -1,15 +1,19 @@
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DiarizationResult } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diarizationErrorRate } from '../../../test/der.js';
 import { serveFiles, type TestServer } from '../../../test/file-server.js';
+import { repoRoot } from '../../../test/fixtures.js';
 import {
   encodeConversation,
   type SyntheticConversation,
   synthesizeConversation,
 } from '../../../test/synthetic-conversation.js';
 import { createTestApp, signedInternalRequest, testSecret } from '../../../test/test-app.js';
+import { diarizerFactory } from '../../diarization/create-diarizer.js';
+import { neuralFactory } from '../../diarization/neural-models.js';
 
 const app = createTestApp();
 let files: TestServer;
@@ -53,5 +57,22 @@ describe('POST /internal/diarize', () => {
     });
     expect(neural.status).toBe(400);
     expect(await neural.json()).toMatchObject({ error: { param: 'diarization_backend' } });
+  });
+
+  it('runs the backend the app was given', async () => {
+    // The random-weight fixtures with the real models' interfaces: the backend is the point, not the turns.
+    const neural = neuralFactory({
+      segmentation: path.join(repoRoot, 'fixtures/models/segmentation-test'),
+      embedding: path.join(repoRoot, 'fixtures/models/embedding-test'),
+      modelDir: tmpdir(),
+      device: 'cpu',
+    });
+    const withNeural = createTestApp({ diarizers: diarizerFactory(neural) });
+    const response = await signedInternalRequest(withNeural, '/internal/diarize', {
+      audio_url: `${files.url}/call.ogg`,
+      options: {},
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as DiarizationResult).backend).toBe('neural');
   });
 });

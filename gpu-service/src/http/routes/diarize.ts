@@ -2,11 +2,12 @@ import { ApiError, type DiarizationResult, diarizeRequestSchema } from '@whisper
 import { Hono } from 'hono';
 import { SAMPLE_RATE } from '../../audio/decode-audio.js';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
-import { createDiarizer } from '../../diarization/create-diarizer.js';
+import type { DiarizerFactory } from '../../diarization/create-diarizer.js';
 import type { Admission } from '../admission.js';
 import { withDeadline } from '../request-deadline.js';
 
 export interface DiarizeRouteOptions {
+  diarizers: DiarizerFactory;
   admission: Admission;
   audio: AudioIntake;
   maxRequestSeconds: number;
@@ -28,7 +29,7 @@ export function diarizeRoutes(options: DiarizeRouteOptions) {
     );
     const work = async (signal: AbortSignal): Promise<DiarizationResult> => {
       // Refused (e.g. neural without models) before any download.
-      const diarizer = await createDiarizer(diarization);
+      const diarizer = await options.diarizers(diarization);
       const blocks = await openRequestAudio(options.audio, {
         url: audio_url,
         source: audio_source,

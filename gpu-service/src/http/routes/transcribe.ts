@@ -10,7 +10,7 @@ import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js
 import type { ModelRegistry } from '../../models/model-registry.js';
 import { AudioProgress } from '../../transcription/audio-progress.js';
 import { putResult } from '../../transcription/put-result.js';
-import { type TranscribeHooks, transcribeStream } from '../../transcription/transcribe.js';
+import type { TranscribeHooks, Transcriber } from '../../transcription/transcribe.js';
 import type { Admission } from '../admission.js';
 import type { Metrics } from '../metrics.js';
 import { ndjsonResponse } from '../ndjson-response.js';
@@ -18,6 +18,7 @@ import { withDeadline } from '../request-deadline.js';
 
 export interface TranscribeRouteOptions {
   models: ModelRegistry;
+  transcriber: Transcriber;
   admission: Admission;
   metrics: Metrics;
   audio: AudioIntake;
@@ -53,7 +54,7 @@ async function runTranscription(
   });
   const loaded = await model;
   options.metrics.modelLoadSeconds.set({ model: loaded.name, device: loaded.device }, loaded.loadMs / 1000);
-  const result: TranscriptionResult = await transcribeStream(
+  const result: TranscriptionResult = await options.transcriber.transcribeStream(
     loaded,
     counted(blocks, progress),
     transcribeOptions,
