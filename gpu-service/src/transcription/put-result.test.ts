@@ -47,7 +47,9 @@ describe('putResult', () => {
 
   it('retries transient failures', async () => {
     const outcome = await putResult({ url: `${server.url}/flaky`, format: 'json' }, result, { backoffMs: 1 });
-    expect(outcome).toEqual({ ok: true, bytes: 16 });
+    const body = '{"text":"hello","usage":{"type":"duration","seconds":1}}';
+    expect(outcome).toEqual({ ok: true, bytes: body.length });
+    expect(received.at(-1)?.body).toBe(body);
     expect(flaky).toBe(3);
   });
 
