@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
 import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
-import { N_SAMPLES, SAMPLE_RATE } from '../src/audio/whisper-audio.js';
+import { SAMPLE_RATE } from '../src/audio/sample-rate.js';
+import { N_SAMPLES } from '../src/audio/whisper-audio.js';
 import { speechFlac } from './fixtures.js';
 
 let speech: Float32Array | undefined;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VAD_SAMPLE_RATE } from '../src/vad/vad-options.js';
+import { SAMPLE_RATE } from '../src/audio/sample-rate.js';
 
 /** Where a phrase's audible part ended up in the test signal, in samples. */
 export interface PlacedPhrase {
@@ -26,7 +26,7 @@ export function speak(text: string, dir: string): Float32Array {
   execFileSync('espeak-ng', ['-v', 'en-us', '-w', wav, text]);
   execFileSync(
     'ffmpeg',
-    ['-y', '-loglevel', 'error', '-i', wav, '-ac', '1', '-ar', String(VAD_SAMPLE_RATE)].concat([
+    ['-y', '-loglevel', 'error', '-i', wav, '-ac', '1', '-ar', String(SAMPLE_RATE)].concat([
       '-f',
       'f32le',
       raw,
@@ -39,7 +39,7 @@ export function speak(text: string, dir: string): Float32Array {
 
 /** First and last sample of 10 ms blocks whose RMS clears -40 dBFS: the audible extent of a clip. */
 export function voicedExtent(clip: Float32Array): { start: number; end: number } {
-  const block = VAD_SAMPLE_RATE / 100;
+  const block = SAMPLE_RATE / 100;
   let start = -1;
   let end = -1;
   for (let at = 0; at + block <= clip.length; at += block) {
@@ -69,10 +69,10 @@ export function lowNoise(length: number, amplitude = 0.001, seed = 1): Float32Ar
 export function buildSpeechSignal(seconds: number, placements: Array<[string, number]>): SpeechSignal {
   const dir = mkdtempSync(path.join(tmpdir(), 'vad-speech-'));
   try {
-    const pcm = lowNoise(Math.round(seconds * VAD_SAMPLE_RATE));
+    const pcm = lowNoise(Math.round(seconds * SAMPLE_RATE));
     const phrases = placements.map(([text, at]) => {
       const clip = speak(text, dir);
-      const offset = Math.round(at * VAD_SAMPLE_RATE);
+      const offset = Math.round(at * SAMPLE_RATE);
       if (offset + clip.length > pcm.length) throw new RangeError(`"${text}" does not fit at ${at} s`);
       for (let i = 0; i < clip.length; i++) pcm[offset + i] = (pcm[offset + i] ?? 0) + (clip[i] ?? 0);
       const voiced = voicedExtent(clip);

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SpeakerTurn } from '@whisper-edge/shared';
-import { VAD_SAMPLE_RATE } from '../src/vad/vad-options.js';
+import { SAMPLE_RATE } from '../src/audio/sample-rate.js';
+import { mulberry32 } from '../src/whisper/seeded-random.js';
 import { lowNoise, voicedExtent } from './speech-fixture.js';
 
 /** An espeak-ng voice: a language voice with a variant, pitch (0–99) and speed (words per minute). */
@@ -49,17 +50,8 @@ const SENTENCES = [
   'Thanks, that helps a lot.',
 ];
 
-/** A reproducible pseudo-random sequence (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** A reproducible pseudo-random sequence: the engine's own mulberry32. */
+export const seededRandom = mulberry32;
 
 export interface ConversationSpec {
   seed: number;
@@ -101,7 +93,7 @@ function speak(voice: SyntheticVoice, text: string, dir: string): Float32Array {
     '-ac',
     '1',
     '-ar',
-    String(VAD_SAMPLE_RATE),
+    String(SAMPLE_RATE),
     '-f',
     'f32le',
     raw,
@@ -139,25 +131,25 @@ export function synthesizeConversation(spec: ConversationSpec): SyntheticConvers
         clip = speak(voices[speaker]!, SENTENCES[Math.floor(random() * SENTENCES.length)]!, dir);
         voiced = voicedExtent(clip);
       } while (
-        (voiced.end - voiced.start) / VAD_SAMPLE_RATE < 1 ||
-        (voiced.end - voiced.start) / VAD_SAMPLE_RATE > 6
+        (voiced.end - voiced.start) / SAMPLE_RATE < 1 ||
+        (voiced.end - voiced.start) / SAMPLE_RATE > 6
       );
       clips.push({ speaker, clip: clip.slice(voiced.start, voiced.end), voiced });
     }
     const lead = 0.5;
     const gaps = clips.map(() => gapMin + random() * (gapMax - gapMin));
-    const total = clips.reduce((n, c, i) => n + c.clip.length + Math.round(gaps[i]! * VAD_SAMPLE_RATE), 0);
-    const pcm = lowNoise(total + Math.round(2 * lead * VAD_SAMPLE_RATE), 0.001, spec.seed);
+    const total = clips.reduce((n, c, i) => n + c.clip.length + Math.round(gaps[i]! * SAMPLE_RATE), 0);
+    const pcm = lowNoise(total + Math.round(2 * lead * SAMPLE_RATE), 0.001, spec.seed);
     const reference: SpeakerTurn[] = [];
-    let at = Math.round(lead * VAD_SAMPLE_RATE);
+    let at = Math.round(lead * SAMPLE_RATE);
     for (const [i, { speaker, clip }] of clips.entries()) {
       for (let s = 0; s < clip.length; s++) pcm[at + s] = pcm[at + s]! + clip[s]!;
       reference.push({
-        start: at / VAD_SAMPLE_RATE,
-        end: (at + clip.length) / VAD_SAMPLE_RATE,
+        start: at / SAMPLE_RATE,
+        end: (at + clip.length) / SAMPLE_RATE,
         speaker: `voice_${speaker}`,
       });
-      at += clip.length + Math.round(gaps[i]! * VAD_SAMPLE_RATE);
+      at += clip.length + Math.round(gaps[i]! * SAMPLE_RATE);
     }
     return { pcm, reference, voices };
   } finally {
@@ -180,7 +172,7 @@ export function encodeConversation(conversation: SyntheticConversation, fileName
     '-f',
     'f32le',
     '-ar',
-    String(VAD_SAMPLE_RATE),
+    String(SAMPLE_RATE),
     '-ac',
     '1',
     '-i',

@@ -2,16 +2,13 @@
  * Deterministic test audio shared by the feature tests (no heavy imports, so the FFT tests
  * stay quick to load). Not used by the service itself.
  */
-import { N_SAMPLES, SAMPLE_RATE } from '../src/audio/whisper-audio.js';
 
-/** Small LCG: the same "random" audio on every run and machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { SAMPLE_RATE } from '../src/audio/sample-rate.js';
+import { N_SAMPLES } from '../src/audio/whisper-audio.js';
+import { mulberry32 } from '../src/whisper/seeded-random.js';
+
+/** The same "random" audio on every run and machine (the engine's own mulberry32). */
+export const seededRandom = mulberry32;
 
 export function noise(seconds: number, seed: number, amplitude = 0.3): Float32Array {
   const random = seededRandom(seed);

@@ -2,8 +2,9 @@ import { openAsBlob } from 'node:fs';
 import { ApiError } from '@whisper-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { convertSpeech, probeDuration, silentAudio, speechFlac } from '../../test/fixtures.js';
-import { type DecodeOptions, decodeAudio, decodeAudioBlocks, SAMPLE_RATE } from './decode-audio.js';
+import { type DecodeOptions, decodeAudio, decodeAudioBlocks } from './decode-audio.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
+import { SAMPLE_RATE } from './sample-rate.js';
 
 const ffmpegPath = resolveFfmpeg();
 

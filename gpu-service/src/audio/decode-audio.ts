@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApiError } from '@whisper-edge/shared';
+import { SAMPLE_RATE } from './sample-rate.js';
 
-export const SAMPLE_RATE = 16_000;
 /** One second of samples per block: small enough to keep memory flat, large enough to be cheap. */
 const BLOCK_SAMPLES = SAMPLE_RATE;
 

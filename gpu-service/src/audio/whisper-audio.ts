@@ -2,7 +2,6 @@
  * Whisper's fixed audio framing (the values in every Whisper preprocessor_config.json).
  * The encoder only accepts exactly 3000 frames, so none of these are configurable.
  */
-export const SAMPLE_RATE = 16_000;
 export const N_FFT = 400;
 export const HOP_LENGTH = 160;
 /** 30 s: every window is zero-padded or truncated to this before framing. */

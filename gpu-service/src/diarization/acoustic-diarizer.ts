@@ -1,5 +1,5 @@
 import type { SpeakerTurn } from '@whisper-edge/shared';
-import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { loadSileroVad } from '../vad/silero-model.js';
 import { type SpeechSegment, type VadOptions, VadStream } from '../vad/silero-vad.js';
 import { agglomerate } from './agglomerative.js';

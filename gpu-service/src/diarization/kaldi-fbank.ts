@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { PowerSpectrum } from '../log-mel/power-spectrum.js';
 
 const FRAME = 400;
@@ -7,7 +8,6 @@ const BINS = FFT / 2 + 1;
 const PREEMPHASIS = 0.97;
 const LOW_HZ = 20;
 const HIGH_HZ = 8000;
-const SAMPLE_RATE = 16_000;
 
 const melOf = (hz: number) => 1127 * Math.log(1 + hz / 700);
 

@@ -1,5 +1,6 @@
 import type { SpeakerTurn } from '@whisper-edge/shared';
 import * as ort from 'onnxruntime-node';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { SILENCE_PEAK } from '../vad/silero-vad.js';
 import { agglomerate } from './agglomerative.js';
 import { countBounds, type Diarizer, type SpeakerCount } from './diarizer.js';
@@ -7,7 +8,6 @@ import { cosineDistance } from './embedding-clusters.js';
 import { kaldiFbank } from './kaldi-fbank.js';
 import { type LabelledSpan, toSpeakerTurns } from './speaker-turns.js';
 
-const SAMPLE_RATE = 16_000;
 /** pyannote segmentation-3.0: 10 s windows in, one frame of logits every 270 samples (receptive field 991). */
 export const WINDOW_SAMPLES = 10 * SAMPLE_RATE;
 const STEP_SAMPLES = 5 * SAMPLE_RATE;

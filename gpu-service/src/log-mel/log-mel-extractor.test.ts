@@ -2,7 +2,8 @@ import type { WhisperFeatureExtractor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceExtractor, referenceFeatures, speechClip } from '../../test/log-mel-reference.js';
 import { chirpAndSine, maxAbsDiff, noise, speechLikeNoise, tiled } from '../../test/test-signals.js';
-import { type MelBins, N_FRAMES, N_SAMPLES, SAMPLE_RATE } from '../audio/whisper-audio.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
+import { type MelBins, N_FRAMES, N_SAMPLES } from '../audio/whisper-audio.js';
 import { LogMelExtractor } from './log-mel-extractor.js';
 
 /** The contract: indistinguishable from Transformers.js for the model. */

@@ -2,7 +2,9 @@
  * Slaney-style mel filter bank (librosa's default, htk=False, norm="slaney"), as Whisper
  * and Transformers.js's `mel_filter_bank(..., 'slaney', 'slaney')` define it.
  */
-import { N_FREQ_BINS, SAMPLE_RATE } from '../audio/whisper-audio.js';
+
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
+import { N_FREQ_BINS } from '../audio/whisper-audio.js';
 
 // Slaney's scale is linear below 1 kHz and logarithmic above it.
 const LINEAR_LIMIT_HZ = 1000;

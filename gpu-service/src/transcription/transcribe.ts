@@ -1,6 +1,6 @@
 import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { ApiError } from '@whisper-edge/shared';
-import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';

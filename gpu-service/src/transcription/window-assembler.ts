@@ -1,4 +1,4 @@
-import { SAMPLE_RATE } from '../audio/decode-audio.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { packWindows, type SpeechWindow, toSourceTime } from '../vad/pack-windows.js';
 import { loadSileroVad } from '../vad/silero-model.js';
 import { SILENCE_PEAK, type SpeechSegment, VadStream } from '../vad/silero-vad.js';

@@ -1,7 +1,8 @@
-import { type SpeechSegment, VAD_SAMPLE_RATE } from './vad-options.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
+import type { SpeechSegment } from './vad-options.js';
 
 /** Whisper's input window: 30 s at 16 kHz. */
-export const MAX_WINDOW_SAMPLES = 30 * VAD_SAMPLE_RATE;
+export const MAX_WINDOW_SAMPLES = 30 * SAMPLE_RATE;
 
 /** A stretch of source audio copied into a window; offsets and positions are in samples. */
 export interface WindowPiece {
@@ -116,7 +117,7 @@ export function toSourceTime(
   window: SpeechWindow,
   tSecondsInWindow: number,
   edge: PieceEdge = 'end',
-  sampleRate: number = VAD_SAMPLE_RATE,
+  sampleRate: number = SAMPLE_RATE,
 ): number {
   const position = tSecondsInWindow * sampleRate;
   const whole = Math.round(position);

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CONTEXT_SAMPLES, FRAME_SAMPLES, VAD_SAMPLE_RATE } from './vad-options.js';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
+import { CONTEXT_SAMPLES, FRAME_SAMPLES } from './vad-options.js';
 
 /**
  * The 16 kHz-only opset-15 export: on 16 kHz input it gives bit-identical probabilities to the full
@@ -46,7 +47,7 @@ export class SileroVadModel {
   private draining = false;
   private runs = 0;
   private frames = 0;
-  private readonly srTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(VAD_SAMPLE_RATE)]), []);
+  private readonly srTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), []);
 
   private constructor(
     private readonly session: ort.InferenceSession,

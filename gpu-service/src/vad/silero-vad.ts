@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { loadSileroVad, MODEL_INPUT_SAMPLES, type SileroVadModel, STATE_SIZE } from './silero-model.js';
 import { SpeechSegmenter } from './speech-segmenter.js';
 import {
@@ -8,7 +9,7 @@ import {
   type VadOptions,
 } from './vad-options.js';
 
-export { DEFAULT_VAD_OPTIONS, type SpeechSegment, VAD_SAMPLE_RATE, type VadOptions } from './vad-options.js';
+export { DEFAULT_VAD_OPTIONS, type SpeechSegment, type VadOptions } from './vad-options.js';
 
 /** What a stream holds between pushes; all of it is bounded whatever the audio length. */
 export interface VadRetained {

@@ -1,5 +1,5 @@
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 /** Silero VAD v5 works on 16 kHz audio in fixed frames; the model and these numbers belong together. */
-export const VAD_SAMPLE_RATE = 16_000;
 export const FRAME_SAMPLES = 512;
 /** v5 expects each frame prefixed by the previous frame's last 64 samples (576 in all). */
 export const CONTEXT_SAMPLES = 64;
@@ -48,9 +48,9 @@ export interface SegmenterLimits {
 export function resolveVadOptions(options: Partial<VadOptions> = {}): SegmenterLimits {
   const merged = { ...DEFAULT_VAD_OPTIONS, ...options };
   const negThreshold = options.negThreshold ?? Math.max(merged.threshold - 0.15, 0.01);
-  const ms = (value: number) => Math.round((value * VAD_SAMPLE_RATE) / 1000);
+  const ms = (value: number) => Math.round((value * SAMPLE_RATE) / 1000);
   const padSamples = ms(merged.speechPadMs);
-  const maxRawSamples = Math.floor(merged.maxSpeechDurationS * VAD_SAMPLE_RATE) - 2 * padSamples;
+  const maxRawSamples = Math.floor(merged.maxSpeechDurationS * SAMPLE_RATE) - 2 * padSamples;
   if (!(merged.threshold > 0 && merged.threshold <= 1)) throw new RangeError('threshold must be in (0, 1]');
   if (!(negThreshold > 0 && negThreshold <= merged.threshold)) {
     throw new RangeError('negThreshold must be in (0, threshold]');

@@ -1,4 +1,5 @@
 import { ApiError } from '@whisper-edge/shared';
+import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
@@ -25,7 +26,6 @@ import { tokensToSegments } from './token-segments.js';
 import { readVocab, type WhisperVocab } from './whisper-vocab.js';
 import { groupWords, writesWithoutSpaces } from './word-grouping.js';
 
-const SAMPLE_RATE = 16_000;
 /** Audio samples per encoder frame (hop 160, then the encoder's stride of 2). */
 const SAMPLES_PER_FRAME = 320;
 const MAX_PROMPT_TOKENS = 223;

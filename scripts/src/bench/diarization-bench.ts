@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { AcousticDiarizer } from '@whisper-edge/gpu-service/diarization/acoustic-diarizer';
 import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-diarizer';
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
@@ -19,7 +20,6 @@ import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe'
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SAMPLE_RATE = 16_000;
 const BLOCK = SAMPLE_RATE;
 
 export function benchConversations(

@@ -6,12 +6,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 import { loadBenchEngine } from './bench-engine.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SAMPLE_RATE = 16_000;
 
 /** 10 minutes: the speech clip repeated with pauses, decoded by ffmpeg to 16 kHz mono float. */
 export function benchAudio(minutes: number): Float32Array {

@@ -7,9 +7,9 @@
  */
 
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { LogMelExtractor } from '@whisper-edge/gpu-service/log-mel/log-mel-extractor';
 
-const SAMPLE_RATE = 16_000;
 const WINDOW = 30 * SAMPLE_RATE;
 
 /**

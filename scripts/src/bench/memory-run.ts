@@ -4,13 +4,14 @@
  * model, generated block by block so the input itself takes no memory. Prints peak RSS as JSON.
  * Run in a fresh process per size (see memory-bench.ts): peak RSS is per process.
  */
+
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-diarizer';
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
 import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe';
 import { ensureTestModel } from '../test-model.js';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 
-const SAMPLE_RATE = 16_000;
 const minutes = Number(process.argv[2] ?? 10);
 
 const clip = speechClipSamples();

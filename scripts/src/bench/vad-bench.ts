@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { lowNoise, speak } from '@whisper-edge/gpu-service/testing/speech-fixture';
 import { loadSileroVad } from '@whisper-edge/gpu-service/vad/silero-model';
 import { detectSpeech } from '@whisper-edge/gpu-service/vad/silero-vad';
-import { VAD_SAMPLE_RATE } from '@whisper-edge/gpu-service/vad/vad-options';
 
 const minutes = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(path.join(tmpdir(), 'vad-bench-'));
@@ -20,14 +20,14 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 // Speech and silence alternate so the segmenter does real work, not just the model.
-const pcm = lowNoise(Math.round(minutes * 60 * VAD_SAMPLE_RATE));
+const pcm = lowNoise(Math.round(minutes * 60 * SAMPLE_RATE));
 for (let at = 0, i = 0; at + phrase.length < pcm.length; i++) {
   pcm.set(phrase, at);
-  at += phrase.length + Math.round(((i % 7) * 0.4 + 0.2) * VAD_SAMPLE_RATE);
+  at += phrase.length + Math.round(((i % 7) * 0.4 + 0.2) * SAMPLE_RATE);
 }
-const audioSeconds = pcm.length / VAD_SAMPLE_RATE;
+const audioSeconds = pcm.length / SAMPLE_RATE;
 const model = await loadSileroVad();
-await detectSpeech(pcm.subarray(0, 10 * VAD_SAMPLE_RATE), {}, model);
+await detectSpeech(pcm.subarray(0, 10 * SAMPLE_RATE), {}, model);
 
 async function measure(label: string, streams: number): Promise<void> {
   const cpu = process.cpuUsage();

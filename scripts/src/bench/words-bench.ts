@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import { tokenStartTimes } from '@whisper-edge/gpu-service/whisper/cross-attention-dtw';
 import type { DecodeOptions } from '@whisper-edge/gpu-service/whisper/decode-types';
 import { ensureTestModel } from '../test-model.js';
@@ -14,7 +15,6 @@ import { loadBenchEngine } from './bench-engine.js';
 import { benchAudio } from './engine-bench.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SAMPLE_RATE = 16_000;
 
 /**
  * Best of `rounds` runs of each variant, interleaved (a, b, c, a, b, c, …) so a busy shared CPU or a

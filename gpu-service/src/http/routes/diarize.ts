@@ -1,7 +1,7 @@
 import { ApiError, type DiarizationResult, diarizeRequestSchema } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { SAMPLE_RATE } from '../../audio/decode-audio.js';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
+import { SAMPLE_RATE } from '../../audio/sample-rate.js';
 import type { DiarizerFactory } from '../../diarization/create-diarizer.js';
 import type { Admission } from '../admission.js';
 import { withDeadline } from '../request-deadline.js';

@@ -5,8 +5,8 @@ import {
   transcribeRequestSchema,
 } from '@whisper-edge/shared';
 import { Hono } from 'hono';
-import { SAMPLE_RATE } from '../../audio/decode-audio.js';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
+import { SAMPLE_RATE } from '../../audio/sample-rate.js';
 import type { ModelRegistry } from '../../models/model-registry.js';
 import { AudioProgress } from '../../transcription/audio-progress.js';
 import { putResult } from '../../transcription/put-result.js';
