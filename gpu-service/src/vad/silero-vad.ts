@@ -1,4 +1,3 @@
-import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { loadSileroVad, MODEL_INPUT_SAMPLES, type SileroVadModel, STATE_SIZE } from './silero-model.js';
 import { SpeechSegmenter } from './speech-segmenter.js';
 import {
