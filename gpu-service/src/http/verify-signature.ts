@@ -1,6 +1,7 @@
 import {
   ApiError,
   DEFAULT_MAX_SKEW_SECONDS,
+  readCapped,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifyRequest,
@@ -36,34 +37,6 @@ function checkHeaders(c: Context, maxSkewSeconds: number): void {
   }
 }
 
-/** Reads the body, counting bytes as they arrive; stops reading (and cancels the stream) past `limit`. */
-async function readCapped(c: Context, limit: number): Promise<Uint8Array> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
 /**
  * Refuses any call the edge did not sign with the shared secret within the allowed clock skew. Header
  * checks come first (401 before any body is read), then the body is read under a hard cap (413), then
@@ -74,7 +47,7 @@ export function verifySignature(options: VerifySignatureOptions): MiddlewareHand
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async function verifySignatureMiddleware(c, next) {
     checkHeaders(c, maxSkewSeconds);
-    const body = await readCapped(c, maxBodyBytes);
+    const body = await readCapped(c.req.raw, maxBodyBytes, () => tooLarge(maxBodyBytes));
     const url = new URL(c.req.url);
     const verdict = await verifyRequest(
       options.secret,
