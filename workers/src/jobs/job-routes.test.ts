@@ -57,6 +57,40 @@ afterEach(() => {
 });
 
 describe('async transcription jobs', () => {
+  it('renders a finished job in any format from its stored result, without running it again', async () => {
+    const gpu = stubGpuPool({
+      [A]: { kind: 'ok', text: 'again', steps: 2 },
+      [B]: { kind: 'ok', text: 'again', steps: 2 },
+    });
+    const { id } = (await (await submit({ async: 'true' })).json()) as { id: string };
+    await waitFor(id, finished);
+    const srt = await call(`/v1/jobs/${id}/result?response_format=srt`);
+    expect(srt.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await srt.text()).toBe(
+      '1\n00:00:00,000 --> 00:00:01,000\nagain 1.\n\n2\n00:00:01,000 --> 00:00:02,000\nagain 2.\n',
+    );
+    const vtt = await call(`/v1/jobs/${id}/result?response_format=vtt`);
+    expect(await vtt.text()).toMatch(/^WEBVTT\n/);
+    const verbose = (await (await call(`/v1/jobs/${id}/result?response_format=verbose_json`)).json()) as {
+      segments: unknown[];
+    };
+    expect(verbose.segments).toHaveLength(2);
+    // The job's own format is still the default.
+    expect(await (await call(`/v1/jobs/${id}/result`)).json()).toMatchObject({ text: 'again 1. again 2.' });
+    expect(gpu.calls).toHaveLength(1);
+    // What was never computed is refused with the way to get it; a bad format is a 400 naming it.
+    const words = await call(
+      `/v1/jobs/${id}/result?response_format=verbose_json&timestamp_granularities[]=word`,
+    );
+    expect(words.status).toBe(400);
+    expect(await words.json()).toMatchObject({ error: { code: 'words_not_available' } });
+    const speakers = await call(`/v1/jobs/${id}/result?response_format=diarized_json`);
+    expect(await speakers.json()).toMatchObject({ error: { code: 'speakers_not_available' } });
+    const bad = await call(`/v1/jobs/${id}/result?response_format=docx`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { param: 'response_format' } });
+  });
+
   it('answers 202 at once, runs on the queue and gives the result in the requested format', async () => {
     const gpu = stubGpuPool({
       [A]: { kind: 'ok', text: 'hello jobs', steps: 3 },

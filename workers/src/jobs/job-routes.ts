@@ -1,6 +1,7 @@
 import { ApiError, formatResponse, transcriptionResultSchema } from '@whisper-edge/shared';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
+import { parseOutputFormat } from '../transcription/transcription-params.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
 import { jobStub } from './run-job.js';
 import { tenantJobs } from './tenant-jobs-object.js';
@@ -16,13 +17,40 @@ async function ownJob(c: Context<AppEnv>): Promise<JobState> {
   return state;
 }
 
-async function formattedResult(c: Context<AppEnv>, state: JobState) {
+type OutputFormat = ReturnType<typeof parseOutputFormat>;
+
+async function formattedResult(c: Context<AppEnv>, state: JobState, output?: OutputFormat) {
   if (state.status !== 'succeeded' || !state.result_key) return undefined;
   const object = await c.env.UPLOADS.get(state.result_key);
   if (!object) return undefined;
   const result = transcriptionResultSchema.parse(await object.json());
-  return formatResponse(result, state.spec.responseFormat, {
+  const format = output ?? {
+    responseFormat: state.spec.responseFormat,
     timestampGranularities: state.spec.timestampGranularities,
+  };
+  // What the stored result never held cannot be rendered: say how to get it instead of inventing it.
+  if (format.timestampGranularities?.includes('word') && !result.words) {
+    throw new ApiError(
+      400,
+      'This job ran without word timestamps: submit it again with timestamp_granularities[]=word',
+      {
+        param: 'timestamp_granularities',
+        code: 'words_not_available',
+      },
+    );
+  }
+  if (format.responseFormat === 'diarized_json' && !result.segments.some((s) => s.speaker)) {
+    throw new ApiError(
+      400,
+      'This job ran without diarization: submit it again with enable_diarization=true',
+      {
+        param: 'response_format',
+        code: 'speakers_not_available',
+      },
+    );
+  }
+  return formatResponse(result, format.responseFormat, {
+    timestampGranularities: format.timestampGranularities,
   });
 }
 
@@ -57,9 +85,22 @@ export const jobRoutes = new Hono<AppEnv>()
       : undefined;
     return c.json({ ...publicJob(state), ...(result !== undefined ? { result } : {}) });
   })
+  // Any response_format (and timestamp_granularities[]) from the stored canonical result, without a rerun.
   .get('/v1/jobs/:id/result', async (c) => {
     const state = await ownJob(c);
-    const formatted = await formattedResult(c, state);
+    const query = new URL(c.req.url).searchParams;
+    const granularities = [
+      ...query.getAll('timestamp_granularities[]'),
+      ...query.getAll('timestamp_granularities'),
+    ];
+    const output = parseOutputFormat(
+      {
+        ...(query.has('response_format') ? { response_format: query.get('response_format')! } : {}),
+        ...(granularities.length > 0 ? { timestamp_granularities: granularities.join(',') } : {}),
+      },
+      state.spec.responseFormat,
+    );
+    const formatted = await formattedResult(c, state, output);
     if (!formatted && state.result_deleted_at) {
       throw new ApiError(410, "The job's result was deleted", { code: 'result_deleted' });
     }

@@ -47,6 +47,25 @@ function parseGranularities(fields: Record<string, string>): TimestampGranularit
   return [...new Set(list)] as TimestampGranularity[];
 }
 
+/**
+ * How a stored result is to be rendered: `response_format` and `timestamp_granularities[]` alone
+ * (GET /v1/jobs/{id}/result renders a finished job again in any format without running it).
+ */
+export function parseOutputFormat(
+  fields: Record<string, string>,
+  fallback: ResponseFormat,
+): { responseFormat: ResponseFormat; timestampGranularities: TimestampGranularity[] | undefined } {
+  const format = fields.response_format?.trim() || fallback;
+  if (!(responseFormats as readonly string[]).includes(format)) {
+    throw invalid('response_format', `expected one of ${responseFormats.join(', ')}`);
+  }
+  const granularities = parseGranularities(fields);
+  if (granularities && format !== 'verbose_json') {
+    throw invalid('timestamp_granularities', "requires response_format 'verbose_json'");
+  }
+  return { responseFormat: format as ResponseFormat, timestampGranularities: granularities };
+}
+
 /** Validates the fields of a transcription or translation request; the first problem becomes a 400. */
 export function parseTranscriptionParams(
   fields: Record<string, string>,
