@@ -26,6 +26,16 @@ export const diarizationOptionsSchema = z
   );
 export type DiarizationOptions = z.infer<typeof diarizationOptionsSchema>;
 
+export const vadOverridesSchema = z.object({
+  /** Speech probability above which a frame is speech. */
+  threshold: z.number().gt(0).max(1).optional(),
+  /** Audio kept before (and after) each speech region. */
+  prefix_padding_ms: z.number().int().min(0).max(5000).optional(),
+  /** Silence that ends a speech region. */
+  silence_duration_ms: z.number().int().min(0).max(10_000).optional(),
+});
+export type VadOverrides = z.infer<typeof vadOverridesSchema>;
+
 export const transcribeOptionsSchema = z.object({
   language: z.string().min(2).max(16).optional(),
   task: z.enum(['transcribe', 'translate']).default('transcribe'),
@@ -35,6 +45,8 @@ export const transcribeOptionsSchema = z.object({
   model: z.string().max(200).optional(),
   timestamp_granularities: z.array(z.enum(timestampGranularities)).optional(),
   diarization: diarizationOptionsSchema.optional(),
+  /** OpenAI's `chunking_strategy: server_vad`: the request's own VAD settings (VAD on for it). */
+  vad: vadOverridesSchema.optional(),
 });
 export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 

@@ -133,7 +133,7 @@ export class Transcriber {
     assertSupported(model, options);
     const { signal } = tuning;
     const { engine, scheduler } = await this.engineFor(model);
-    const assembler = await WindowAssembler.create(model.vad);
+    const assembler = await WindowAssembler.create(model.vad, options.vad);
     const segments: Segment[] = [];
     const words: Word[] = [];
     const askedWords = options.timestamp_granularities?.includes('word') === true;

@@ -1,7 +1,8 @@
+import type { VadOverrides } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { packWindows, type SpeechWindow, toSourceTime } from '../vad/pack-windows.js';
 import { loadSileroVad } from '../vad/silero-model.js';
-import { SILENCE_PEAK, type SpeechSegment, VadStream } from '../vad/silero-vad.js';
+import { SILENCE_PEAK, type SpeechSegment, type VadOptions, VadStream } from '../vad/silero-vad.js';
 import { SampleBuffer } from './sample-buffer.js';
 
 /** A ≤ 30 s input for Whisper and the way back from its timestamps to the original timeline. */
@@ -23,6 +24,17 @@ const VAD_LOOKBEHIND = WINDOW_SAMPLES + 5 * SAMPLE_RATE;
  * next segment no longer fits); without, plain consecutive 30 s windows (no overlap). Only the audio
  * of the window being assembled is kept.
  */
+function vadOptionsFrom(overrides: VadOverrides | undefined): Partial<VadOptions> {
+  if (!overrides) return {};
+  return {
+    ...(overrides.threshold !== undefined ? { threshold: overrides.threshold } : {}),
+    ...(overrides.prefix_padding_ms !== undefined ? { speechPadMs: overrides.prefix_padding_ms } : {}),
+    ...(overrides.silence_duration_ms !== undefined
+      ? { minSilenceDurationMs: overrides.silence_duration_ms }
+      : {}),
+  };
+}
+
 export class WindowAssembler {
   private readonly buffer = new SampleBuffer();
   private vad: VadStream | undefined;
@@ -31,9 +43,10 @@ export class WindowAssembler {
   /** Where the last emitted speech ended: nothing before it is needed again. */
   private spokenUpTo = 0;
 
-  static async create(useVad: boolean): Promise<WindowAssembler> {
+  /** `overrides`: a request's own VAD settings (OpenAI's server_vad chunking), which turn VAD on. */
+  static async create(useVad: boolean, overrides?: VadOverrides): Promise<WindowAssembler> {
     const assembler = new WindowAssembler();
-    if (useVad) assembler.vad = new VadStream(await loadSileroVad());
+    if (useVad || overrides) assembler.vad = new VadStream(await loadSileroVad(), vadOptionsFrom(overrides));
     return assembler;
   }
 

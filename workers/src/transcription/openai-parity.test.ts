@@ -54,6 +54,41 @@ describe('OpenAI parity at the edge', () => {
     );
   });
 
+  it('maps chunking_strategy (auto, a JSON server_vad object, or the SDK’s bracketed fields) onto VAD', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('x')));
+    await post('/v1/audio/transcriptions', [['chunking_strategy', 'auto']]);
+    expect(gpu.calls[0]!.options.vad).toBeUndefined();
+    await post('/v1/audio/transcriptions', [
+      [
+        'chunking_strategy',
+        '{"type":"server_vad","threshold":0.6,"prefix_padding_ms":300,"silence_duration_ms":700}',
+      ],
+    ]);
+    expect(gpu.calls[1]!.options.vad).toEqual({
+      threshold: 0.6,
+      prefix_padding_ms: 300,
+      silence_duration_ms: 700,
+    });
+    await post('/v1/audio/transcriptions', [
+      ['chunking_strategy[type]', 'server_vad'],
+      ['chunking_strategy[silence_duration_ms]', '250'],
+    ]);
+    expect(gpu.calls[2]!.options.vad).toEqual({ silence_duration_ms: 250 });
+    for (const bad of [
+      'manual',
+      '{"type":"semantic"}',
+      '{"type":"server_vad","threshold":2}',
+      '{"type":"server_vad","x":1}',
+    ]) {
+      const response = await post('/v1/audio/transcriptions', [['chunking_strategy', bad]]);
+      expect(response.status, bad).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { param: 'chunking_strategy', code: 'invalid_value' },
+      });
+    }
+    expect(gpu.calls).toHaveLength(3);
+  });
+
   it('takes a language by code or name and refuses unknown ones', async () => {
     const gpu = stubGpuService(() => Response.json(fakeResult('x')));
     await post('/v1/audio/transcriptions', [['language', 'German']]);

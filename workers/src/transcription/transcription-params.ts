@@ -8,6 +8,7 @@ import {
   timestampGranularities,
 } from '@whisper-edge/shared';
 import { z } from 'zod';
+import { parseChunkingStrategy } from './chunking-strategy.js';
 import { parseDiarizationParams } from './diarization-params.js';
 
 const paramsSchema = z.object({
@@ -85,6 +86,7 @@ export function parseTranscriptionParams(
   // Translations always produce English; OpenAI's endpoint takes no language.
   const code = language && task === 'transcribe' ? languageCode(language) : undefined;
   if (language && task === 'transcribe' && !code) throw invalid('language', `unknown language '${language}'`);
+  const vad = parseChunkingStrategy(fields);
   return {
     responseFormat: response_format,
     timestampGranularities: granularities,
@@ -96,6 +98,7 @@ export function parseTranscriptionParams(
       ...(model ? { model } : {}),
       ...(granularities ? { timestamp_granularities: granularities } : {}),
       ...(diarization ? { diarization } : {}),
+      ...(vad ? { vad } : {}),
     },
   };
 }
