@@ -89,6 +89,34 @@ describe('OpenAI parity at the edge', () => {
     expect(gpu.calls).toHaveLength(3);
   });
 
+  it('puts keywords[] into the prompt as a glossary after the caller’s own prompt, within limits', async () => {
+    const gpu = stubGpuService(() => Response.json(fakeResult('x')));
+    await post('/v1/audio/transcriptions', [
+      ['prompt', 'A meeting about the edge.'],
+      ['keywords[]', 'Cloudflare'],
+      ['keywords[]', 'Durable Objects'],
+      ['keywords[]', 'onnxruntime'],
+    ]);
+    expect(gpu.calls[0]!.options.prompt).toBe(
+      'A meeting about the edge. Glossary: Cloudflare, Durable Objects, onnxruntime.',
+    );
+    await post('/v1/audio/transcriptions', [['keywords', '["Kenobi", "Grievous"]']]);
+    expect(gpu.calls[1]!.options.prompt).toBe('Glossary: Kenobi, Grievous.');
+    // A long prompt and a long glossary together stay within the prompt's 4000 characters, glossary kept.
+    await post('/v1/audio/transcriptions', [
+      ['prompt', 'x'.repeat(3990)],
+      ['keywords', Array.from({ length: 100 }, (_, i) => `term-${i}`).join(',')],
+    ]);
+    expect(gpu.calls[2]!.options.prompt).toHaveLength(4000);
+    expect(gpu.calls[2]!.options.prompt).toMatch(/Glossary: term-0, .* term-99\.$/);
+    const many = await post('/v1/audio/transcriptions', [
+      ['keywords', Array.from({ length: 101 }, (_, i) => `term${i}`).join(',')],
+    ]);
+    expect(many.status).toBe(400);
+    expect(await many.json()).toMatchObject({ error: { param: 'keywords' } });
+    expect(gpu.calls).toHaveLength(3);
+  });
+
   it('takes a language by code or name and refuses unknown ones', async () => {
     const gpu = stubGpuService(() => Response.json(fakeResult('x')));
     await post('/v1/audio/transcriptions', [['language', 'German']]);

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { parseChunkingStrategy } from './chunking-strategy.js';
 import { parseDiarizationParams } from './diarization-params.js';
+import { parseKeywords, promptWithKeywords } from './keywords.js';
 
 const paramsSchema = z.object({
   response_format: z.enum(responseFormats).default('json'),
@@ -87,13 +88,14 @@ export function parseTranscriptionParams(
   const code = language && task === 'transcribe' ? languageCode(language) : undefined;
   if (language && task === 'transcribe' && !code) throw invalid('language', `unknown language '${language}'`);
   const vad = parseChunkingStrategy(fields);
+  const fullPrompt = promptWithKeywords(prompt, parseKeywords(fields));
   return {
     responseFormat: response_format,
     timestampGranularities: granularities,
     options: {
       task,
       ...(code ? { language: code } : {}),
-      ...(prompt ? { prompt } : {}),
+      ...(fullPrompt ? { prompt: fullPrompt } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
       ...(model ? { model } : {}),
       ...(granularities ? { timestamp_granularities: granularities } : {}),
