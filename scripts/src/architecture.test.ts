@@ -10,7 +10,7 @@ import { root } from './test-support/stack.js';
 
 /** Lower layers first: a module may import its own folder and folders earlier in the list. */
 const LAYERS: Record<string, string[]> = {
-  'workers/src': ['http', 'storage', 'uploads', 'gpu', 'health', 'transcription', 'jobs'],
+  'workers/src': ['http', 'storage', 'uploads', 'gpu', 'usage', 'health', 'transcription', 'jobs'],
   'gpu-service/src': ['audio', 'log-mel', 'models', 'vad', 'whisper', 'diarization', 'transcription', 'http'],
 };
 /** Entry files wire everything together; every other file at a package root is configuration. */
@@ -83,7 +83,7 @@ describe('architecture', () => {
 
   it('the Worker reads its [vars] and secrets only through config.ts', () => {
     // Bindings (R2, Durable Objects, the queue) are objects, not configuration.
-    const BINDINGS = new Set(['UPLOADS', 'JOBS', 'GPU_POOL', 'TENANT_JOBS', 'JOBS_QUEUE']);
+    const BINDINGS = new Set(['UPLOADS', 'JOBS', 'GPU_POOL', 'TENANT_JOBS', 'TENANT_USAGE', 'JOBS_QUEUE']);
     const wrong = allFiles
       .filter((f) => f.startsWith('workers/src/') && !isTest(f) && f !== 'workers/src/config.ts')
       .flatMap((file) =>

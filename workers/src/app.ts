@@ -12,6 +12,7 @@ import { transcriptionRoutes } from './transcription/transcription-routes.js';
 import { deleteUploadRoutes } from './uploads/delete-upload-routes.js';
 import { multipartUploadRoutes } from './uploads/multipart-routes.js';
 import { uploadRoutes } from './uploads/upload-routes.js';
+import { usageRoutes } from './usage/usage-routes.js';
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -30,5 +31,6 @@ export function createApp() {
   app.route('/', diarizationRoutes);
   app.route('/', transcriptionRoutes);
   app.route('/', jobRoutes);
+  app.route('/', usageRoutes);
   return app;
 }

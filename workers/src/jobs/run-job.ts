@@ -12,6 +12,7 @@ import { tenantRoot } from '../storage/tenant-keys.js';
 import { resolveAudioInput } from '../transcription/audio-input.js';
 import { transcribeRequest } from '../transcription/gpu-request.js';
 import { parseTranscriptionParams } from '../transcription/transcription-params.js';
+import { recordUsage } from '../usage/record-usage.js';
 import { exportJobResult } from './export-job-result.js';
 import type { JobObject } from './job-object.js';
 import type { JobState } from './job-types.js';
@@ -39,6 +40,7 @@ async function transcribeAttempt(
   const params = parseTranscriptionParams(spec.fields, spec.task);
   const input = await resolveAudioInput(spec.fields, undefined, scope);
   const request = transcribeRequest(input, params, scope.config.limits.job, { jobId: state.id });
+  const startedAt = Date.now();
   return withGpu(
     env,
     async (gpu) => {
@@ -51,6 +53,11 @@ async function transcribeAttempt(
             httpMetadata: { contentType: 'application/json' },
           });
           await job.resultStored(leaseId, key, event.result);
+          await recordUsage(env, scope.tenant, {
+            jobs: 1,
+            audioSeconds: event.result.duration,
+            gpuSeconds: (Date.now() - startedAt) / 1000,
+          });
           return event.result;
         }
         if (event.type === 'progress') gpu.commit();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env.js';
 import { postToGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
+import { recordUsage, timed } from '../usage/record-usage.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
 import { parseSpeakerParams } from './diarization-params.js';
@@ -37,11 +38,14 @@ export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization'
   });
 
   const request = diarizeRequest(prepared.input, prepared.options, scope.config.limits.sync);
-  const result = await withGpu(
-    c.env,
-    (gpu) => postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
-    scope.tenant,
+  const { value: result, seconds } = await timed(() =>
+    withGpu(
+      c.env,
+      (gpu) => postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
+      scope.tenant,
+    ),
   );
+  await recordUsage(c.env, scope.tenant, { requests: 1, audioSeconds: result.duration, gpuSeconds: seconds });
   if (prepared.format === 'rttm') {
     return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {
       'content-type': 'text/plain; charset=utf-8',

@@ -2,6 +2,7 @@ import { apiErrorFromBody, asApiError, type TranscribeRequest } from '@whisper-e
 import { streamFromGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
 import type { Scope } from '../http/request-scope.js';
+import { recordUsage } from '../usage/record-usage.js';
 import type { PlannedExport } from './result-export.js';
 import { doneEvent, segmentEvents, speakerSegmentEvents, sseFrame } from './transcript-events.js';
 
@@ -27,6 +28,7 @@ export async function transcriptSse(
   const started = new Promise<'started'>((resolve) => {
     onStart = () => resolve('started');
   });
+  const startedAt = Date.now();
   const work = withGpu(
     env,
     async (gpu) => {
@@ -44,6 +46,11 @@ export async function transcriptSse(
               ? { storage_url: plannedExport.storageUrl }
               : { export_error: event.export?.error ?? 'the GPU service did not export the result' }
             : {};
+          await recordUsage(env, tenant, {
+            requests: 1,
+            audioSeconds: event.result.duration,
+            gpuSeconds: (Date.now() - startedAt) / 1000,
+          });
           for (const e of speakerSegmentEvents(event.result.segments)) await send(e);
           await send({ ...(doneEvent(event.result.text, event.result.duration) as object), ...exported });
         }

@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
 import { submitJob } from '../jobs/submit-job.js';
+import { recordUsage, timed } from '../usage/record-usage.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
 import { transcribeRequest } from './gpu-request.js';
@@ -58,14 +59,17 @@ function audioHandler(task: 'transcribe' | 'translate') {
         c.req.raw.signal,
       );
     }
-    const response = await withGpu(
-      c.env,
-      (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal),
-      scope.tenant,
+    const { value: response, seconds } = await timed(() =>
+      withGpu(c.env, (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal), scope.tenant),
     ).catch(async (error: unknown) => {
       // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
       if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
       throw error;
+    });
+    await recordUsage(c.env, scope.tenant, {
+      requests: 1,
+      audioSeconds: response.result.duration,
+      gpuSeconds: seconds,
     });
     const extras: Record<string, string> = {};
     if (plannedExport) {
