@@ -1,5 +1,6 @@
 export * from './api-keys.js';
 export * from './errors.js';
+export * from './formatters/captions.js';
 export * from './formatters/format-response.js';
 export * from './formatters/speakers.js';
 export * from './formatters/subtitles.js';

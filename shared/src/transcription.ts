@@ -51,10 +51,18 @@ export const transcribeOptionsSchema = z.object({
 export type TranscribeOptions = z.infer<typeof transcribeOptionsSchema>;
 
 /** Where the GPU service writes the formatted result: every export reduces to a URL to PUT to. */
+/** Caption shaping for srt/vtt: how long a line, how many lines, how long a cue may be. */
+export const captionOptionsSchema = z.object({
+  max_line_chars: z.number().int().min(10).max(200).optional(),
+  max_lines_per_cue: z.number().int().min(1).max(4).optional(),
+  max_cue_seconds: z.number().min(1).max(30).optional(),
+});
+
 export const resultTargetSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   format: z.enum(responseFormats),
   timestamp_granularities: z.array(z.enum(timestampGranularities)).optional(),
+  captions: captionOptionsSchema.optional(),
 });
 export type ResultTarget = z.infer<typeof resultTargetSchema>;
 

@@ -18,6 +18,7 @@ export async function putResult(
 ): Promise<ExportOutcome> {
   const { body, contentType } = formatResponse(result, target.format, {
     timestampGranularities: target.timestamp_granularities,
+    captions: target.captions,
   });
   const bytes = new TextEncoder().encode(body);
   const outcome = await putWithRetry(target.url, bytes, contentType, options);

@@ -1,4 +1,5 @@
 import type { ResponseFormat, TimestampGranularity, TranscriptionResult } from '../transcription.js';
+import type { CaptionOptions } from './captions.js';
 import { dialogueText, diarizedJson, hasSpeakers } from './speakers.js';
 import { formatSrt, formatVtt } from './subtitles.js';
 import { verboseJson } from './verbose-json.js';
@@ -12,6 +13,8 @@ export interface FormatOptions {
   /** Added to the JSON formats (e.g. an export's storage_url); text formats send them as headers. */
   extras?: Record<string, unknown>;
   timestampGranularities?: readonly TimestampGranularity[] | undefined;
+  /** Line length, lines per cue and cue length for srt and vtt. */
+  captions?: CaptionOptions | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -34,9 +37,9 @@ export function formatResponse(
         contentType: TEXT_TYPE,
       };
     case 'srt':
-      return { body: formatSrt(result), contentType: TEXT_TYPE };
+      return { body: formatSrt(result, options.captions), contentType: TEXT_TYPE };
     case 'vtt':
-      return { body: formatVtt(result), contentType: 'text/vtt; charset=utf-8' };
+      return { body: formatVtt(result, options.captions), contentType: 'text/vtt; charset=utf-8' };
     case 'verbose_json':
       return {
         body: JSON.stringify(verboseJson(result, options.timestampGranularities, extras)),

@@ -2,6 +2,7 @@ import { formatResponse, putWithRetry, type TranscriptionResult } from '@whisper
 import type { Bindings } from '../env.js';
 import { jobScope } from '../http/request-scope.js';
 import { planExport } from '../transcription/result-export.js';
+import { parseOutputFormat } from '../transcription/transcription-params.js';
 import type { JobSpec } from './job-types.js';
 
 /**
@@ -15,8 +16,10 @@ export async function exportJobResult(
   tenant: string | null,
   result: TranscriptionResult,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
+  const { captions } = parseOutputFormat(spec.fields, spec.responseFormat);
   const formatted = formatResponse(result, spec.responseFormat, {
     timestampGranularities: spec.timestampGranularities,
+    captions,
   });
   try {
     const scope = jobScope(env, tenant, spec.origin);
@@ -24,6 +27,7 @@ export async function exportJobResult(
       scope,
       format: spec.responseFormat,
       timestampGranularities: spec.timestampGranularities,
+      captions,
     });
     if (!planned) return { ok: true };
     const { bucket, key } = planned;

@@ -24,10 +24,7 @@ async function formattedResult(c: Context<AppEnv>, state: JobState, output?: Out
   const object = await c.env.UPLOADS.get(state.result_key);
   if (!object) return undefined;
   const result = transcriptionResultSchema.parse(await object.json());
-  const format = output ?? {
-    responseFormat: state.spec.responseFormat,
-    timestampGranularities: state.spec.timestampGranularities,
-  };
+  const format = output ?? parseOutputFormat(state.spec.fields, state.spec.responseFormat);
   // What the stored result never held cannot be rendered: say how to get it instead of inventing it.
   if (format.timestampGranularities?.includes('word') && !result.words) {
     throw new ApiError(
@@ -93,9 +90,20 @@ export const jobRoutes = new Hono<AppEnv>()
       ...query.getAll('timestamp_granularities[]'),
       ...query.getAll('timestamp_granularities'),
     ];
+    const format = query.get('response_format')?.trim() || state.spec.responseFormat;
+    // Subtitles rendered again keep the job's caption shaping unless the query sets its own.
+    const captionFields = ['max_line_chars', 'max_lines_per_cue', 'max_cue_seconds'];
+    const inherited =
+      format === 'srt' || format === 'vtt'
+        ? Object.fromEntries(
+            captionFields.flatMap((k) => (state.spec.fields[k] ? [[k, state.spec.fields[k]!]] : [])),
+          )
+        : {};
     const output = parseOutputFormat(
       {
-        ...(query.has('response_format') ? { response_format: query.get('response_format')! } : {}),
+        ...inherited,
+        ...Object.fromEntries(captionFields.flatMap((k) => (query.has(k) ? [[k, query.get(k)!]] : []))),
+        response_format: format,
         ...(granularities.length > 0 ? { timestamp_granularities: granularities.join(',') } : {}),
       },
       state.spec.responseFormat,

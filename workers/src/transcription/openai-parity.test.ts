@@ -117,6 +117,33 @@ describe('OpenAI parity at the edge', () => {
     expect(gpu.calls).toHaveLength(3);
   });
 
+  it('shapes srt and vtt captions with max_line_chars / max_lines_per_cue / max_cue_seconds', async () => {
+    const long = 'the quick brown fox jumps over the lazy dog and keeps on running far away';
+    const gpu = stubGpuService(() => Response.json(fakeResult(long)));
+    const srt = await post('/v1/audio/transcriptions', [
+      ['response_format', 'srt'],
+      ['max_line_chars', '20'],
+      ['max_lines_per_cue', '1'],
+    ]);
+    expect(srt.status).toBe(200);
+    const cues = (await srt.text()).trim().split('\n\n');
+    expect(cues.length).toBeGreaterThan(3);
+    for (const cue of cues) {
+      const [, , ...lines] = cue.split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.length).toBeLessThanOrEqual(20);
+    }
+    const json = await post('/v1/audio/transcriptions', [['max_line_chars', '20']]);
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ error: { param: 'max_line_chars' } });
+    const tiny = await post('/v1/audio/transcriptions', [
+      ['response_format', 'vtt'],
+      ['max_line_chars', '3'],
+    ]);
+    expect(tiny.status).toBe(400);
+    expect(gpu.calls).toHaveLength(1);
+  });
+
   it('takes a language by code or name and refuses unknown ones', async () => {
     const gpu = stubGpuService(() => Response.json(fakeResult('x')));
     await post('/v1/audio/transcriptions', [['language', 'German']]);

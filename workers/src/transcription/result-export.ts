@@ -1,5 +1,6 @@
 import {
   ApiError,
+  type CaptionOptions,
   type ResponseFormat,
   type ResultTarget,
   type TimestampGranularity,
@@ -31,6 +32,7 @@ interface ExportContext {
   scope: Scope;
   format: ResponseFormat;
   timestampGranularities?: TimestampGranularity[] | undefined;
+  captions?: CaptionOptions | undefined;
 }
 
 const EXTENSIONS: Record<ResponseFormat, string> = {
@@ -103,6 +105,7 @@ export async function planExport(
     url,
     format: context.format,
     ...(context.timestampGranularities ? { timestamp_granularities: context.timestampGranularities } : {}),
+    ...(context.captions ? { captions: context.captions } : {}),
   };
   return { target, storageUrl: storageUrl(bucket, key), bucket, key };
 }

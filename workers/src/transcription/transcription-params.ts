@@ -1,5 +1,7 @@
 import {
   ApiError,
+  type CaptionOptions,
+  captionOptionsSchema,
   languageCode,
   type ResponseFormat,
   responseFormats,
@@ -23,6 +25,7 @@ const paramsSchema = z.object({
 export interface TranscriptionParams {
   responseFormat: ResponseFormat;
   timestampGranularities: TimestampGranularity[] | undefined;
+  captions: CaptionOptions | undefined;
   options: TranscribeOptions;
 }
 
@@ -49,6 +52,22 @@ function parseGranularities(fields: Record<string, string>): TimestampGranularit
   return [...new Set(list)] as TimestampGranularity[];
 }
 
+const CAPTION_FIELDS = ['max_line_chars', 'max_lines_per_cue', 'max_cue_seconds'] as const;
+
+/** Caption shaping (`max_line_chars`, `max_lines_per_cue`, `max_cue_seconds`): srt and vtt only. */
+function parseCaptions(fields: Record<string, string>, format: ResponseFormat): CaptionOptions | undefined {
+  const given = CAPTION_FIELDS.filter((k) => fields[k] !== undefined && fields[k].trim() !== '');
+  if (given.length === 0) return undefined;
+  if (format !== 'srt' && format !== 'vtt')
+    throw invalid(given[0]!, "requires response_format 'srt' or 'vtt'");
+  const parsed = captionOptionsSchema.safeParse(Object.fromEntries(given.map((k) => [k, Number(fields[k])])));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(String(issue.path[0] ?? given[0]), issue.message);
+  }
+  return parsed.data;
+}
+
 /**
  * How a stored result is to be rendered: `response_format` and `timestamp_granularities[]` alone
  * (GET /v1/jobs/{id}/result renders a finished job again in any format without running it).
@@ -56,7 +75,11 @@ function parseGranularities(fields: Record<string, string>): TimestampGranularit
 export function parseOutputFormat(
   fields: Record<string, string>,
   fallback: ResponseFormat,
-): { responseFormat: ResponseFormat; timestampGranularities: TimestampGranularity[] | undefined } {
+): {
+  responseFormat: ResponseFormat;
+  timestampGranularities: TimestampGranularity[] | undefined;
+  captions: CaptionOptions | undefined;
+} {
   const format = fields.response_format?.trim() || fallback;
   if (!(responseFormats as readonly string[]).includes(format)) {
     throw invalid('response_format', `expected one of ${responseFormats.join(', ')}`);
@@ -65,7 +88,11 @@ export function parseOutputFormat(
   if (granularities && format !== 'verbose_json') {
     throw invalid('timestamp_granularities', "requires response_format 'verbose_json'");
   }
-  return { responseFormat: format as ResponseFormat, timestampGranularities: granularities };
+  return {
+    responseFormat: format as ResponseFormat,
+    timestampGranularities: granularities,
+    captions: parseCaptions(fields, format as ResponseFormat),
+  };
 }
 
 /** Validates the fields of a transcription or translation request; the first problem becomes a 400. */
@@ -92,6 +119,7 @@ export function parseTranscriptionParams(
   return {
     responseFormat: response_format,
     timestampGranularities: granularities,
+    captions: parseCaptions(fields, response_format),
     options: {
       task,
       ...(code ? { language: code } : {}),

@@ -29,6 +29,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
         scope,
         format: params.responseFormat,
         timestampGranularities: params.timestampGranularities,
+        captions: params.captions,
       });
       return { ...mode, params, input, plannedExport };
     });
@@ -79,6 +80,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
     const formatted = formatResponse(response.result, params.responseFormat, {
       extras,
       timestampGranularities: params.timestampGranularities,
+      captions: params.captions,
     });
     const headers: Record<string, string> = { 'content-type': formatted.contentType };
     if (extras.storage_url) headers['x-storage-url'] = extras.storage_url;
