@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const responseFormats = ['json', 'text', 'srt', 'vtt', 'verbose_json', 'diarized_json'] as const;
+export const responseFormats = [
+  'json',
+  'text',
+  'srt',
+  'vtt',
+  'verbose_json',
+  'diarized_json',
+  'paragraphs',
+] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
 export const timestampGranularities = ['segment', 'word'] as const;

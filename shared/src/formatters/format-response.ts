@@ -1,5 +1,6 @@
 import type { ResponseFormat, TimestampGranularity, TranscriptionResult } from '../transcription.js';
 import type { CaptionOptions } from './captions.js';
+import { formatParagraphs } from './paragraphs.js';
 import { dialogueText, diarizedJson, hasSpeakers } from './speakers.js';
 import { formatSrt, formatVtt } from './subtitles.js';
 import { verboseJson } from './verbose-json.js';
@@ -45,6 +46,8 @@ export function formatResponse(
         body: JSON.stringify(verboseJson(result, options.timestampGranularities, extras)),
         contentType: JSON_TYPE,
       };
+    case 'paragraphs':
+      return { body: formatParagraphs(result), contentType: TEXT_TYPE };
     case 'diarized_json':
       return { body: JSON.stringify(diarizedJson(result, extras)), contentType: JSON_TYPE };
   }

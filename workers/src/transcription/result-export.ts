@@ -42,6 +42,7 @@ const EXTENSIONS: Record<ResponseFormat, string> = {
   text: 'txt',
   srt: 'srt',
   vtt: 'vtt',
+  paragraphs: 'txt',
 };
 
 const EXPORT_URL_TTL_SECONDS = 3600;
