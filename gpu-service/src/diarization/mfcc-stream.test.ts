@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MfccStream, N_CEPSTRA } from './mfcc-stream.js';
-import { frameLogF0, PitchStream } from './pitch-stream.js';
 
 const tone = (hz: number, samples: number) =>
   Float32Array.from({ length: samples }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / 16_000));
@@ -47,27 +46,5 @@ describe('MfccStream', () => {
     const distance = Math.hypot(...low[5]!.map((c, i) => c - high[5]![i]!));
     const within = Math.hypot(...low[5]!.map((c, i) => c - low[10]![i]!));
     expect(distance).toBeGreaterThan(10 * within);
-  });
-});
-
-describe('pitch', () => {
-  it('finds the fundamental of a voiced frame and calls noise unvoiced', () => {
-    expect(2 ** frameLogF0(tone(150, 1000), 0)).toBeCloseTo(150, -1);
-    expect(2 ** frameLogF0(tone(300, 1000), 0)).toBeCloseTo(300, -1);
-    let state = 7;
-    const noise = Float32Array.from({ length: 1000 }, () => {
-      state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-      return state / 2 ** 32 - 0.5;
-    });
-    expect(frameLogF0(noise, 0)).toBeNaN();
-    expect(frameLogF0(new Float32Array(1000), 0)).toBeNaN();
-  });
-
-  it('streams one value per 10 ms frame', () => {
-    const values: number[] = [];
-    const stream = new PitchStream((v) => values.push(v));
-    stream.push(tone(120, 5000));
-    stream.push(tone(120, 3000));
-    expect(values).toHaveLength(1 + Math.floor((8000 - 640) / 160));
   });
 });

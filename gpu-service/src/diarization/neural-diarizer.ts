@@ -17,6 +17,10 @@ const FRAME_CENTRE = 495;
 const POWERSET: readonly (readonly number[])[] = [[], [0], [1], [2], [0, 1], [0, 2], [1, 2]];
 /** A local speaker needs this many frames (~0.34 s) in a window to be embedded. */
 const MIN_FRAMES = 20;
+/** WeSpeaker's input: 80 Kaldi fbank bins per 25 ms frame every 10 ms. */
+const FBANK_BINS = 80;
+const FBANK_SHIFT = 160;
+const FBANK_CENTRE = 200;
 
 export interface NeuralSessions {
   segmentation: ort.InferenceSession;
@@ -108,21 +112,29 @@ export class NeuralDiarizer implements Diarizer {
       for (let c = 1; c < classes; c++) if (values[f * classes + c]! > values[f * classes + best]!) best = c;
       for (const speaker of POWERSET[best] ?? []) activity[speaker]![f] = 1;
     }
+    // As pyannote's pipeline does (get_embeddings, exclude_overlap): a speaker is embedded from the
+    // frames where it speaks alone, unless those are too few; then from all its frames.
+    const speaking = new Uint8Array(frames);
+    for (const mask of activity) for (let f = 0; f < frames; f++) speaking[f] = speaking[f]! + mask[f]!;
+    let fbank: { frames: number; data: Float32Array } | undefined;
     for (const mask of activity) {
-      const active = mask.reduce((n, v) => n + v, 0);
-      if (active < MIN_FRAMES) continue;
-      // The speaker's own audio: the samples of its active frames, concatenated.
-      const pieces = new Float32Array(active * FRAME_STEP);
-      let at = 0;
-      for (let f = 0; f < frames; f++) {
-        if (!mask[f]) continue;
-        const from = Math.max(0, FRAME_CENTRE + f * FRAME_STEP - FRAME_STEP / 2);
-        pieces.set(samples.subarray(from, Math.min(samples.length, from + FRAME_STEP)), at);
-        at += FRAME_STEP;
+      if (mask.reduce((n, v) => n + v, 0) < MIN_FRAMES) continue;
+      const clean = mask.map((v, f) => (v && speaking[f]! < 2 ? 1 : 0));
+      const used = clean.reduce((n, v) => n + v, 0) >= MIN_FRAMES ? clean : mask;
+      // Fbank of the whole window, mean-normalised over it (as WeSpeaker's wrapper in pyannote feeds
+      // the chunk), then only the speaker's frames: fbank frame t is centred on sample 160 t + 200.
+      fbank ??= kaldiFbank(samples, FBANK_BINS);
+      const rows: number[] = [];
+      for (let t = 0; t < fbank.frames; t++) {
+        const f = Math.round((FBANK_SHIFT * t + FBANK_CENTRE - FRAME_CENTRE) / FRAME_STEP);
+        if (used[Math.min(frames - 1, Math.max(0, f))]) rows.push(t);
       }
-      const fbank = kaldiFbank(pieces, 80);
-      if (fbank.frames === 0) continue;
-      const feats = new ort.Tensor('float32', fbank.data, [1, fbank.frames, 80]);
+      if (rows.length === 0) continue;
+      const data = new Float32Array(rows.length * FBANK_BINS);
+      for (const [i, t] of rows.entries()) {
+        data.set(fbank.data.subarray(t * FBANK_BINS, (t + 1) * FBANK_BINS), i * FBANK_BINS);
+      }
+      const feats = new ort.Tensor('float32', data, [1, rows.length, FBANK_BINS]);
       const embedded = await this.sessions.embedding.run({ [this.sessions.embedding.inputNames[0]!]: feats });
       const embedding = Float64Array.from(
         embedded[this.sessions.embedding.outputNames[0]!]!.data as Float32Array,

@@ -1,9 +1,10 @@
 /**
  * `npm run bench diarization`: the acoustic backend on 12 synthetic conversations (2–4 espeak-ng
- * voices, 10–16 turns of 1–6 s, seeds 1–12; the backend was tuned on seeds 1000+ only), scored with
- * NIST DER at a 0.25 s collar, and the time diarization adds to transcription.
- * `npm run bench diarization-dev`: the same table on the development conversations the acoustic
- * backend's settings were chosen on (seeds 1000–1008), kept apart from the benchmark's.
+ * voices, 10–16 turns of 1–6 s, seeds 1–12), scored with NIST DER at a 0.25 s collar, and the time
+ * diarization adds to transcription; then the same backend on real voices (real-diarization-bench.ts),
+ * which is what its settings are chosen on. Espeak voices are a plumbing check now.
+ * `npm run bench diarization-dev`: the same table on the espeak conversations (seeds 1000–1008) an
+ * earlier espeak-tuned version was chosen on.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ export function benchConversations(
   });
 }
 
-/** What DEFAULT_ACOUSTIC_TUNING was chosen on: never the benchmark's seeds. */
+/** What an earlier, espeak-tuned DEFAULT_ACOUSTIC_TUNING was chosen on: never the benchmark's seeds. */
 export function developmentConversations(): Array<
   SyntheticConversation & { speakers: number; seed: number }
 > {
