@@ -26,7 +26,15 @@ export interface EdgeConfig {
   jobRetryBaseSeconds: number;
   /** A finished job's record, stored result and the audio uploaded with it live this long; 0 = forever. */
   jobRetentionSeconds: number;
-  webhook: { secret: string | undefined; retryBaseSeconds: number; timeoutMs: number };
+  webhook: {
+    secret: string | undefined;
+    retryBaseSeconds: number;
+    timeoutMs: number;
+    /** DNS-over-HTTPS JSON endpoint that callback hosts are resolved with before each delivery. */
+    resolverUrl: string;
+    /** Local development: callbacks to loopback are allowed and names are not resolved. */
+    allowLocal: boolean;
+  };
   /** Host patterns (`*.example.com`); empty = any public host. */
   callbackAllowedHosts: string[];
   s3AllowedHosts: string[];
@@ -93,6 +101,7 @@ const varsSchema = z.object({
   WEBHOOK_SECRET: text,
   WEBHOOK_RETRY_BASE_SECONDS: seconds(5),
   WEBHOOK_TIMEOUT_SECONDS: seconds(15),
+  DNS_RESOLVER_URL: text.pipe(z.url({ protocol: /^https?$/ }).optional()),
   CALLBACK_URL_ALLOWED_HOSTS: list,
   S3_URL_ALLOWED_HOSTS: list,
   DEV_ALLOW_LOCAL_URLS: text,
@@ -147,6 +156,8 @@ function parse(env: Bindings): EdgeConfig {
       secret: v.WEBHOOK_SECRET,
       retryBaseSeconds: v.WEBHOOK_RETRY_BASE_SECONDS,
       timeoutMs: (v.WEBHOOK_TIMEOUT_SECONDS || 15) * 1000,
+      resolverUrl: v.DNS_RESOLVER_URL ?? 'https://cloudflare-dns.com/dns-query',
+      allowLocal: v.DEV_ALLOW_LOCAL_URLS === 'true',
     },
     callbackAllowedHosts: v.CALLBACK_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     s3AllowedHosts: v.S3_URL_ALLOWED_HOSTS.map((h) => h.toLowerCase()),

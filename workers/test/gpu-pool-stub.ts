@@ -52,6 +52,20 @@ export function stubGpuPool(
   const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
+    // The DNS-over-HTTPS resolver callback hosts are checked with: hooks.* names resolve to a public
+    // address, except hooks.internal.* which (as a hostile name would) points into a private network.
+    if (url.hostname === 'cloudflare-dns.com') {
+      const name = url.searchParams.get('name') ?? '';
+      const type = url.searchParams.get('type') === 'AAAA' ? 28 : 1;
+      const address = name.startsWith('hooks.internal.')
+        ? type === 1
+          ? '10.0.0.5'
+          : 'fd00::5'
+        : '93.184.216.34';
+      return Response.json(
+        type === 1 || name.startsWith('hooks.internal.') ? { Answer: [{ type, data: address }] } : {},
+      );
+    }
     if (url.hostname.startsWith('hooks.')) {
       hookCalls.push({
         url: request.url,

@@ -39,7 +39,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('job retention', () => {
+describe('job retention', { timeout: 30_000 }, () => {
   it('deletes a finished job’s transcript on request and keeps its record saying so', async () => {
     stubGpuPool({
       'http://gpu.test': { kind: 'ok', text: 'secret words' },

@@ -305,6 +305,19 @@ describe('async transcription jobs', () => {
     expect(hooks.hookCalls).toHaveLength(2);
   });
 
+  it('refuses to deliver to a callback name that resolves to a private address, checked at delivery', async () => {
+    const hooks = stubGpuPool({ [A]: { kind: 'ok', text: 'private' }, [B]: { kind: 'ok', text: 'private' } });
+    const { id } = (await (await submit({ callback_url: 'https://hooks.internal.example/done' })).json()) as {
+      id: string;
+    };
+    const job = await waitFor(id, (j) => j.webhook?.status === 'failed');
+    expect(job.webhook).toMatchObject({ attempts: 1 });
+    expect((job.webhook as { last_error?: string }).last_error).toMatch(
+      /resolves to a non-public address \(10\.0\.0\.5\)/,
+    );
+    expect(hooks.hookCalls).toHaveLength(0);
+  });
+
   it('stops webhook retries on a 4xx other than 408/429', async () => {
     const hooks = stubGpuPool(
       { [A]: { kind: 'ok', text: 'gone' }, [B]: { kind: 'ok', text: 'gone' } },

@@ -26,7 +26,7 @@ async function job(id: string): Promise<Job> {
   return (await (await call(`/v1/jobs/${id}`)).json()) as Job;
 }
 
-async function until(id: string, done: (j: Job) => boolean, timeoutMs = 15_000): Promise<Job> {
+async function until(id: string, done: (j: Job) => boolean, timeoutMs = 25_000): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const current = await job(id);
@@ -65,7 +65,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('job watchdog (lease lapse alarm)', () => {
+describe('job watchdog (lease lapse alarm)', { timeout: 30_000 }, () => {
   it('puts a job whose consumer died back on the queue; it finishes and its webhook fires', async () => {
     const { id, hooks } = await runningJob();
     const stub = await orphan(id);
@@ -73,7 +73,7 @@ describe('job watchdog (lease lapse alarm)', () => {
     const done = await until(id, (j) => j.webhook?.status === 'delivered');
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(hooks.hookCalls).toHaveLength(1);
-  });
+  }, 30_000);
 
   it('fails a job whose attempts are used up instead of leaving it running, and says so by webhook', async () => {
     const { id, hooks } = await runningJob();
@@ -82,7 +82,7 @@ describe('job watchdog (lease lapse alarm)', () => {
     const done = await until(id, (j) => j.webhook?.status === 'delivered');
     expect(done).toMatchObject({ status: 'failed', error: { code: 'job_retries_exhausted' } });
     expect(JSON.parse(hooks.hookCalls[0]!.body)).toMatchObject({ id, status: 'failed' });
-  });
+  }, 30_000);
 
   it('leaves a job with a live lease alone', async () => {
     const { id } = await runningJob();

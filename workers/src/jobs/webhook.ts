@@ -1,5 +1,6 @@
 import type { EdgeConfig } from '../config.js';
 import { type JobState, publicJob } from './job-types.js';
+import { assertPublicCallbackHost, BlockedCallbackError } from './resolve-public.js';
 
 /**
  * Webhook signing in the Standard Webhooks scheme (standardwebhooks.com), so receivers can verify with
@@ -55,6 +56,7 @@ export async function deliverWebhook(
   let status = 0;
   try {
     if (!config.secret) throw new Error('WEBHOOK_SECRET is not configured');
+    if (!config.allowLocal) await assertPublicCallbackHost(new URL(webhook.url).hostname, config.resolverUrl);
     const body = JSON.stringify(publicJob(state));
     const headers = await signWebhook(
       config.secret,
@@ -75,6 +77,10 @@ export async function deliverWebhook(
     delete webhook.last_error;
   } catch (error) {
     webhook.last_error = (error as Error).message;
+    if (error instanceof BlockedCallbackError) {
+      webhook.status = 'failed';
+      return undefined;
+    }
   }
   if (status >= 200 && status < 300) webhook.status = 'delivered';
   else if ((status !== 0 && !shouldRetryWebhook(status)) || webhook.attempts >= MAX_WEBHOOK_ATTEMPTS)

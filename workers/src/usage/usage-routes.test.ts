@@ -47,7 +47,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('GET /v1/usage', () => {
+describe('GET /v1/usage', { timeout: 30_000 }, () => {
   it('counts each key’s requests, jobs, audio and GPU seconds per day, and only its own', async () => {
     stubGpuPool({
       'http://gpu.test': { kind: 'ok', text: 'counted', steps: 3 },
