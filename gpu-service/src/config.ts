@@ -70,11 +70,18 @@ const envSchema = z.object({
     .transform((value) => value || undefined),
   /**
    * Neural diarization models (pyannote segmentation-3.0 and WeSpeaker ResNet34 ONNX layouts): hub ids
-   * (`owner/name` or `owner/name:path/file.onnx`), directories or .onnx files. Both set: neural is the
-   * default backend; unset: the acoustic backend, which needs no weights.
+   * (`owner/name` or `owner/name:path/file.onnx`), directories or .onnx files, downloaded once into
+   * MODEL_DIR at start. Where they load, neural is the default backend; offline or on a failed load
+   * the acoustic backend answers (the log says why). Set either to an empty string for acoustic only.
    */
-  DIARIZATION_SEGMENTATION_MODEL: z.string().optional(),
-  DIARIZATION_EMBEDDING_MODEL: z.string().optional(),
+  DIARIZATION_SEGMENTATION_MODEL: z
+    .string()
+    .default('onnx-community/pyannote-segmentation-3.0')
+    .transform((value) => value.trim() || undefined),
+  DIARIZATION_EMBEDDING_MODEL: z
+    .string()
+    .default('hbredin/wespeaker-voxceleb-resnet34-LM:speaker-embedding.onnx')
+    .transform((value) => value.trim() || undefined),
   FFMPEG_PATH: z.string().optional(),
   /** Local development and tests only: lets caller URLs reach loopback/private hosts over http. */
   ALLOW_PRIVATE_AUDIO_URLS: z.stringbool().default(false),

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signRequest } from '@whisper-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +24,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function transcribeCall(): Promise<Response> {
-  const body = JSON.stringify({ audio_url: `${files.url}/speech.flac` });
+async function transcribeCall(options?: object): Promise<Response> {
+  const body = JSON.stringify({ audio_url: `${files.url}/speech.flac`, ...(options ? { options } : {}) });
   const headers = await signRequest(secret, { method: 'POST', path: '/internal/transcribe', body });
   return fetch(`${base}/internal/transcribe`, {
     method: 'POST',
@@ -44,6 +46,11 @@ beforeAll(async () => {
       GPU_SHARED_SECRET: secret,
       WHISPER_MODEL: testModelDir,
       DEVICE: 'cpu',
+      // The default neural diarization models, from a "hub" that has none of them: the offline case.
+      MODEL_DIR: mkdtempSync(path.join(tmpdir(), 'gpu-main-models-')),
+      HF_ENDPOINT: files.url,
+      DIARIZATION_SEGMENTATION_MODEL: undefined,
+      DIARIZATION_EMBEDDING_MODEL: undefined,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,6 +82,16 @@ describe('GPU service process', () => {
     expect(text).toContain('whisper_real_time_factor_count 1');
     expect(text).toContain('whisper_queue_depth 0');
     expect(text).toMatch(/whisper_model_load_seconds\{model="[^"]+",device="cpu"\} \d/);
+  });
+
+  it('answers diarized requests with the acoustic backend when the default neural models cannot be downloaded, and logs why', async () => {
+    const response = await transcribeCall({ task: 'transcribe', diarization: {} });
+    expect(response.status).toBe(200);
+    const { result } = (await response.json()) as { result: { diarization?: { backend: string } } };
+    expect(result.diarization).toEqual({ backend: 'acoustic' });
+    expect(logs).toMatch(
+      /neural diarization unavailable, the acoustic backend answers: DIARIZATION_SEGMENTATION_MODEL='onnx-community\/pyannote-segmentation-3.0' is not in MODEL_DIR .*\(HTTP 404\)/,
+    );
   });
 
   it('drains on SIGTERM: the running request completes, then the process exits 0', async () => {

@@ -31,7 +31,7 @@ const models = new ModelRegistry({
       log,
     }),
 });
-const diarizers = diarizerFactory(
+const neural =
   config.DIARIZATION_SEGMENTATION_MODEL && config.DIARIZATION_EMBEDDING_MODEL
     ? neuralFactory({
         segmentation: config.DIARIZATION_SEGMENTATION_MODEL,
@@ -42,8 +42,8 @@ const diarizers = diarizerFactory(
         hubTimeoutMs: config.HUB_TIMEOUT_MS,
         log,
       })
-    : undefined,
-);
+    : undefined;
+const diarizers = diarizerFactory(neural);
 const admission = new Admission({
   maxConcurrent: config.MAX_CONCURRENT_REQUESTS,
   maxQueue: config.MAX_QUEUED_REQUESTS,
@@ -64,6 +64,10 @@ const server = serve(
 models
   .preload(list(config.PRELOAD_MODELS ?? config.WHISPER_MODEL))
   .catch((error: Error) => log(error.message));
+// The neural diarization models too (downloaded once into MODEL_DIR): diarized requests that arrive
+// while they load wait for them; if they cannot load, the acoustic backend answers.
+if (neural) void neural.preload();
+else log('neural diarization disabled (DIARIZATION_*_MODEL empty): the acoustic backend answers');
 
 let stopping = false;
 

@@ -212,6 +212,14 @@ for (const [i, port] of (values['edge-only'] ? [] : gpuPorts).entries()) {
       DEVICE: process.env.DEVICE ?? 'cpu',
       MODEL_DIR: process.env.MODEL_DIR ?? path.join(root, 'models'),
       ...(model ? { WHISPER_MODEL: model } : {}),
+      // The test model is for offline use: no hub download of the neural diarization models either,
+      // unless they were named explicitly.
+      ...(testModel
+        ? {
+            DIARIZATION_SEGMENTATION_MODEL: process.env.DIARIZATION_SEGMENTATION_MODEL ?? '',
+            DIARIZATION_EMBEDDING_MODEL: process.env.DIARIZATION_EMBEDDING_MODEL ?? '',
+          }
+        : {}),
       ...(values['allow-local-urls'] ? { ALLOW_PRIVATE_AUDIO_URLS: 'true' } : {}),
     },
     gpuCount === 1,

@@ -133,6 +133,8 @@ export const transcriptionResultSchema = z.object({
   words: z
     .array(z.object({ word: z.string(), start: z.number(), end: z.number(), speaker: z.string().optional() }))
     .optional(),
+  /** Present when diarization ran: which backend labelled the speakers (neural may fall back to acoustic). */
+  diarization: z.object({ backend: z.enum(diarizationBackends) }).optional(),
 });
 export type TranscriptionResult = z.infer<typeof transcriptionResultSchema>;
 

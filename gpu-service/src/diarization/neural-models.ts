@@ -74,20 +74,35 @@ export async function loadNeuralSessions(config: NeuralModelConfig): Promise<Neu
 }
 
 /**
- * Loads the two models once, on first use; a load failure is logged and remembered, and requests then
- * get the acoustic backend (or, when they named neural, a 400 saying why).
+ * Loads the two models once (at start through `preload`, else on first use); a load failure is logged
+ * and remembered, and requests then get the acoustic backend (or, when they named neural, a 400
+ * saying why).
  */
-export function neuralFactory(config: NeuralModelConfig): NeuralFactory & { failure(): string | undefined } {
+export function neuralFactory(
+  config: NeuralModelConfig,
+): NeuralFactory & { failure(): string | undefined; preload(): Promise<boolean> } {
   let sessions: Promise<NeuralSessions | undefined> | undefined;
   let failure: string | undefined;
+  const load = () => {
+    sessions ??= loadNeuralSessions(config).then(
+      (loaded) => {
+        config.log?.(`neural diarization ready (${config.segmentation}, ${config.embedding})`);
+        return loaded;
+      },
+      (error: Error) => {
+        failure = error.message;
+        config.log?.(`neural diarization unavailable, the acoustic backend answers: ${error.message}`);
+        return undefined;
+      },
+    );
+    return sessions;
+  };
   const factory = async (options: DiarizationOptions) => {
-    sessions ??= loadNeuralSessions(config).catch((error: Error) => {
-      failure = error.message;
-      config.log?.(`neural diarization unavailable: ${error.message}`);
-      return undefined;
-    });
-    const loaded = await sessions;
+    const loaded = await load();
     return loaded ? new NeuralDiarizer(loaded, options) : undefined;
   };
-  return Object.assign(factory, { failure: () => failure });
+  return Object.assign(factory, {
+    failure: () => failure,
+    preload: async () => (await load()) !== undefined,
+  });
 }

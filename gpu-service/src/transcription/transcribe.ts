@@ -225,6 +225,7 @@ export class Transcriber {
       ...(askedWords
         ? { words: labelled.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) }
         : {}),
+      ...(diarizer ? { diarization: { backend: diarizer.backend } } : {}),
     };
   }
 }

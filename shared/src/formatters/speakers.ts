@@ -50,6 +50,8 @@ export function diarizedJson(
         text: segment.text.trim(),
         speaker: segment.speaker ?? 'SPEAKER_00',
       })),
+    // Not in OpenAI's shape: which backend labelled the speakers (extra fields are ignored by SDKs).
+    ...(result.diarization ? { diarization: result.diarization } : {}),
     ...extras,
   };
 }

@@ -44,6 +44,7 @@ export function verboseJson(
         }
       : {}),
     ...(wantWords ? { words: result.words ?? [] } : {}),
+    ...(result.diarization ? { diarization: result.diarization } : {}),
     ...extras,
   };
 }

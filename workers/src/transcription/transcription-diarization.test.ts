@@ -27,6 +27,7 @@ const diarized: TranscribeResponse = {
       { id: 0, start: 0, end: 1, text: ' Hi.', speaker: 'SPEAKER_00' },
       { id: 1, start: 1.5, end: 3, text: ' Hello.', speaker: 'SPEAKER_01' },
     ],
+    diarization: { backend: 'acoustic' },
   },
 };
 
@@ -51,6 +52,7 @@ describe('diarization parameters on /v1/audio/transcriptions', () => {
       max_speakers: 4,
     });
     expect(await response.text()).toBe('SPEAKER_00: Hi.\nSPEAKER_01: Hello.\n');
+    expect(response.headers.get('x-diarization-backend')).toBe('acoustic');
   });
 
   it('diarized_json turns diarization on by itself and answers in OpenAI’s shape', async () => {
@@ -58,7 +60,11 @@ describe('diarization parameters on /v1/audio/transcriptions', () => {
     const response = await post({ response_format: 'diarized_json', num_speakers: '2' });
     expect(response.status).toBe(200);
     expect(gpu.calls[0]!.options.diarization).toEqual({ num_speakers: 2 });
-    const body = (await response.json()) as { segments: Array<Record<string, unknown>> };
+    const body = (await response.json()) as {
+      segments: Array<Record<string, unknown>>;
+      diarization: unknown;
+    };
+    expect(body.diarization).toEqual({ backend: 'acoustic' });
     expect(body.segments[1]).toEqual({
       type: 'transcript.text.segment',
       id: 'seg_1',

@@ -85,6 +85,7 @@ function audioHandler(task: 'transcribe' | 'translate') {
     const headers: Record<string, string> = { 'content-type': formatted.contentType };
     if (extras.storage_url) headers['x-storage-url'] = extras.storage_url;
     if (extras.export_error) headers['x-export-error'] = extras.export_error.replace(/[\r\n]+/g, ' ');
+    if (response.result.diarization) headers['x-diarization-backend'] = response.result.diarization.backend;
     return c.body(formatted.body, 200, headers);
   };
 }
