@@ -17,6 +17,20 @@ export type TimestampGranularity = (typeof timestampGranularities)[number];
 export const diarizationBackends = ['acoustic', 'neural'] as const;
 export type DiarizationBackend = (typeof diarizationBackends)[number];
 
+/** Longest and most known voices per request: OpenAI takes 4 references of 2-10 s; profiles add more. */
+export const MAX_KNOWN_SPEAKERS = 8;
+export const KNOWN_VOICE_SECONDS = { min: 2, max: 10 } as const;
+
+/**
+ * A voice to name: a short clip of one person (stored by the edge in R2, read through a signed URL like
+ * the request's audio); speakers matching it are labelled `name` instead of `SPEAKER_nn`.
+ */
+export const knownSpeakerSchema = z.object({
+  name: z.string().min(1).max(64),
+  audio_url: z.url({ protocol: /^https?$/ }),
+});
+export type KnownSpeaker = z.infer<typeof knownSpeakerSchema>;
+
 /** Who spoke when: unset `backend` means neural where its models load, acoustic otherwise. */
 export const diarizationOptionsSchema = z
   .object({
@@ -24,6 +38,7 @@ export const diarizationOptionsSchema = z
     num_speakers: z.number().int().min(1).max(32).optional(),
     min_speakers: z.number().int().min(1).max(32).optional(),
     max_speakers: z.number().int().min(1).max(32).optional(),
+    known_speakers: z.array(knownSpeakerSchema).max(MAX_KNOWN_SPEAKERS).optional(),
   })
   .refine(
     (o) => o.min_speakers === undefined || o.max_speakers === undefined || o.min_speakers <= o.max_speakers,

@@ -170,17 +170,22 @@ export async function* decodeAudioBlocks(
 
 /** The whole decoded signal in one array: for short inputs and tests. */
 export async function decodeAudio(input: ByteStream, options: DecodeOptions): Promise<Float32Array> {
-  const blocks: Float32Array[] = [];
+  return collectBlocks(decodeAudioBlocks(input, options));
+}
+
+/** A short input's blocks as one signal. */
+export async function collectBlocks(blocks: AsyncIterable<Float32Array>): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
   let length = 0;
-  for await (const block of decodeAudioBlocks(input, options)) {
-    blocks.push(block);
+  for await (const block of blocks) {
+    parts.push(block);
     length += block.length;
   }
   const out = new Float32Array(length);
   let offset = 0;
-  for (const block of blocks) {
-    out.set(block, offset);
-    offset += block.length;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
   return out;
 }

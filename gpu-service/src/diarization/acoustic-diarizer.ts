@@ -2,8 +2,9 @@ import type { SpeakerTurn } from '@whisper-edge/shared';
 import { loadSileroVad } from '../vad/silero-model.js';
 import { type SpeechSegment, type VadOptions, VadStream } from '../vad/silero-vad.js';
 import { type AcousticTuning, clusterSpeech, DEFAULT_ACOUSTIC_TUNING } from './acoustic-clustering.js';
+import { acousticVoiceDistances, voiceWindows } from './acoustic-voices.js';
 import { ChunkStatistics } from './chunk-statistics.js';
-import type { Diarizer, SpeakerCount } from './diarizer.js';
+import type { Diarizer, SpeakerCount, VoiceDistances } from './diarizer.js';
 import { MfccStream } from './mfcc-stream.js';
 
 export { type AcousticTuning, DEFAULT_ACOUSTIC_TUNING } from './acoustic-clustering.js';
@@ -53,6 +54,14 @@ export class AcousticDiarizer implements Diarizer {
   async finish(): Promise<SpeakerTurn[]> {
     this.regions.push(...(await this.vad.flush()));
     return clusterSpeech(this.stats, this.regions, this.count, this.tuning);
+  }
+
+  async voiceDistances(
+    turns: readonly SpeakerTurn[],
+    voices: readonly Float32Array[],
+  ): Promise<VoiceDistances> {
+    const references = voices.map((samples) => voiceWindows(samples, VOICED_RMS, this.tuning));
+    return acousticVoiceDistances(this.stats, turns, references, this.tuning);
   }
 
   /** Stored bytes: grows with duration at ~370 bytes per 0.25 s, independent of the sample data. */

@@ -15,6 +15,19 @@ export interface Diarizer {
   readonly backend: DiarizationBackend;
   push(block: Float32Array): Promise<void>;
   finish(): Promise<SpeakerTurn[]>;
+  /**
+   * After `finish`: how far each speaker of `turns` is from each reference voice (16 kHz clips), on
+   * the backend's own scale, with the distance under which a reference names a speaker.
+   */
+  voiceDistances(turns: readonly SpeakerTurn[], voices: readonly Float32Array[]): Promise<VoiceDistances>;
+}
+
+export interface VoiceDistances {
+  /** Speaker labels, one row of `distances` each. */
+  speakers: string[];
+  /** distances[speaker][voice]. */
+  distances: number[][];
+  threshold: number;
 }
 
 /** The count bounds as clustering needs them: an exact count pins both ends. */

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { SILENCE_PEAK } from '../vad/silero-vad.js';
 import { agglomerate } from './agglomerative.js';
-import { countBounds, type Diarizer, type SpeakerCount } from './diarizer.js';
+import { countBounds, type Diarizer, type SpeakerCount, type VoiceDistances } from './diarizer.js';
 import { cosineDistance } from './embedding-clusters.js';
 import { kaldiFbank } from './kaldi-fbank.js';
 import { type LabelledSpan, toSpeakerTurns } from './speaker-turns.js';
@@ -59,6 +59,9 @@ export class NeuralDiarizer implements Diarizer {
   private frames = 0;
   /** Windows the segmentation model ran on; digital silence skips it (no one speaks in zeros). */
   segmentationRuns = 0;
+  /** After clustering: each local speaker's cluster, and each cluster's label. */
+  private labels: Int32Array = new Int32Array(0);
+  private readonly clusterNames = new Map<number, string>();
 
   constructor(
     private readonly sessions: NeuralSessions,
@@ -134,19 +137,43 @@ export class NeuralDiarizer implements Diarizer {
       for (const [i, t] of rows.entries()) {
         data.set(fbank.data.subarray(t * FBANK_BINS, (t + 1) * FBANK_BINS), i * FBANK_BINS);
       }
-      const feats = new ort.Tensor('float32', data, [1, rows.length, FBANK_BINS]);
-      const embedded = await this.sessions.embedding.run({ [this.sessions.embedding.inputNames[0]!]: feats });
-      const embedding = Float64Array.from(
-        embedded[this.sessions.embedding.outputNames[0]!]!.data as Float32Array,
-      );
-      this.speakers.push({ start, activity: mask, embedding });
+      this.speakers.push({ start, activity: mask, embedding: await this.embed(data, rows.length) });
     }
+  }
+
+  private async embed(fbank: Float32Array, frames: number): Promise<Float64Array> {
+    const feats = new ort.Tensor('float32', fbank, [1, frames, FBANK_BINS]);
+    const embedded = await this.sessions.embedding.run({ [this.sessions.embedding.inputNames[0]!]: feats });
+    return Float64Array.from(embedded[this.sessions.embedding.outputNames[0]!]!.data as Float32Array);
+  }
+
+  /** A reference clip is one utterance to WeSpeaker: fbank of the whole clip, one embedding. */
+  async voiceDistances(
+    turns: readonly SpeakerTurn[],
+    voices: readonly Float32Array[],
+  ): Promise<VoiceDistances> {
+    const references = await Promise.all(
+      voices.map(async (samples) => {
+        const fbank = kaldiFbank(samples, FBANK_BINS);
+        return fbank.frames > 0 ? this.embed(fbank.data, fbank.frames) : undefined;
+      }),
+    );
+    const speakers = [...new Set(turns.map((t) => t.speaker))];
+    const distances = speakers.map((speaker) => {
+      const members = this.speakers.filter((_, i) => this.clusterNames.get(this.labels[i]!) === speaker);
+      return references.map((reference) => {
+        if (!reference || members.length === 0) return Number.POSITIVE_INFINITY;
+        const sum = members.reduce((n, m) => n + cosineDistance(m.embedding, reference), 0);
+        return sum / members.length;
+      });
+    });
+    return { speakers, distances, threshold: this.tuning.threshold };
   }
 
   private cluster(): SpeakerTurn[] {
     if (this.speakers.length === 0) return [];
     const { min, max } = countBounds(this.count);
-    const labels = agglomerate(
+    const labels = (this.labels = agglomerate(
       this.speakers.length,
       (a, b) => cosineDistance(this.speakers[a]!.embedding, this.speakers[b]!.embedding),
       {
@@ -154,7 +181,7 @@ export class NeuralDiarizer implements Diarizer {
         minClusters: Math.min(min, this.speakers.length),
         maxClusters: max,
       },
-    );
+    ));
     // Votes on a global grid of segmentation frames: active where most covering windows say so.
     const gridFrames = Math.ceil(this.received / FRAME_STEP) + 1;
     const clusters = Math.max(...labels) + 1;
@@ -187,6 +214,6 @@ export class NeuralDiarizer implements Diarizer {
       }
     }
     // Pauses shorter than 0.1 s inside one speaker's speech do not end the turn.
-    return toSpeakerTurns(spans, 0.1);
+    return toSpeakerTurns(spans, 0.1, this.clusterNames);
   }
 }

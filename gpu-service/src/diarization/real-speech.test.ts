@@ -16,6 +16,7 @@ import {
 } from '../../test/real-speech.js';
 import { loadSileroVad } from '../vad/silero-model.js';
 import { AcousticDiarizer } from './acoustic-diarizer.js';
+import { nameKnownSpeakers } from './known-speakers.js';
 
 const dir = realSpeechDir();
 const jfk = jfkPath();
@@ -63,5 +64,31 @@ describe.skipIf(!dir || !jfk)('AcousticDiarizer on real voices (../shared/real-s
     const turns = await diarize(conversation.pcm);
     expect(speakerCount(turns)).toBe(2);
     expect(diarizationErrorRate(conversation.reference, turns, 0.25).der).toBeLessThan(0.1);
+  });
+
+  it('names both readers from other recordings of them, and no one from a stranger', async () => {
+    // Clips 1-3 of each make the conversation; clip 0 of each, never heard in it, is the reference.
+    const conversation = buildConversation(
+      [...clips.get('libri-533')!.slice(1), ...clips.get('libri-3080')!.slice(1)],
+      3,
+    );
+    const diarizer = await AcousticDiarizer.create();
+    for (let at = 0; at < conversation.pcm.length; at += 16_000) {
+      await diarizer.push(conversation.pcm.subarray(at, at + 16_000));
+    }
+    const turns = await diarizer.finish();
+    const reference = (speaker: string) => clips.get(speaker)![0]!.pcm.subarray(0, 10 * 16_000);
+    const stranger = readAudio(singleClips(dir!).find((c) => c.speaker === 'libri-1098')!.file);
+    const voices = [
+      { name: 'libri-3080', samples: reference('libri-3080') },
+      { name: 'libri-533', samples: reference('libri-533') },
+      { name: 'stranger', samples: stranger.subarray(0, 10 * 16_000) },
+    ];
+    const named = await nameKnownSpeakers(diarizer, turns, voices);
+    expect(new Set(named.map((t) => t.speaker))).toEqual(new Set(['libri-533', 'libri-3080']));
+    expect(diarizationErrorRate(conversation.reference, named, 0.25).der).toBeLessThan(0.1);
+    // Only strangers: the speakers keep plain labels.
+    const unnamed = await nameKnownSpeakers(diarizer, turns, voices.slice(2));
+    expect(new Set(unnamed.map((t) => t.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
   });
 });

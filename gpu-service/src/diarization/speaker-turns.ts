@@ -15,9 +15,13 @@ export function speakerLabel(index: number): string {
  * Spans → turns named `SPEAKER_00`, `SPEAKER_01`… in order of first appearance; touching or
  * overlapping spans of one cluster (closer than `joinGap` seconds) become one turn.
  */
-export function toSpeakerTurns(spans: readonly LabelledSpan[], joinGap = 0): SpeakerTurn[] {
+export function toSpeakerTurns(
+  spans: readonly LabelledSpan[],
+  joinGap = 0,
+  /** Filled with each cluster's label, for callers that need to map back. */
+  names = new Map<number, string>(),
+): SpeakerTurn[] {
   const sorted = spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
-  const names = new Map<number, string>();
   const open = new Map<number, SpeakerTurn>();
   const turns: SpeakerTurn[] = [];
   for (const span of sorted) {

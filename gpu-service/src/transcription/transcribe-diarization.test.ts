@@ -39,6 +39,28 @@ describe('transcribe with diarization', () => {
     expect(result.segments.map((s) => s.id)).toEqual(result.segments.map((_, i) => i));
   });
 
+  it('labels segments and words with a known voice’s name where it matches', async () => {
+    // Other sentences of voice 3: the second voice of the conversation.
+    const voice = synthesizeConversation({ seed: 77, speakers: 1, turns: 3, voices: [3] }).pcm;
+    let turns: SpeakerTurn[] = [];
+    const result = await transcriber.transcribe(
+      model,
+      pcm,
+      { task: 'transcribe', language: 'en', diarization: {}, timestamp_granularities: ['word'] },
+      {
+        temperatures: [0],
+        voices: [{ name: 'dana', samples: voice.subarray(0, 10 * 16_000) }],
+        onDiarized: (found) => (turns = found),
+      },
+    );
+    expect(new Set(turns.map((t) => t.speaker))).toEqual(new Set(['SPEAKER_00', 'dana']));
+    expect(result.diarization).toEqual({ backend: 'acoustic' });
+    for (const segment of result.segments) {
+      expect(segment.speaker).toBe(speakerAt(turns, segment.start, segment.end));
+    }
+    expect(result.words!.some((w) => w.speaker === 'dana')).toBe(true);
+  });
+
   it('computes words internally but returns them only when asked for', async () => {
     const result = await transcriber.transcribe(
       model,

@@ -3,6 +3,7 @@ import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
+import { type KnownVoice, nameKnownSpeakers } from '../diarization/known-speakers.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler } from '../whisper/batch-scheduler.js';
@@ -60,6 +61,8 @@ export interface TranscribeHooks {
   onWindows?: (update: WindowsDone) => void | Promise<void>;
   /** Stops the work between blocks and batches (a cancelled job, a caller that went away). */
   signal?: AbortSignal;
+  /** Reference voices (decoded `diarization.known_speakers`): matching speakers take their names. */
+  voices?: readonly KnownVoice[];
 }
 
 type Word = NonNullable<TranscriptionResult['words']>[number];
@@ -209,7 +212,7 @@ export class Transcriber {
 
     const duration = assembler.received / SAMPLE_RATE;
     const clamp = (t: number) => Math.min(t, round(duration));
-    const turns = await diarizer?.finish();
+    const turns = diarizer && (await nameKnownSpeakers(diarizer, await diarizer.finish(), tuning.voices));
     const labelled = turns ? assignSpeakers(segments, words, turns) : { segments, words };
     tuning.onDiarized?.(turns ?? []);
     return {

@@ -20,16 +20,33 @@ let files: TestServer;
 let conversation: SyntheticConversation;
 let dir: string;
 
+let voiceDirs: string[] = [];
+
+/** Other sentences of one voice, cut to `seconds`: a reference clip as a caller would record it. */
+function voiceClip(voice: number, seconds: number): string {
+  const spoken = synthesizeConversation({ seed: 40 + voice, speakers: 1, turns: 4, voices: [voice] });
+  const clip = { ...spoken, pcm: spoken.pcm.subarray(0, Math.min(spoken.pcm.length, seconds * 16_000)) };
+  const wav = encodeConversation(clip, `voice-${voice}.wav`);
+  voiceDirs.push(path.dirname(wav));
+  return wav;
+}
+
 beforeAll(async () => {
   conversation = synthesizeConversation({ seed: 5, speakers: 2, turns: 6, voices: [0, 1] });
   // Served as Opus in Ogg: the route decodes through ffmpeg like any upload.
   const ogg = encodeConversation(conversation, 'call.ogg');
   dir = path.dirname(ogg);
-  files = await serveFiles({ '/call.ogg': ogg });
+  files = await serveFiles({
+    '/call.ogg': ogg,
+    '/voice-1.wav': voiceClip(1, 9),
+    '/voice-3.wav': voiceClip(3, 9),
+    '/short.wav': voiceClip(0, 1),
+  });
 }, 60_000);
 afterAll(() => {
   files?.close();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of [dir, ...voiceDirs]) rmSync(d, { recursive: true, force: true });
+  voiceDirs = [];
 });
 
 const signedDiarize = (payload: unknown, signWith = testSecret) =>
@@ -59,6 +76,41 @@ describe('POST /internal/diarize', () => {
     expect(await neural.json()).toMatchObject({ error: { param: 'diarization_backend' } });
   });
 
+  it('names the speaker a reference voice matches, and no one after a voice that is absent', async () => {
+    const response = await signedDiarize({
+      audio_url: `${files.url}/call.ogg`,
+      options: {
+        known_speakers: [
+          { name: 'bob', audio_url: `${files.url}/voice-1.wav` },
+          { name: 'nobody', audio_url: `${files.url}/voice-3.wav` },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as DiarizationResult;
+    expect(result.speakers).toEqual(['SPEAKER_00', 'bob']);
+    // bob's turns are voice_1's: renamed, the turns still score as before.
+    const renamed = result.turns.map((t) => ({
+      ...t,
+      speaker: t.speaker === 'bob' ? 'voice_1' : 'voice_0',
+    }));
+    expect(diarizationErrorRate(conversation.reference, renamed).der).toBeLessThan(0.1);
+  });
+
+  it('refuses a reference clip outside 2-10 s before reading the audio', async () => {
+    const response = await signedDiarize({
+      audio_url: `${files.url}/call.ogg`,
+      options: { known_speakers: [{ name: 'ann', audio_url: `${files.url}/short.wav` }] },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: 'invalid_known_speaker_reference',
+        message: expect.stringMatching(/'ann'.*1\.\d s long/),
+      },
+    });
+  });
+
   it('runs the backend the app was given', async () => {
     // The random-weight fixtures with the real models' interfaces: the backend is the point, not the turns.
     const neural = neuralFactory({
@@ -70,9 +122,12 @@ describe('POST /internal/diarize', () => {
     const withNeural = createTestApp({ diarizers: diarizerFactory(neural) });
     const response = await signedInternalRequest(withNeural, '/internal/diarize', {
       audio_url: `${files.url}/call.ogg`,
-      options: {},
+      // Reference voices go through the embedding model too (random weights: plumbing only).
+      options: { known_speakers: [{ name: 'bob', audio_url: `${files.url}/voice-1.wav` }] },
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as DiarizationResult).backend).toBe('neural');
+    const result = (await response.json()) as DiarizationResult;
+    expect(result.backend).toBe('neural');
+    expect(result.turns.length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
 import { SAMPLE_RATE } from '../../audio/sample-rate.js';
 import type { DiarizerFactory } from '../../diarization/create-diarizer.js';
+import { nameKnownSpeakers } from '../../diarization/known-speakers.js';
+import { loadKnownVoices } from '../../diarization/known-voices.js';
 import type { Admission } from '../admission.js';
 import { withDeadline } from '../request-deadline.js';
 
@@ -30,6 +32,7 @@ export function diarizeRoutes(options: DiarizeRouteOptions) {
     const work = async (signal: AbortSignal): Promise<DiarizationResult> => {
       // Refused (e.g. neural without models) before any download.
       const diarizer = await options.diarizers(diarization);
+      const voices = await loadKnownVoices(options.audio, diarization.known_speakers, signal);
       const blocks = await openRequestAudio(options.audio, {
         url: audio_url,
         source: audio_source,
@@ -42,7 +45,7 @@ export function diarizeRoutes(options: DiarizeRouteOptions) {
         samples += block.length;
         await diarizer.push(block);
       }
-      const turns = await diarizer.finish();
+      const turns = await nameKnownSpeakers(diarizer, await diarizer.finish(), voices);
       return {
         duration: Math.round((samples / SAMPLE_RATE) * 1000) / 1000,
         backend: diarizer.backend,

@@ -7,6 +7,7 @@ import {
 import { Hono } from 'hono';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
 import { SAMPLE_RATE } from '../../audio/sample-rate.js';
+import { loadKnownVoices } from '../../diarization/known-voices.js';
 import type { ModelRegistry } from '../../models/model-registry.js';
 import { AudioProgress } from '../../transcription/audio-progress.js';
 import { putResult } from '../../transcription/put-result.js';
@@ -43,6 +44,8 @@ async function runTranscription(
   // Load the model while the audio downloads and decodes. An unknown model is refused here, before any download.
   const model = options.models.get(transcribeOptions.model);
   model.catch(() => undefined);
+  // Reference voices first: a bad one is refused before the request's audio is read.
+  const voices = await loadKnownVoices(options.audio, transcribeOptions.diarization?.known_speakers, signal);
   const blocks = await openRequestAudio(options.audio, {
     url: audio_url,
     source: audio_source,
@@ -60,6 +63,7 @@ async function runTranscription(
     transcribeOptions,
     {
       signal,
+      voices,
       ...(hooks.onWindows ? { onWindows: hooks.onWindows } : {}),
     },
   );
