@@ -173,7 +173,7 @@ export class NeuralDiarizer implements Diarizer {
   private cluster(): SpeakerTurn[] {
     if (this.speakers.length === 0) return [];
     const { min, max } = countBounds(this.count);
-    const labels = (this.labels = agglomerate(
+    const labels = agglomerate(
       this.speakers.length,
       (a, b) => cosineDistance(this.speakers[a]!.embedding, this.speakers[b]!.embedding),
       {
@@ -181,7 +181,8 @@ export class NeuralDiarizer implements Diarizer {
         minClusters: Math.min(min, this.speakers.length),
         maxClusters: max,
       },
-    ));
+    );
+    this.labels = labels;
     // Votes on a global grid of segmentation frames: active where most covering windows say so.
     const gridFrames = Math.ceil(this.received / FRAME_STEP) + 1;
     const clusters = Math.max(...labels) + 1;

@@ -118,7 +118,7 @@ export class Transcriber {
     model: LoadedModel,
     audio: Float32Array,
     options: TranscribeOptions,
-    tuning: TranscribeTuning = {},
+    tuning: TranscribeTuning & TranscribeHooks = {},
   ): Promise<TranscriptionResult> {
     return this.transcribeStream(model, single(audio), options, tuning);
   }
