@@ -10,7 +10,17 @@ import { root } from './test-support/stack.js';
 
 /** Lower layers first: a module may import its own folder and folders earlier in the list. */
 const LAYERS: Record<string, string[]> = {
-  'workers/src': ['http', 'storage', 'uploads', 'gpu', 'usage', 'health', 'transcription', 'jobs'],
+  'workers/src': [
+    'http',
+    'storage',
+    'uploads',
+    'gpu',
+    'usage',
+    'health',
+    'speakers',
+    'transcription',
+    'jobs',
+  ],
   'gpu-service/src': ['audio', 'log-mel', 'models', 'vad', 'whisper', 'diarization', 'transcription', 'http'],
 };
 /** Entry files wire everything together; every other file at a package root is configuration. */

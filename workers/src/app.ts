@@ -6,6 +6,7 @@ import { apiKeyAuth } from './http/middleware/api-key-auth.js';
 import { corsFromEnv } from './http/middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { jobRoutes } from './jobs/job-routes.js';
+import { speakerRoutes } from './speakers/speaker-routes.js';
 import { objectRoutes } from './storage/object-routes.js';
 import { diarizationRoutes } from './transcription/diarization-routes.js';
 import { transcriptionRoutes } from './transcription/transcription-routes.js';
@@ -32,5 +33,6 @@ export function createApp() {
   app.route('/', transcriptionRoutes);
   app.route('/', jobRoutes);
   app.route('/', usageRoutes);
+  app.route('/', speakerRoutes);
   return app;
 }

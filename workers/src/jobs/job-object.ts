@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ApiError, type ErrorBody, type Segment, type TranscriptionResult } from '@whisper-edge/shared';
 import { edgeConfig } from '../config.js';
+import { requestClipKeys } from '../speakers/known-speaker-fields.js';
 import { doneEvent, segmentEvents, speakerSegmentEvents } from '../transcription/transcript-events.js';
 import { jobEvent } from './job-events.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
@@ -50,7 +51,11 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     if (!retention) return;
     const at = (state.completed_at ?? Date.now()) + retention * 1000;
     if (Date.now() < at) return this.ctx.storage.setAlarm(at);
-    const keys = [state.result_key, state.spec.ownsAudio ? state.spec.fields.storage_key : undefined];
+    const keys = [
+      state.result_key,
+      state.spec.ownsAudio ? state.spec.fields.storage_key : undefined,
+      ...requestClipKeys(state.spec.fields),
+    ];
     await this.env.UPLOADS.delete(keys.filter((k): k is string => k !== undefined));
     await tenantJobs(this.env, { id: state.tenant }).release(state.id);
     await this.ctx.storage.deleteAll();

@@ -8,6 +8,7 @@ import type { Bindings } from '../env.js';
 import { GpuUnreachableError, streamFromGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
 import { jobScope } from '../http/request-scope.js';
+import { resolveKnownSpeakers } from '../speakers/known-speaker-fields.js';
 import { tenantRoot } from '../storage/tenant-keys.js';
 import { resolveAudioInput } from '../transcription/audio-input.js';
 import { transcribeRequest } from '../transcription/gpu-request.js';
@@ -39,7 +40,10 @@ async function transcribeAttempt(
   const scope = jobScope(env, state.tenant, spec.origin);
   const params = parseTranscriptionParams(spec.fields, spec.task);
   const input = await resolveAudioInput(spec.fields, undefined, scope);
-  const request = transcribeRequest(input, params, scope.config.limits.job, { jobId: state.id });
+  const request = transcribeRequest(input, params, scope.config.limits.job, {
+    jobId: state.id,
+    knownSpeakers: await resolveKnownSpeakers(scope, spec.fields),
+  });
   const startedAt = Date.now();
   return withGpu(
     env,

@@ -1,5 +1,6 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
 import type { Scope } from '../http/request-scope.js';
+import { CLIP_KEYS_FIELD, requestClipKeys } from '../speakers/known-speaker-fields.js';
 import type { PlannedExport } from '../transcription/result-export.js';
 import type { TranscriptionParams } from '../transcription/transcription-params.js';
 import type { StoredFile } from '../uploads/intake/receive-form.js';
@@ -27,7 +28,8 @@ async function fingerprint(
   file: StoredFile | undefined,
 ): Promise<string> {
   const sorted = Object.keys(fields)
-    .filter((k) => k !== 'async' && k !== 'stream')
+    // Clip keys are fresh per request; the clips' digests stand for them.
+    .filter((k) => k !== 'async' && k !== 'stream' && k !== CLIP_KEYS_FIELD)
     .sort()
     .map((k) => [k, fields[k]]);
   return sha256Hex(
@@ -52,7 +54,8 @@ export async function submitJob(
       : undefined,
   );
   if (registered.existing) {
-    if (file) await env.UPLOADS.delete(file.key);
+    const leftovers = [...(file ? [file.key] : []), ...requestClipKeys(fields)];
+    if (leftovers.length > 0) await env.UPLOADS.delete(leftovers);
     if (!registered.sameRequest) {
       throw new ApiError(409, 'This Idempotency-Key was already used with different parameters', {
         code: 'idempotency_key_reused',

@@ -1,8 +1,6 @@
 import { ApiError, type AudioSource, isNonPublicHost } from '@whisper-edge/shared';
-import { requireObjectUrlSecret } from '../config.js';
 import type { Scope } from '../http/request-scope.js';
-import { signObjectUrl } from '../storage/object-urls.js';
-import { presign, r2S3Endpoint } from '../storage/storage-clients.js';
+import { signedReadUrl } from '../storage/signed-read-url.js';
 import { assertTenantKey } from '../storage/tenant-keys.js';
 import type { StoredFile } from '../uploads/intake/receive-form.js';
 
@@ -66,7 +64,6 @@ export async function resolveAudioInput(
       { code: 'invalid_input', param: chosen[1] ?? 'file' },
     );
   }
-  const ttlSeconds = config.audioUrlTtlSeconds;
   if (fields[PRESIGNED_PARAM]) {
     return {
       audioUrl: validatePresignedUrl(
@@ -81,11 +78,5 @@ export async function resolveAudioInput(
   if (!file && !(await scope.env.UPLOADS.head(key))) {
     throw new ApiError(404, 'File not found in R2', { param: 'storage_key', code: 'object_not_found' });
   }
-  // R2's own pre-signed URL when its S3 API is configured (the GPU service then reads R2 directly);
-  // otherwise the Worker's signed object route streams it from the binding.
-  const r2 = r2S3Endpoint(config);
-  const audioUrl = r2
-    ? await presign(r2, config.bucketName, key, { method: 'GET', expiresSeconds: ttlSeconds })
-    : await signObjectUrl(scope.origin, requireObjectUrlSecret(config), key, { ttlSeconds });
-  return { audioUrl, source: 'edge' };
+  return { audioUrl: await signedReadUrl(scope, key), source: 'edge' };
 }

@@ -1,6 +1,7 @@
 import { ApiError, type DiarizationOptions, diarizationBackends } from '@whisper-edge/shared';
 import { z } from 'zod';
 import { parseBoolean } from '../http/field-values.js';
+import { wantsKnownSpeakers } from '../speakers/known-speaker-fields.js';
 
 const count = z.coerce.number().int().min(1).max(32).optional();
 const fieldsSchema = z.object({
@@ -52,7 +53,8 @@ export function parseSpeakerParams(fields: Record<string, string>): {
 
 /**
  * `enable_diarization` and its companions → the diarization options, or undefined when not asked for.
- * `response_format=diarized_json` asks for it by itself, as with OpenAI's diarizing model.
+ * `response_format=diarized_json` asks for it by itself, as with OpenAI's diarizing model, and so do
+ * known speakers (`known_speaker_names[]` with clips, or `known_speakers[]` profile ids).
  */
 export function parseDiarizationParams(
   fields: Record<string, string>,
@@ -60,11 +62,14 @@ export function parseDiarizationParams(
 ): DiarizationOptions | undefined {
   const { options, given } = parseSpeakerParams(fields);
   const enabled = parseBoolean(fields.enable_diarization, 'enable_diarization');
-  const wanted = enabled ?? responseFormat === 'diarized_json';
+  const named = wantsKnownSpeakers(fields);
+  const wanted = enabled ?? (responseFormat === 'diarized_json' || named);
   if (wanted) return options;
   if (responseFormat === 'diarized_json') {
     throw invalid('response_format', "'diarized_json' needs diarization; drop enable_diarization=false");
   }
+  if (named)
+    throw invalid('known_speakers', 'known speakers need diarization; drop enable_diarization=false');
   if (given[0]) throw invalid(given[0], 'requires enable_diarization=true');
   return undefined;
 }

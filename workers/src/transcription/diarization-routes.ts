@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env.js';
 import { postToGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
+import { requestClipKeys, resolveKnownSpeakers } from '../speakers/known-speaker-fields.js';
 import { recordUsage, timed } from '../usage/record-usage.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
@@ -23,8 +24,8 @@ function fileId(fields: Record<string, string>, filename: string | undefined): s
  * transcription endpoint (file, storage_key or s3_presigned_url) and answers turns as JSON or RTTM.
  */
 export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization', async (c) => {
-  const { scope, fields, file } = await receiveAudioRequest(c);
-  const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
+  const { scope, fields, file, stored } = await receiveAudioRequest(c);
+  const prepared = await withoutLeftovers(c.env.UPLOADS, stored, async () => {
     const format = formatSchema.safeParse(fields.response_format?.trim() || undefined);
     if (!format.success) {
       throw new ApiError(400, "Invalid 'response_format': expected 'json' or 'rttm'", {
@@ -34,17 +35,25 @@ export const diarizationRoutes = new Hono<AppEnv>().post('/v1/audio/diarization'
     }
     const { options } = parseSpeakerParams(fields);
     const input = await resolveAudioInput(fields, file, scope);
-    return { format: format.data, options, input };
+    return { format: format.data, options, input, knownSpeakers: await resolveKnownSpeakers(scope, fields) };
   });
 
-  const request = diarizeRequest(prepared.input, prepared.options, scope.config.limits.sync);
+  const request = diarizeRequest(
+    prepared.input,
+    prepared.options,
+    scope.config.limits.sync,
+    prepared.knownSpeakers,
+  );
+  const clips = requestClipKeys(fields);
   const { value: result, seconds } = await timed(() =>
     withGpu(
       c.env,
       (gpu) => postToGpu(gpu, '/internal/diarize', request, diarizationResultSchema),
       scope.tenant,
     ),
-  );
+  ).finally(async () => {
+    if (clips.length > 0) await c.env.UPLOADS.delete(clips);
+  });
   await recordUsage(c.env, scope.tenant, { requests: 1, audioSeconds: result.duration, gpuSeconds: seconds });
   if (prepared.format === 'rttm') {
     return c.body(formatRttm(result.turns, fileId(fields, file?.filename)), 200, {

@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
 import { submitJob } from '../jobs/submit-job.js';
+import { requestClipKeys, resolveKnownSpeakers } from '../speakers/known-speaker-fields.js';
 import { recordUsage, timed } from '../usage/record-usage.js';
 import { resolveAudioInput } from './audio-input.js';
 import { receiveAudioRequest, withoutLeftovers } from './audio-request.js';
@@ -20,20 +21,22 @@ function isInputRefusal(error: unknown): boolean {
 /** One handler for both endpoints: translations are transcriptions with task `translate`. */
 function audioHandler(task: 'transcribe' | 'translate') {
   return async (c: Context<AppEnv>) => {
-    const { scope, fields, file } = await receiveAudioRequest(c);
-    const prepared = await withoutLeftovers(c.env.UPLOADS, file, async () => {
+    const { scope, fields, file, stored } = await receiveAudioRequest(c);
+    const prepared = await withoutLeftovers(c.env.UPLOADS, stored, async () => {
       const mode = await requestMode(scope, fields, file?.size);
       const params = parseTranscriptionParams(fields, task);
       const input = await resolveAudioInput(fields, file, scope);
+      // Profile ids are checked here, for a job too (which signs its clips again on each attempt).
+      const knownSpeakers = await resolveKnownSpeakers(scope, fields);
       const plannedExport = await planExport(fields, {
         scope,
         format: params.responseFormat,
         timestampGranularities: params.timestampGranularities,
         captions: params.captions,
       });
-      return { ...mode, params, input, plannedExport };
+      return { ...mode, params, input, plannedExport, knownSpeakers };
     });
-    const { params, input, plannedExport, stream, asJob, callbackUrl } = prepared;
+    const { params, input, plannedExport, stream, asJob, callbackUrl, knownSpeakers } = prepared;
 
     if (asJob) {
       const { job, replayed } = await submitJob(scope, {
@@ -50,23 +53,36 @@ function audioHandler(task: 'transcribe' | 'translate') {
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
       });
     }
-    const gpuRequest = transcribeRequest(input, params, scope.config.limits.sync, { plannedExport });
+    const gpuRequest = transcribeRequest(input, params, scope.config.limits.sync, {
+      plannedExport,
+      knownSpeakers,
+    });
+    // A sync request's reference clips serve it alone: they go once it is answered.
+    const clips = requestClipKeys(fields);
+    const dropClips = async () => {
+      if (clips.length > 0) await c.env.UPLOADS.delete(clips);
+    };
     if (stream) {
       return transcriptSse(
         scope,
         gpuRequest,
         plannedExport,
-        (p) => c.executionCtx.waitUntil(p),
+        (p) => c.executionCtx.waitUntil(p.finally(dropClips)),
         c.req.raw.signal,
-      );
+      ).catch(async (error: unknown) => {
+        await dropClips();
+        throw error;
+      });
     }
     const { value: response, seconds } = await timed(() =>
       withGpu(c.env, (gpu) => transcribeOnGpu(gpu, gpuRequest, c.req.raw.signal), scope.tenant),
-    ).catch(async (error: unknown) => {
-      // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
-      if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
-      throw error;
-    });
+    )
+      .catch(async (error: unknown) => {
+        // Audio sent only for this request, refused as input (not decodable, too long), is not kept.
+        if (file && isInputRefusal(error)) await c.env.UPLOADS.delete(file.key);
+        throw error;
+      })
+      .finally(dropClips);
     await recordUsage(c.env, scope.tenant, {
       requests: 1,
       audioSeconds: response.result.duration,

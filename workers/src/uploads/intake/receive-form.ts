@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { newUploadKey } from '../upload-keys.js';
-import { FormFields } from './form-fields.js';
+import { CLIP_FIELDS, FormFields, MAX_CLIP_CHARS } from './form-fields.js';
 import { SNIFF_BYTES, sniffMedia } from './media-sniff.js';
 import { boundaryOf, parseMultipart, readText } from './multipart-stream.js';
 import { peek } from './peek.js';
@@ -14,6 +14,8 @@ export interface StoredFile extends StreamUploadResult {
 export interface ReceivedForm {
   fields: Record<string, string>;
   file: StoredFile | undefined;
+  /** `known_speaker_references[]` values (data URLs), unparsed. */
+  clips: string[];
 }
 
 export interface ReceiveFormOptions {
@@ -61,7 +63,8 @@ export async function receiveForm(
         const stored = await uploadStream(bucket, key, all, { contentType });
         file = { ...stored, filename: part.filename, contentType };
       } else {
-        collected.add(part.name, await readText(part.body));
+        const limit = CLIP_FIELDS.has(part.name) ? MAX_CLIP_CHARS : undefined;
+        collected.add(part.name, await readText(part.body, limit));
       }
     }
   } catch (error) {
@@ -72,5 +75,5 @@ export async function receiveForm(
     await bucket.delete(file.key);
     throw new ApiError(400, 'The uploaded file is empty', { param: 'file', code: 'empty_file' });
   }
-  return { fields: collected.fields, file };
+  return { fields: collected.fields, file, clips: collected.clips };
 }

@@ -1,6 +1,6 @@
 import { ApiError } from '@whisper-edge/shared';
 import { readCappedBody } from './capped-body.js';
-import { FormFields } from './form-fields.js';
+import { CLIP_FIELDS, FormFields } from './form-fields.js';
 import { type ReceivedForm, type ReceiveFormOptions, receiveForm } from './receive-form.js';
 
 const MAX_SMALL_BODY = 256 * 1024;
@@ -39,7 +39,7 @@ export async function readRequestFields(
   const collected = new FormFields();
   if (isForm) {
     for (const [name, value] of new URLSearchParams(text)) collected.add(name, value);
-    return { fields: collected.fields, file: undefined };
+    return { fields: collected.fields, file: undefined, clips: collected.clips };
   }
   let body: unknown;
   try {
@@ -51,7 +51,11 @@ export async function readRequestFields(
     throw new ApiError(400, 'The JSON body must be an object', { code: 'invalid_json' });
   }
   for (const [name, value] of Object.entries(body)) {
-    if (value !== null && value !== undefined) collected.add(name, stringify(value));
+    if (value === null || value === undefined) continue;
+    // A JSON list of clips is a list of fields (their data URLs hold commas).
+    if (CLIP_FIELDS.has(name) && Array.isArray(value))
+      for (const clip of value) collected.add(name, stringify(clip));
+    else collected.add(name, stringify(value));
   }
-  return { fields: collected.fields, file: undefined };
+  return { fields: collected.fields, file: undefined, clips: collected.clips };
 }
