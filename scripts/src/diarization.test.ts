@@ -77,4 +77,47 @@ describe('diarization through the stack', () => {
     });
     expect(await vtt.text()).toMatch(/^WEBVTT\n\n[\d:.]+ --> [\d:.]+\n<v SPEAKER_0[01]>/);
   });
+
+  it('the SDK’s known_speaker_names / known_speaker_references name a voice, as does a stored profile', async () => {
+    // Other sentences of voice 2 (the conversation's second voice), as the caller recorded them.
+    const other = synthesizeConversation({ seed: 91, speakers: 1, turns: 4, voices: [2] });
+    const clip = readFileSync(
+      encodeConversation({ ...other, pcm: other.pcm.subarray(0, 9 * 16_000) }, 'voice-2.wav'),
+    );
+    const client = new OpenAI({ baseURL: `${stack.edge}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const result = (await client.audio.transcriptions.create({
+      file: await toFile(flac, 'two voices.flac', { type: 'audio/flac' }),
+      model: 'whisper-1',
+      response_format: 'diarized_json',
+      language: 'en',
+      known_speaker_names: ['bea'],
+      known_speaker_references: [`data:audio/wav;base64,${clip.toString('base64')}`],
+    })) as unknown as TranscriptionDiarized & { diarization: { backend: string } };
+    expect(result.diarization.backend).toBe('acoustic');
+    // (The generated model's few segments need not cover both voices; the turns below do.)
+    const speakers = new Set(result.segments.map((s) => s.speaker));
+    expect(speakers.has('bea')).toBe(true);
+    for (const speaker of speakers) expect(['SPEAKER_00', 'bea']).toContain(speaker);
+    const profileForm = new FormData();
+    profileForm.append('name', 'Bea');
+    profileForm.append('file', new File([clip], 'voice-2.wav', { type: 'audio/wav' }));
+    const profile = (await (
+      await fetch(`${stack.edge}/v1/speakers`, { method: 'POST', body: profileForm })
+    ).json()) as { id: string };
+    const rttm = await fetch(`${stack.edge}/v1/audio/diarization`, {
+      method: 'POST',
+      body: form({ response_format: 'rttm', 'known_speakers[]': profile.id }),
+    });
+    const turns = (await rttm.text())
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [, , , onset, duration, , , speaker] = line.split(' ');
+        return { start: Number(onset), end: Number(onset) + Number(duration), speaker: speaker! };
+      });
+    expect(new Set(turns.map((t) => t.speaker))).toEqual(new Set(['SPEAKER_00', 'Bea']));
+    // Bea is the second voice: named so, the turns score as the reference's.
+    const named = turns.map((t) => ({ ...t, speaker: t.speaker === 'Bea' ? 'voice_1' : 'voice_0' }));
+    expect(diarizationErrorRate(conversation.reference, named).der).toBeLessThan(0.1);
+  });
 });
