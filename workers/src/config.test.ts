@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeConfig, gpuSecret } from './config.js';
+import { edgeConfig, gpuSecret, requireObjectUrlSecret } from './config.js';
 import type { Bindings } from './env.js';
 
 const vars = (over: Record<string, string | undefined>) => ({ ...over }) as unknown as Bindings;
@@ -48,6 +48,21 @@ describe('edge configuration', () => {
     expect(error?.status).toBe(500);
     expect(error?.toBody().error.code).toBe('server_misconfigured');
     expect(error?.toBody().error.message).toMatch(/GPU_SHARED_SECRET/);
+  });
+
+  it('never signs object URLs with the GPU hosts’ secret: no fallback, and no equal value', () => {
+    const gpu = 'gpu-secret-0123456789abcdef';
+    expect(() => requireObjectUrlSecret(edgeConfig(vars({ GPU_SHARED_SECRET: gpu })))).toThrow(
+      /OBJECT_URL_SECRET is not configured/,
+    );
+    expect(() =>
+      requireObjectUrlSecret(edgeConfig(vars({ GPU_SHARED_SECRET: gpu, OBJECT_URL_SECRET: gpu }))),
+    ).toThrow(/OBJECT_URL_SECRET must differ from GPU_SHARED_SECRET/);
+    expect(
+      requireObjectUrlSecret(
+        edgeConfig(vars({ GPU_SHARED_SECRET: gpu, OBJECT_URL_SECRET: 'edge-only-0123456789' })),
+      ),
+    ).toBe('edge-only-0123456789');
   });
 
   it('builds R2 and AWS S3 credentials only when complete', () => {

@@ -207,22 +207,14 @@ export function gpuSecret(config: EdgeConfig): string {
   return config.gpu.secret;
 }
 
-let warnedSharedObjectSecret = false;
-
 /**
  * The secret that signs and checks object URLs. It must not be GPU_SHARED_SECRET: every GPU host holds
  * that one, and with it could mint URLs to read or write any object in the bucket, not only the ones
- * it was handed. A deployment that has not set OBJECT_URL_SECRET yet keeps working, loudly.
+ * it was handed. So there is no fallback to it, and the same value in both is no secret of its own.
  */
 export function objectUrlSecret(config: EdgeConfig): string | undefined {
-  if (config.objectUrlSecret) return config.objectUrlSecret;
-  if (config.gpu.secret && !warnedSharedObjectSecret) {
-    warnedSharedObjectSecret = true;
-    console.warn(
-      'OBJECT_URL_SECRET is not set: object URLs are signed with GPU_SHARED_SECRET, which GPU hosts hold too. Set its own secret (wrangler secret put OBJECT_URL_SECRET).',
-    );
-  }
-  return config.gpu.secret;
+  const secret = config.objectUrlSecret;
+  return secret && secret !== config.gpu.secret ? secret : undefined;
 }
 
 /** objectUrlSecret for minting: without any secret, no URL could ever be checked. */
@@ -230,7 +222,9 @@ export function requireObjectUrlSecret(config: EdgeConfig): string {
   const secret = objectUrlSecret(config);
   if (!secret)
     throw misconfigured(
-      'OBJECT_URL_SECRET is not configured on the edge (wrangler secret put OBJECT_URL_SECRET)',
+      config.objectUrlSecret
+        ? 'OBJECT_URL_SECRET must differ from GPU_SHARED_SECRET, which GPU hosts hold (wrangler secret put OBJECT_URL_SECRET)'
+        : 'OBJECT_URL_SECRET is not configured on the edge (wrangler secret put OBJECT_URL_SECRET, a value GPU hosts never get)',
     );
   return secret;
 }
