@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Both services log a JSON line per request: shown for failing tests only, where it helps.
+    silent: 'passed-only',
     projects: [
       'shared/vitest.config.ts',
       'workers/vitest.config.ts',

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { createLogger } from '@whisper-edge/shared/logging';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { diarizerFactory } from './diarization/create-diarizer.js';
@@ -7,7 +8,9 @@ import { Admission } from './http/admission.js';
 import { ModelManager } from './models/model-manager.js';
 import { ModelRegistry } from './models/model-registry.js';
 
-const log = (message: string) => console.error(`[gpu-service] ${message}`);
+const logger = createLogger('gpu-service');
+/** Start-up and model messages; request work logs through `logger` with its request id. */
+const log = (message: string) => logger.info(message);
 const config = loadConfig();
 const list = (value: string) =>
   value
@@ -51,7 +54,7 @@ const admission = new Admission({
 
 const server = serve(
   {
-    fetch: createApp({ config, models, diarizers, admission, log }).fetch,
+    fetch: createApp({ config, models, diarizers, admission, log: logger }).fetch,
     port: config.PORT,
     hostname: config.HOST,
   },

@@ -1,4 +1,8 @@
-/** OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. */
+/**
+ * OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. `error`
+ * keeps OpenAI's four fields; the request's id rides beside it (OpenAI sends it only as the
+ * `x-request-id` header, which we send too), so an error body pasted alone still names its request.
+ */
 export interface ErrorBody {
   error: {
     message: string;
@@ -6,6 +10,7 @@ export interface ErrorBody {
     code: string | null;
     param: string | null;
   };
+  request_id?: string;
 }
 
 export type ErrorType =
@@ -59,15 +64,19 @@ export class ApiError extends Error {
   /** Response headers the error carries (e.g. Content-Range on a 416). */
   headers: Record<string, string> = {};
 
-  toBody(): ErrorBody {
-    return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+  toBody(requestId?: string): ErrorBody {
+    return {
+      error: { message: this.message, type: this.type, code: this.code, param: this.param },
+      ...(requestId ? { request_id: requestId } : {}),
+    };
   }
 
   /** The HTTP answer both services give for this error: OpenAI's body, its status and headers. */
-  toResponse(): Response {
+  toResponse(requestId?: string): Response {
     const headers = new Headers({ ...this.headers, 'content-type': 'application/json' });
     if (this.retryAfter !== undefined) headers.set('retry-after', String(this.retryAfter));
-    return new Response(JSON.stringify(this.toBody()), { status: this.status, headers });
+    if (requestId) headers.set('x-request-id', requestId);
+    return new Response(JSON.stringify(this.toBody(requestId)), { status: this.status, headers });
   }
 }
 

@@ -5,6 +5,7 @@ import { healthRoutes } from './health/health-routes.js';
 import { apiKeyAuth } from './http/middleware/api-key-auth.js';
 import { corsFromEnv } from './http/middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
+import { requestTracing } from './http/middleware/request-tracing.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { speakerRoutes } from './speakers/speaker-routes.js';
 import { objectRoutes } from './storage/object-routes.js';
@@ -19,6 +20,8 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
+  // Before everything, so every answer (errors, health, object URLs) carries the request's id.
+  app.use('*', requestTracing());
   app.route('/', healthRoutes);
   // Object URLs carry their own signature; everything under /v1 needs an API key when keys are set.
   app.route('/', objectRoutes);

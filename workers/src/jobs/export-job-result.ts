@@ -22,7 +22,7 @@ export async function exportJobResult(
     captions,
   });
   try {
-    const scope = jobScope(env, tenant, spec.origin);
+    const scope = jobScope(env, tenant, spec.origin, spec.requestId ?? '');
     const planned = await planExport(spec.fields, {
       scope,
       format: spec.responseFormat,

@@ -26,6 +26,8 @@ export interface JobSpec {
   storageUrl?: string;
   /** The audio was uploaded with this request (not named by the caller): it goes when the job does. */
   ownsAudio?: boolean;
+  /** The submitting request's id: every attempt's logs and GPU calls, and the webhook, carry it. */
+  requestId?: string;
 }
 
 export interface WebhookState {
@@ -92,6 +94,7 @@ export function publicJob(state: JobState, now = Date.now()) {
     task: state.spec.task,
     response_format: state.spec.responseFormat,
     model: state.spec.fields.model ?? null,
+    request_id: state.spec.requestId ?? null,
     attempts: state.attempts,
     progress: { processed_seconds, total_seconds, percent, eta_seconds: eta },
     ...(state.spec.storageUrl && state.export_done ? { storage_url: state.spec.storageUrl } : {}),

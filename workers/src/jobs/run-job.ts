@@ -37,7 +37,7 @@ async function transcribeAttempt(
 ): Promise<TranscriptionResult> {
   const job = jobStub(env, state.id);
   const { spec } = state;
-  const scope = jobScope(env, state.tenant, spec.origin);
+  const scope = jobScope(env, state.tenant, spec.origin, spec.requestId ?? '');
   const params = parseTranscriptionParams(spec.fields, spec.task);
   const input = await resolveAudioInput(spec.fields, undefined, scope);
   const request = transcribeRequest(input, params, scope.config.limits.job, {

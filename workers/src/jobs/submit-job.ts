@@ -1,4 +1,5 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
+import { log } from '../http/log.js';
 import type { Scope } from '../http/request-scope.js';
 import { CLIP_KEYS_FIELD, requestClipKeys } from '../speakers/known-speaker-fields.js';
 import type { PlannedExport } from '../transcription/result-export.js';
@@ -39,7 +40,7 @@ async function fingerprint(
 
 /** Registers, stores and enqueues a job; the same Idempotency-Key gives back the first job. */
 export async function submitJob(
-  { env, tenant, origin }: Scope,
+  { env, tenant, origin, requestId }: Scope,
   submission: JobSubmission,
 ): Promise<{ job: ReturnType<typeof publicJob>; replayed: boolean }> {
   const { fields, file, params, plannedExport } = submission;
@@ -87,6 +88,7 @@ export async function submitJob(
       responseFormat: params.responseFormat,
       ...(params.timestampGranularities ? { timestampGranularities: params.timestampGranularities } : {}),
       origin,
+      requestId,
       ...(file ? { ownsAudio: true } : {}),
       ...(submission.callbackUrl ? { callbackUrl: submission.callbackUrl } : {}),
       ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
@@ -100,7 +102,7 @@ export async function submitJob(
     await jobStub(env, id).init(state);
     await env.JOBS_QUEUE.send({ job_id: id });
   } catch (error) {
-    console.error('job enqueue failed', { job: id, error: String(error) });
+    log.error('job enqueue failed', { job_id: id, error });
     // A key must not stay bound to a job that never started: the client's retry has to create it.
     await index.release(id);
     await jobStub(env, id)

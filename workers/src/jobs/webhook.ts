@@ -66,7 +66,13 @@ export async function deliverWebhook(
     );
     const response = await fetch(webhook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'whisper-edge-webhooks/1',
+        // The submitting request's id, so a receiver can tie the delivery to the call that made the job.
+        ...(state.spec.requestId ? { 'x-request-id': state.spec.requestId } : {}),
+        ...headers,
+      },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(config.timeoutMs),

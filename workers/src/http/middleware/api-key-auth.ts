@@ -8,6 +8,7 @@ import {
 import type { MiddlewareHandler } from 'hono';
 import { edgeConfig } from '../../config.js';
 import type { AppEnv } from '../../env.js';
+import { log } from '../log.js';
 
 interface ConfiguredKey {
   tenant: string;
@@ -37,7 +38,7 @@ async function configuredKeys(raw: string | undefined): Promise<ConfiguredKey[]>
     } catch (error) {
       // Fail closed: a value that does not parse exactly admits nobody, and says why (never the key).
       if (!(error instanceof ApiKeysConfigError)) throw error;
-      console.error(error.message);
+      log.error('API_KEYS is invalid', { reason: error.message });
       throw new ApiError(500, `The server's ${error.message}`, { code: 'server_misconfigured' });
     }
   }
