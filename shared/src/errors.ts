@@ -1,17 +1,27 @@
+import { z } from 'zod';
+
 /**
  * OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. `error`
  * keeps OpenAI's four fields; the request's id rides beside it (OpenAI sends it only as the
  * `x-request-id` header, which we send too), so an error body pasted alone still names its request.
  */
-export interface ErrorBody {
-  error: {
-    message: string;
-    type: string;
-    code: string | null;
-    param: string | null;
-  };
-  request_id?: string;
-}
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      message: z.string().meta({ description: 'Written for the caller; never an internal trace' }),
+      type: z
+        .string()
+        .meta({ description: 'invalid_request_error, authentication_error, not_found_error, …' }),
+      code: z.string().nullable().meta({ description: 'Machine-readable reason, e.g. audio_too_long' }),
+      param: z.string().nullable().meta({ description: 'The request field at fault, if any' }),
+    }),
+    request_id: z
+      .string()
+      .optional()
+      .meta({ description: 'The request’s id (also the x-request-id header)' }),
+  })
+  .meta({ id: 'ErrorBody', description: 'OpenAI’s error envelope, with the request’s id beside it' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export type ErrorType =
   | 'invalid_request_error'

@@ -2,6 +2,7 @@ export * from './api-keys.js';
 export * from './errors.js';
 export * from './formatters/captions.js';
 export * from './formatters/format-response.js';
+export * from './formatters/response-schemas.js';
 export * from './formatters/speakers.js';
 export * from './formatters/subtitles.js';
 export * from './formatters/timestamps.js';

@@ -1,10 +1,26 @@
-import { ApiError, formatResponse, transcriptionResultSchema } from '@whisper-edge/shared';
+import {
+  ApiError,
+  captionOptionsSchema,
+  diarizedJsonSchema,
+  formatResponse,
+  responseFormats,
+  transcriptionJsonSchema,
+  transcriptionResultSchema,
+  verboseJsonSchema,
+} from '@whisper-edge/shared';
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../env.js';
-import { parseOutputFormat } from '../transcription/transcription-params.js';
-import { isTerminal, type JobState, publicJob } from './job-types.js';
+import type { ApiOperation } from '../http/openapi/api-operation.js';
+import { granularitiesSchema, parseOutputFormat } from '../transcription/transcription-params.js';
+import { isTerminal, type JobState, jobSchema, publicJob } from './job-types.js';
 import { jobStub } from './run-job.js';
 import { tenantJobs } from './tenant-jobs-object.js';
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  after: z.string().optional().meta({ description: 'A job id: the page after it' }),
+});
 
 const notFound = () => new ApiError(404, 'Job not found', { code: 'job_not_found', param: 'id' });
 
@@ -53,19 +69,22 @@ async function formattedResult(c: Context<AppEnv>, state: JobState, output?: Out
 
 export const jobRoutes = new Hono<AppEnv>()
   .get('/v1/jobs', async (c) => {
-    const limit = Number(c.req.query('limit') ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    const query = listQuerySchema.safeParse({
+      limit: c.req.query('limit'),
+      after: c.req.query('after') || undefined,
+    });
+    if (!query.success) {
       throw new ApiError(400, "Invalid 'limit': expected an integer from 1 to 100", {
         param: 'limit',
         code: 'invalid_value',
       });
     }
-    const after = c.req.query('after') || undefined;
+    const { limit, after } = query.data;
     const page = await tenantJobs(c.env, c.get('tenant')).list(limit, after);
     const states = await Promise.all(page.ids.map((id) => jobStub(c.env, id).get()));
     const data = states.flatMap((s) => (s ? [publicJob(s as JobState)] : []));
     return c.json({
-      object: 'list',
+      object: 'list' as const,
       data,
       first_id: data[0]?.id ?? null,
       last_id: data.at(-1)?.id ?? null,
@@ -140,3 +159,119 @@ export const jobRoutes = new Hono<AppEnv>()
     const cancelled = await jobStub(c.env, state.id).cancel();
     return c.json(publicJob(cancelled ?? state));
   });
+
+const jobId = z.object({ id: z.string().meta({ description: '`job_` and 32 hex digits' }) });
+const resultJson = z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]);
+const jobWithResult = jobSchema
+  .extend({
+    result: z
+      .union([resultJson, z.string()])
+      .optional()
+      .meta({ description: 'A finished job’s transcript: JSON formats as objects, text formats as strings' }),
+  })
+  .meta({ id: 'JobWithResult' });
+
+export const jobApi: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/v1/jobs',
+    operationId: 'listJobs',
+    tags: ['Jobs'],
+    summary: 'The caller’s jobs, newest first',
+    params: { query: listQuerySchema },
+    responses: {
+      200: {
+        description: 'A page of jobs',
+        content: {
+          'application/json': z.object({
+            object: z.literal('list'),
+            data: z.array(jobSchema),
+            first_id: z.string().nullable(),
+            last_id: z.string().nullable(),
+            has_more: z.boolean(),
+          }),
+        },
+      },
+    },
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}',
+    operationId: 'getJob',
+    tags: ['Jobs'],
+    summary: 'A job: status, progress, and its result once it succeeded',
+    params: { path: jobId },
+    responses: { 200: { description: 'The job', content: { 'application/json': jobWithResult } } },
+    errors: [401, 404],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}/result',
+    operationId: 'getJobResult',
+    tags: ['Jobs'],
+    summary: 'A finished job’s result in any format, rendered from its stored result (no rerun)',
+    params: {
+      path: jobId,
+      query: z.object({
+        response_format: z.enum(responseFormats).optional().meta({ description: 'Default: the job’s own' }),
+        'timestamp_granularities[]': granularitiesSchema.optional(),
+        ...captionOptionsSchema.shape,
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The result',
+        content: {
+          'application/json': resultJson,
+          'text/plain': z.string(),
+          'text/vtt': z.string(),
+        },
+      },
+    },
+    errors: [400, 401, 404, 409, 410],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}/events',
+    operationId: 'jobEvents',
+    tags: ['Jobs'],
+    summary: 'Server-sent events: everything so far, then live until the job ends',
+    params: { path: jobId },
+    responses: {
+      200: {
+        description:
+          '`job.progress`, transcript events, then `job.succeeded` / `job.failed` / `job.cancelled`',
+        content: { 'text/event-stream': z.string() },
+      },
+    },
+    errors: [401, 404],
+  },
+  {
+    method: 'delete',
+    path: '/v1/jobs/{id}/result',
+    operationId: 'deleteJobResult',
+    tags: ['Jobs'],
+    summary: 'Delete a finished job’s transcript (the record stays, with result_deleted_at)',
+    params: { path: jobId },
+    responses: {
+      200: {
+        description: 'Deleted',
+        content: {
+          'application/json': jobSchema.extend({ deleted: z.literal(true) }).meta({ id: 'DeletedJobResult' }),
+        },
+      },
+    },
+    errors: [401, 404, 409],
+  },
+  {
+    method: 'delete',
+    path: '/v1/jobs/{id}',
+    operationId: 'cancelJob',
+    tags: ['Jobs'],
+    summary: 'Cancel a job (a running one stops on the GPU service too)',
+    params: { path: jobId },
+    responses: { 200: { description: 'The job', content: { 'application/json': jobSchema } } },
+    errors: [401, 404],
+  },
+];

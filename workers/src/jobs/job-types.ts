@@ -1,13 +1,57 @@
-import type {
-  ErrorBody,
-  ResponseFormat,
-  Segment,
-  TimestampGranularity,
-  TranscribeOptions,
+import {
+  type ErrorBody,
+  errorBodySchema,
+  type ResponseFormat,
+  responseFormats,
+  type Segment,
+  type TimestampGranularity,
+  type TranscribeOptions,
 } from '@whisper-edge/shared';
+import { z } from 'zod';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
+
+const webhookStateSchema = z.object({
+  url: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  last_status: z.number().int().optional(),
+  last_error: z.string().optional(),
+});
+
+/** The job as its owner sees it (GET /v1/jobs/{id}, webhooks, events): publicJob's return type. */
+export const jobSchema = z
+  .object({
+    id: z.string().meta({ description: '`job_` and 32 hex digits' }),
+    object: z.literal('transcription.job'),
+    status: z.enum(jobStatuses),
+    created_at: z.number().int().meta({ description: 'Unix seconds' }),
+    started_at: z.number().int().nullable(),
+    completed_at: z.number().int().nullable(),
+    task: z.enum(['transcribe', 'translate']),
+    response_format: z.enum(responseFormats),
+    model: z.string().nullable(),
+    request_id: z
+      .string()
+      .nullable()
+      .meta({ description: 'The x-request-id of the request that submitted it (also on its webhook)' }),
+    attempts: z.number().int(),
+    progress: z.object({
+      processed_seconds: z.number(),
+      total_seconds: z.number().nullable(),
+      percent: z.number().nullable(),
+      eta_seconds: z.number().nullable(),
+    }),
+    storage_url: z.string().optional(),
+    export_error: z.string().optional(),
+    error: errorBodySchema.shape.error.optional(),
+    last_error: z.string().optional(),
+    webhook: webhookStateSchema.optional(),
+    result_deleted_at: z.number().int().optional(),
+  })
+  .meta({ id: 'Job' });
+export type PublicJob = z.infer<typeof jobSchema>;
 
 export const isTerminal = (status: JobStatus) =>
   status === 'succeeded' || status === 'failed' || status === 'cancelled';
@@ -30,13 +74,7 @@ export interface JobSpec {
   requestId?: string;
 }
 
-export interface WebhookState {
-  url: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  last_status?: number;
-  last_error?: string;
-}
+export type WebhookState = z.infer<typeof webhookStateSchema>;
 
 export interface JobState {
   id: string;
@@ -71,7 +109,7 @@ export interface JobMessage {
 }
 
 /** The job as its owner sees it (GET /v1/jobs/{id}, webhooks, events). */
-export function publicJob(state: JobState, now = Date.now()) {
+export function publicJob(state: JobState, now = Date.now()): PublicJob {
   const { processed_seconds, total_seconds } = state.progress;
   const done = state.status === 'succeeded';
   const percent = done
@@ -105,6 +143,5 @@ export function publicJob(state: JobState, now = Date.now()) {
     ...(state.result_deleted_at ? { result_deleted_at: Math.floor(state.result_deleted_at / 1000) } : {}),
   };
 }
-export type PublicJob = ReturnType<typeof publicJob>;
 
 export type { Segment };
