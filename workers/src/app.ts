@@ -21,7 +21,6 @@ import { usageApi, usageRoutes } from './usage/usage-routes.js';
 /** Every route's OpenAPI description, from its own module (the OpenAPI test checks none is missing). */
 export const apiOperations = [
   ...healthApi,
-  ...objectApi,
   ...uploadApi,
   ...multipartUploadApi,
   ...deleteUploadApi,
@@ -31,6 +30,7 @@ export const apiOperations = [
   ...jobApi,
   ...usageApi,
   ...speakerApi,
+  ...objectApi,
 ];
 
 export function createApp() {
