@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { diarizerFactory } from './diarization/create-diarizer.js';
 import { neuralFactory } from './diarization/neural-models.js';
 import { Admission } from './http/admission.js';
+import { missingCudaProviderHint } from './models/cuda-provider.js';
 import { ModelManager } from './models/model-manager.js';
 import { ModelRegistry } from './models/model-registry.js';
 
@@ -12,6 +13,9 @@ const logger = createLogger('gpu-service');
 /** Start-up and model messages; request work logs through `logger` with its request id. */
 const log = (message: string) => logger.info(message);
 const config = loadConfig();
+// A GPU host installed without onnxruntime's CUDA provider would run on the CPU without saying why.
+const cudaHint = missingCudaProviderHint(config.DEVICE);
+if (cudaHint) logger.warn(cudaHint);
 const list = (value: string) =>
   value
     .split(',')
