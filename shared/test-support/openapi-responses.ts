@@ -13,11 +13,19 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, Json> };
 }
 
-/** Parameters may hold `/` (object keys, hub model ids); the most literal matching template wins. */
-function templateMatches(template: string, path: string): boolean {
+/**
+ * Hono's routing, approximately: `{key}` (the wildcard routes' object keys) may hold `/` and be empty
+ * (`/v1/uploads/` reaches the delete route, which refuses the empty key); other parameters are one
+ * segment, unless no template matches that way (hub model ids hold `/`). The most literal match wins.
+ */
+function templateMatches(template: string, path: string, loose: boolean): boolean {
   const pattern = template
     .split(/(\{[^}]+\})/)
-    .map((part, i) => (i % 2 === 1 ? '(.+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (part === '{key}') return '(.*)';
+      return loose ? '(.+)' : '([^/]+)';
+    })
     .join('');
   return new RegExp(`^${pattern}$`).test(path);
 }
@@ -26,8 +34,11 @@ const literalLength = (template: string) => template.replace(/\{[^}]+\}/g, '').l
 
 /** The document's template for a concrete path: the most literal one that matches. */
 export function pathTemplate(doc: OpenApiDocument, path: string): string | undefined {
-  const matches = Object.keys(doc.paths).filter((t) => templateMatches(t, path));
-  return matches.sort((a, b) => literalLength(b) - literalLength(a))[0];
+  for (const loose of [false, true]) {
+    const matches = Object.keys(doc.paths).filter((t) => templateMatches(t, path, loose));
+    if (matches.length > 0) return matches.sort((a, b) => literalLength(b) - literalLength(a))[0];
+  }
+  return undefined;
 }
 
 function withLocalRefs(value: unknown): unknown {
