@@ -250,6 +250,7 @@ try {
   log(`webhook signing secret: in ${path.relative(root, webhookSecretFile)}`);
   log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
   log(`web app: open ${edgeUrl}/ in a browser`);
+  log(`API reference: ${edgeUrl}/docs/ (OpenAPI 3.1 at ${edgeUrl}/openapi.json)`);
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
   log((error as Error).message);
