@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import type { TranscriptionResult } from '@whisper-edge/shared';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stubGpuPool } from '../../test/gpu-pool-stub.js';
 import app from '../index.js';
@@ -181,6 +182,55 @@ describe('job result revisions', { timeout: 30_000 }, () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'revision_not_found', param: 'revision' } });
     expect((await saveRevision(id, original, '?base_revision=latest')).status).toBe(400);
+  });
+
+  it('answers revision and rename bodies of any shape with a 201/200 or a clear 4xx, never a 5xx', async () => {
+    okPool('fuzzed', { steps: 2, diarized: true });
+    const id = await submit();
+    await finished(id);
+    const original = await canonical(id, 'original');
+    const paths = ['segments', 'words', 'duration', 'text', 'task', 'model', 'language', 'diarization'];
+    const body = fc.oneof(
+      fc.jsonValue(),
+      // The original with one field replaced by anything JSON can hold.
+      fc.record({ path: fc.constantFrom(...paths), value: fc.jsonValue() }).map(({ path, value }) => ({
+        ...original,
+        [path]: value,
+      })),
+      fc
+        .record({
+          at: fc.nat(1),
+          field: fc.constantFrom('start', 'end', 'text', 'speaker', 'id'),
+          value: fc.jsonValue(),
+        })
+        .map(({ at, field, value }) => ({
+          ...original,
+          segments: original.segments.map((s, i) => (i === at ? { ...s, [field]: value } : s)),
+        })),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        for (const [path, method, expected] of [
+          [`/v1/jobs/${id}/result/revisions`, 'POST', 201],
+          [`/v1/jobs/${id}`, 'PATCH', 200],
+        ] as const) {
+          const response = await call(path, { method, body: JSON.stringify(value) });
+          const text = await response.text();
+          const what = `${method} ${JSON.stringify(value).slice(0, 200)} → ${response.status} ${text.slice(0, 200)}`;
+          if (response.status === expected) continue;
+          expect(response.status, what).toBeGreaterThanOrEqual(400);
+          expect(response.status, what).toBeLessThan(500);
+          const error = (JSON.parse(text) as { error: Record<string, unknown> }).error;
+          expect(Object.keys(error).sort(), what).toEqual(['code', 'message', 'param', 'type']);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // Whatever was accepted is still a result every format renders.
+    for (const format of ['json', 'text', 'srt', 'vtt', 'verbose_json', 'diarized_json', 'paragraphs']) {
+      const response = await call(`/v1/jobs/${id}/result?response_format=${format}`);
+      expect([200, 400], format).toContain(response.status);
+    }
   });
 
   it('has nothing to revise before the job finishes', async () => {
