@@ -67,8 +67,9 @@ export function fromResult(result: TranscriptionResult): EditDocument {
 export function toResult(doc: EditDocument): TranscriptionResult {
   const named = (speaker: string | undefined) =>
     speaker === undefined ? undefined : doc.names[speaker]?.trim() || speaker;
+  // A line a person emptied goes; one the model left empty stays as it came.
   const segments = doc.segments
-    .filter((s) => s.text.trim() !== '')
+    .filter((s) => s.text.trim() !== '' || s.figures !== undefined)
     .map((s, id) => {
       const speaker = named(s.speaker);
       return {

@@ -14,6 +14,8 @@ export interface LibraryJob {
   progress: { processed_seconds: number; total_seconds: number | null; percent: number | null };
   error?: { message: string };
   result_deleted_at?: number;
+  storage_url?: string;
+  export_error?: string;
 }
 
 export const isUnfinished = (job: Pick<LibraryJob, 'status'>) =>
