@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { loopSpeech, speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
+import { loopSpeech } from '@whisper-edge/gpu-service/testing/fixtures';
 import {
   encodeConversation,
   synthesizeConversation,

@@ -51,6 +51,9 @@ interface OpenJob {
 }
 let open: OpenJob | undefined;
 let captionsTimer: ReturnType<typeof setTimeout> | undefined;
+let captionsFor: OpenJob | undefined;
+/** Opens can overlap (a click while the address's job loads): only the latest one shows. */
+let opening = 0;
 
 const view = new TranscriptView(
   { list: $<HTMLOListElement>('#transcript'), speakers: $('#speakers') },
@@ -79,10 +82,15 @@ const controller = new EditController(
       if (!open) return;
       const shown = { ...transcript, ...open.storage };
       exportPanel.show({ transcript: shown, sourceName: open.title, renames: () => ({ ...names }) });
-      // Captions are rebuilt once typing pauses, not on every key.
+      // Captions come at once for a newly opened job, then again once typing pauses (not every key).
       clearTimeout(captionsTimer);
       const player = open.player;
-      captionsTimer = setTimeout(() => setCaptions(player, shown, names), 400);
+      if (captionsFor !== open) {
+        captionsFor = open;
+        setCaptions(player, shown, names);
+      } else {
+        captionsTimer = setTimeout(() => setCaptions(player, shown, names), 400);
+      }
     },
     saved: (id, revision) => {
       if (open?.id === id) readerTitle.textContent = `${open.title} · revision ${revision}`;
@@ -108,7 +116,11 @@ const library = new LibraryView(
   },
 );
 
+/** An open that a later one overtook: nothing to report. */
+class Superseded extends Error {}
+
 function showOpenError(error: Error): void {
+  if (error instanceof Superseded) return;
   readerTitle.textContent = `Could not open it: ${error.message}`;
   readerTitle.dataset.outcome = 'failed';
 }
@@ -133,13 +145,15 @@ interface JobAudio {
   content_type: string | null;
 }
 
-/** The job's audio from R2 through its short-lived URL; undefined when it is not stored (any more). */
-async function remotePlayer(jobId: string): Promise<HTMLMediaElement | undefined> {
-  const found = await api.json<JobAudio>(`/v1/jobs/${jobId}/audio`).catch((error: unknown) => {
+/** The job's audio's short-lived URL from R2; undefined when it is not stored (any more). */
+async function remoteAudio(jobId: string): Promise<JobAudio | undefined> {
+  return api.json<JobAudio>(`/v1/jobs/${jobId}/audio`).catch((error: unknown) => {
     if (error instanceof ApiRequestError && error.status === 404) return undefined;
     throw error;
   });
-  if (!found) return undefined;
+}
+
+function showRemote(found: JobAudio): HTMLMediaElement {
   const player = choosePlayer(found.content_type?.startsWith('video/') ?? false);
   player.src = found.url;
   return player;
@@ -153,7 +167,9 @@ for (const player of [audio, video]) {
       return;
     const at = player.currentTime;
     const wasPlaying = !player.paused;
-    if ((await remotePlayer(job.id)) !== player) return;
+    const found = await remoteAudio(job.id);
+    if (!found || open !== job) return;
+    player.src = found.url;
     player.currentTime = at;
     if (wasPlaying) void player.play().catch(() => undefined);
   });
@@ -167,17 +183,20 @@ async function openJob(
   job: Pick<LibraryJob, 'id' | 'name' | 'created_at' | 'task' | 'storage_url' | 'export_error'>,
   localFile?: UploadedFile,
 ): Promise<Transcript> {
-  if (controller.dirty && controller.jobId !== job.id) {
-    if (!window.confirm('The open transcript has unsaved changes. Open another one and lose them?')) {
-      throw new Error('kept the unsaved changes');
+  if (controller.dirty) {
+    if (!window.confirm('The open transcript has unsaved changes. Open this one and lose them?')) {
+      throw new Superseded('kept the unsaved changes');
     }
   }
+  const ticket = ++opening;
   readerTitle.textContent = `Opening ${jobTitle(job)}…`;
   delete readerTitle.dataset.outcome;
   const response = await api.request(`/v1/jobs/${job.id}/result/revisions/latest`);
   const revision = Number(response.headers.get('x-result-revision') ?? 0);
   const result = (await response.json()) as TranscriptionResult;
-  const player = localFile ? showLocalFile(localFile) : await remotePlayer(job.id);
+  const audioUrl = localFile ? undefined : await remoteAudio(job.id);
+  if (ticket !== opening) throw new Superseded('another transcript was opened meanwhile');
+  const player = localFile ? showLocalFile(localFile) : audioUrl && showRemote(audioUrl);
   const title = localFile?.name ?? jobTitle(job);
   if (!player) {
     // The transcript can still be read and edited; there is just nothing to play.
@@ -222,7 +241,7 @@ function closeJob(): void {
 /** After a reload, the job the address names opens again. */
 async function reopenFromAddress(): Promise<void> {
   const id = /^#job=(job_[0-9a-f]{32})$/.exec(location.hash)?.[1];
-  if (!id || open) return;
+  if (!id || open || opening > 0) return;
   const job = await api.json<LibraryJob>(`/v1/jobs/${id}`).catch(() => undefined);
   if (job) await openJob(job).catch((error: Error) => showOpenError(error));
 }
