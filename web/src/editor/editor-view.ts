@@ -144,8 +144,13 @@ export class EditorView {
       const select = document.createElement('select');
       select.className = 'edit-speaker';
       select.setAttribute('aria-label', `Speaker of the line at ${clock}`);
-      for (const [id, { label }] of labels)
-        select.append(new Option(label, id, false, id === segment.speaker));
+      for (const [id, { label }] of labels) {
+        const option = document.createElement('option');
+        option.value = id;
+        option.textContent = label;
+        option.selected = id === segment.speaker;
+        select.append(option);
+      }
       select.addEventListener('change', () => this.events.speaker(this.indexOf(segment.key), select.value));
       item.append(select);
     }
