@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { freePort, type RunningStack, root, startStack } from './test-support/st
 let stack: RunningStack;
 let env: Record<string, string>;
 let work: string;
+let files: Server;
 const speech = path.join(root, 'fixtures/audio/speech-en.flac');
 
 /** Speech looped `times` over as 44.1 kHz stereo WAV: ≈ 1 MB per copy of the 6 s clip. */
@@ -52,12 +54,19 @@ const jobIdIn = (stderr: string) => /job (job_[0-9a-f]{32})/.exec(stderr)?.[1];
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'whisper-edge-cli-'));
-  stack = await startStack(['--test-model']);
+  stack = await startStack(['--test-model', '--allow-local-urls']);
+  // A caller's own URL for `transcribe <url>` (loopback is allowed by --allow-local-urls only).
+  files = createServer((_request, response) => {
+    response.setHeader('content-type', 'audio/flac');
+    response.end(readFileSync(speech));
+  });
+  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   env = { WHISPER_EDGE_URL: stack.edge, WHISPER_EDGE_STATE_DIR: path.join(work, 'state') };
 });
 
 afterAll(async () => {
   await stack?.stop('SIGKILL');
+  files?.close();
 });
 
 describe('whisper-edge transcribe', () => {
@@ -100,6 +109,20 @@ describe('whisper-edge transcribe', () => {
     expect(result.duration).toBeGreaterThan(70);
     expect(result.segments.length).toBeGreaterThan(1);
   }, 180_000);
+
+  it('transcribes a URL the service fetches, with speakers, and translates', async () => {
+    const { port } = files.address() as { port: number };
+    const url = `http://127.0.0.1:${port}/speech.flac`;
+    const run = await runCli(['transcribe', url, '--diarize', '-f', 'verbose_json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { segments: Array<{ speaker?: string }>; duration: number };
+    expect(result.duration).toBeCloseTo(6, 0);
+    expect(result.segments.length).toBeGreaterThan(0);
+    expect(result.segments.every((s) => /^SPEAKER_\d\d$/.test(s.speaker ?? ''))).toBe(true);
+    const translated = await runCli(['transcribe', speech, '--translate', '-f', 'verbose_json', '-v'], env);
+    expect(translated.code, translated.stderr).toBe(0);
+    expect((JSON.parse(translated.stdout) as { task: string }).task).toBe('translate');
+  }, 120_000);
 
   it('stops following on Ctrl-C with 130 and says the job keeps running', async () => {
     const cli = startCli(['transcribe', speechWav(20), '-v'], env);
