@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { ApiClient } from '../api/api-client.js';
 import type { CliConfig } from '../config.js';
 import { CliError } from '../errors/cli-error.js';
-import { progressEnabled } from '../progress/progress-bar.js';
+import { printAbove, progressEnabled } from '../progress/progress-bar.js';
 import type { Flags, Invocation } from './args.js';
 
 /** What every command gets: the API, settings, and where its words go. */
@@ -29,10 +29,10 @@ export function commandContext(invocation: Invocation, config: CliConfig, api: A
     api,
     progress,
     log: (line) => {
-      if (verbose) process.stderr.write(`${line}\n`);
+      if (verbose) printAbove(line);
     },
     note: (line) => {
-      if (verbose || (progress && !invocation.flags.quiet)) process.stderr.write(`${line}\n`);
+      if (verbose || progress) printAbove(line);
     },
   };
 }

@@ -13,8 +13,30 @@ export function progressEnabled(flags: { quiet?: boolean | undefined }): boolean
   return !flags.quiet && process.stderr.isTTY === true;
 }
 
-function bar(format: string, total: number, initialDetail: string): cliProgress.SingleBar {
-  const single = new cliProgress.SingleBar(
+/** The bar on screen, if any: lines printed meanwhile go above it instead of through it. */
+let active: cliProgress.MultiBar | undefined;
+
+/** A line on stderr that leaves a running bar intact (it is drawn again below the line). */
+export function printAbove(line: string): void {
+  if (!active) {
+    process.stderr.write(`${line}\n`);
+    return;
+  }
+  // The bar turns the terminal's line wrapping off while it runs: a longer line would be cut anyway.
+  const width = (process.stderr.columns ?? 80) - 1;
+  active.log(`${line.length > width ? `${line.slice(0, width - 1)}…` : line}\n`);
+}
+
+/**
+ * One bar. A MultiBar even for one, because only it can print lines above its bars (its `log`); a
+ * SingleBar restores the cursor to where it started and would overwrite them.
+ */
+function bar(
+  format: string,
+  total: number,
+  initialDetail: string,
+): Progress & { value(n: number, detail: string): void } {
+  const multi = new cliProgress.MultiBar(
     {
       format,
       stream: process.stderr,
@@ -23,11 +45,24 @@ function bar(format: string, total: number, initialDetail: string): cliProgress.
       stopOnComplete: false,
       barsize: 30,
       etaBuffer: 50,
+      // After lines printed above it (printAbove), the bar must be drawn again even when unchanged.
+      forceRedraw: true,
     },
     cliProgress.Presets.shades_classic,
   );
-  single.start(total, 0, { detail: initialDetail });
-  return single;
+  const single = multi.create(total, 0, { detail: initialDetail });
+  active = multi;
+  let stopped = false;
+  return {
+    value: (n, detail) => single.update(n, { detail }),
+    update: (n, detail) => single.update(n, detail !== undefined ? { detail } : {}),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      multi.stop();
+      if (active === multi) active = undefined;
+    },
+  };
 }
 
 /** Bytes of one file going up, with the rate and time left. */
@@ -45,9 +80,10 @@ export function uploadProgress(enabled: boolean, label: string, totalBytes: numb
       first ??= value;
       const seconds = (Date.now() - started) / 1000;
       const rate = seconds > 0 ? (value - first) / MiB / seconds : 0;
-      single.update(value, {
-        detail: `${(value / MiB).toFixed(1)}/${(totalBytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`,
-      });
+      single.value(
+        value,
+        `${(value / MiB).toFixed(1)}/${(totalBytes / MiB).toFixed(1)} MiB, ${rate.toFixed(1)} MiB/s`,
+      );
     },
     stop: () => single.stop(),
   };
@@ -56,9 +92,5 @@ export function uploadProgress(enabled: boolean, label: string, totalBytes: numb
 /** A job's progress: percent of the audio when its length is known, else what it is doing. */
 export function jobProgress(enabled: boolean): Progress {
   if (!enabled) return quiet;
-  const single = bar('Transcribing {bar} {percentage}% | {detail}', 100, 'queued');
-  return {
-    update: (percent, detail) => single.update(percent, detail !== undefined ? { detail } : {}),
-    stop: () => single.stop(),
-  };
+  return bar('Transcribing {bar} {percentage}% | {detail}', 100, 'queued');
 }

@@ -121,7 +121,7 @@ async function sendParts(
   const resumed = ranges.length - missing.length;
   if (resuming) {
     options.log(
-      `resuming upload ${state.uploadId}: ${resumed} of ${ranges.length} parts already stored, sending ${missing.length}`,
+      `resuming upload ${state.uploadId.slice(0, 12)}…: ${resumed} of ${ranges.length} parts already stored, sending ${missing.length}`,
     );
   }
   let storedBytes = ranges
