@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
 import { runCli, startCli } from './test-support/run-cli.js';
@@ -109,6 +110,28 @@ describe('whisper-edge transcribe', () => {
     expect(result.duration).toBeGreaterThan(70);
     expect(result.segments.length).toBeGreaterThan(1);
   }, 180_000);
+
+  it('draws upload and transcription progress bars on a terminal', async (context) => {
+    // util-linux's `script` gives the CLI a pseudo-terminal, as a person's shell would.
+    if (spawnSync('script', ['--version']).status !== 0) return context.skip('no `script` (util-linux) here');
+    const command = [
+      process.execPath,
+      path.join(root, 'cli/bin/whisper-edge.js'),
+      'transcribe',
+      speechWav(8),
+    ];
+    const run = spawnSync('script', ['-qec', command.join(' '), '/dev/null'], {
+      env: { ...process.env, ...env, COLUMNS: '120' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stdout).toBe(0);
+    const screen = stripVTControlCharacters(run.stdout);
+    expect(screen).toMatch(/Uploading +█{30} 100% \| 8\.\d\/8\.\d MiB/);
+    expect(screen).toMatch(/Transcribing █{30} 100% \| succeeded, 48\/48 s of audio/);
+    expect(screen).toMatch(/job job_[0-9a-f]{32} queued/);
+    expect(screen).toContain('"usage":{"type":"duration","seconds":48}');
+  }, 150_000);
 
   it('transcribes a URL the service fetches, with speakers, and translates', async () => {
     const { port } = files.address() as { port: number };
