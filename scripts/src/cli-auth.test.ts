@@ -131,4 +131,46 @@ describe('whisper-edge with API keys', () => {
     );
     expect(sha256(new Uint8Array(await stored.arrayBuffer()))).toBe(sha256(readFileSync(file)));
   }, 120_000);
+
+  it('starts over when the stored upload was aborted at the store meanwhile', async () => {
+    const file = path.join(work, 'long.wav');
+    const args = [
+      'upload',
+      file,
+      '--multipart-threshold',
+      '0',
+      '--part-size',
+      '5MiB',
+      '--concurrency',
+      '1',
+      '-v',
+    ];
+    const withKey = { ...env, WHISPER_EDGE_API_KEY: key };
+    const held = proxy.hold(2);
+    const first = startCli(args, withKey);
+    await held;
+    first.child.kill('SIGINT');
+    expect((await first.done).code).toBe(130);
+    const stateDir = path.join(env.WHISPER_EDGE_STATE_DIR!, 'uploads');
+    const state = JSON.parse(readFileSync(path.join(stateDir, readdirSync(stateDir)[0]!), 'utf8')) as {
+      uploadId: string;
+      key: string;
+    };
+    const aborted = await fetch(
+      `${stack.edge}/v1/uploads/s3/multipart/${encodeURIComponent(state.uploadId)}?key=${encodeURIComponent(state.key)}`,
+      { method: 'DELETE', headers: { authorization: `Bearer ${key}` } },
+    );
+    expect(aborted.status).toBe(200);
+
+    const second = await runCli(args, withKey);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/cannot be resumed \(.*HTTP 404.*\); starting again/);
+    const uploaded = JSON.parse(second.stdout) as { key: string; parts: { sent: number; upload_id: string } };
+    expect(uploaded.parts.upload_id).not.toBe(state.uploadId);
+    expect(uploaded.parts.sent).toBe(4);
+    const stored = await localS3Client().fetch(
+      `${stack.edge}/cdn-cgi/local/r2/s3/default-uploads/${uploaded.key}`,
+    );
+    expect(sha256(new Uint8Array(await stored.arrayBuffer()))).toBe(sha256(readFileSync(file)));
+  }, 120_000);
 });

@@ -68,7 +68,7 @@ export async function multipartUpload(
     } catch (error) {
       if (!uploadGone(error)) throw error;
       options.log(
-        `the earlier upload ${stored.uploadId} cannot be resumed (${(error as Error).message}); starting again`,
+        `the earlier upload ${stored.uploadId.slice(0, 12)}… cannot be resumed (${(error as Error).message}); starting again`,
       );
       removeState(statePath);
     }
