@@ -32,6 +32,8 @@ export interface WindowWord {
    */
   start: number;
   end: number;
+  /** Mean probability of the word's tokens as decoded (openai/whisper's word probability). */
+  probability?: number;
 }
 
 export interface WindowResult {
