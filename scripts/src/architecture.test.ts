@@ -22,6 +22,7 @@ const LAYERS: Record<string, string[]> = {
     'jobs',
   ],
   'gpu-service/src': ['audio', 'log-mel', 'models', 'vad', 'whisper', 'diarization', 'transcription', 'http'],
+  'cli/src': ['errors', 'api', 'progress', 'upload', 'jobs', 'commands'],
 };
 /** Entry files wire everything together; every other file at a package root is configuration. */
 const ENTRY_FILES = new Set(['app.ts', 'index.ts', 'main.ts']);
@@ -31,6 +32,8 @@ const PACKAGES: Record<string, string[]> = {
   'gpu-service': ['shared'],
   web: ['shared'],
   scripts: ['shared', 'gpu-service'],
+  // The CLI talks to the edge over HTTP only, like any other client.
+  cli: ['shared'],
 };
 
 function sources(dir: string): string[] {
@@ -106,7 +109,7 @@ describe('architecture', () => {
 
   it('nothing in src/ but tests imports test support', () => {
     const wrong = allFiles
-      .filter((f) => /^(workers|gpu-service)\/src\//.test(f) && !isTest(f))
+      .filter((f) => /^(workers|gpu-service|cli)\/src\//.test(f) && !isTest(f))
       .flatMap((file) =>
         imports(file)
           .filter(
