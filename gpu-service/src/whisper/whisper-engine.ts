@@ -87,6 +87,7 @@ export class WhisperEngine {
       tokens.push(language, options.task === 'translate' ? this.vocab.translate : this.vocab.transcribe);
     }
     if (!options.withTimestamps) tokens.push(this.vocab.noTimestamps);
+    if (options.prefixTokens) tokens.push(...options.prefixTokens);
     return tokens;
   }
 
