@@ -2,7 +2,8 @@
  * `npm run bench`: measurements side by side in one run, printed as ratios.
  *
  * - diarization: acoustic-backend DER on 12 synthetic conversations, and the time it adds to transcription;
- *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there.
+ *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there,
+ *   per backend: acoustic, then neural where its models load.
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
@@ -22,7 +23,7 @@ import { featuresBench } from './features-bench.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
-import { realDiarizationBench } from './real-diarization-bench.js';
+import { neuralRealDiarizationBench, realDiarizationBench } from './real-diarization-bench.js';
 import { wordsBench } from './words-bench.js';
 
 const MiB = 1024 * 1024;
@@ -71,7 +72,10 @@ const engineOptions = {
   ...(flag('tokens') ? { tokensPerWindow: flag('tokens')!.split(',').map(Number) } : {}),
 };
 if (which === 'all' || which === 'diarization') await diarizationBench();
-if (which === 'all' || which === 'diarization' || which === 'diarization-real') await realDiarizationBench();
+if (which === 'all' || which === 'diarization' || which === 'diarization-real') {
+  await realDiarizationBench();
+  await neuralRealDiarizationBench();
+}
 if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
