@@ -21,7 +21,17 @@ const LAYERS: Record<string, string[]> = {
     'transcription',
     'jobs',
   ],
-  'gpu-service/src': ['audio', 'log-mel', 'models', 'vad', 'whisper', 'diarization', 'transcription', 'http'],
+  'gpu-service/src': [
+    'audio',
+    'log-mel',
+    'models',
+    'vad',
+    'whisper',
+    'diarization',
+    'transcription',
+    'realtime',
+    'http',
+  ],
   'cli/src': ['errors', 'api', 'progress', 'upload', 'jobs', 'commands'],
 };
 /** Entry files wire everything together; every other file at a package root is configuration. */

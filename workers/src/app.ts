@@ -5,6 +5,7 @@ import { healthRoutes } from './health/health-routes.js';
 import { apiKeyAuth } from './http/middleware/api-key-auth.js';
 import { corsFromEnv } from './http/middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
+import { jobResultRoutes } from './jobs/job-result-routes.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { speakerRoutes } from './speakers/speaker-routes.js';
 import { objectRoutes } from './storage/object-routes.js';
@@ -32,6 +33,7 @@ export function createApp() {
   app.route('/', diarizationRoutes);
   app.route('/', transcriptionRoutes);
   app.route('/', jobRoutes);
+  app.route('/', jobResultRoutes);
   app.route('/', usageRoutes);
   app.route('/', speakerRoutes);
   return app;

@@ -87,6 +87,7 @@ export class WhisperEngine {
       tokens.push(language, options.task === 'translate' ? this.vocab.translate : this.vocab.transcribe);
     }
     if (!options.withTimestamps) tokens.push(this.vocab.noTimestamps);
+    if (options.prefixTokens) tokens.push(...options.prefixTokens);
     return tokens;
   }
 
@@ -139,12 +140,19 @@ export class WhisperEngine {
       promptLength: context.promptLength,
       medianWidth: this.medianWidth,
     });
-    return groupWords(tokens, kept ? kept.map((i) => times[i]!) : times, this.vocab, {
-      decode: (ids) => this.model.tokenizer.decode(ids),
-      // Transformers.js strips the language token before grouping, so it always splits on spaces.
-      splitOnCharacters:
-        this.options.timestampRules !== 'transformers.js' && writesWithoutSpaces(context.language),
-    });
+    const probabilities = decoded.logprobs.map(Math.exp);
+    return groupWords(
+      tokens,
+      kept ? kept.map((i) => times[i]!) : times,
+      this.vocab,
+      {
+        decode: (ids) => this.model.tokenizer.decode(ids),
+        // Transformers.js strips the language token before grouping, so it always splits on spaces.
+        splitOnCharacters:
+          this.options.timestampRules !== 'transformers.js' && writesWithoutSpaces(context.language),
+      },
+      kept ? kept.map((i) => probabilities[i]!) : probabilities,
+    );
   }
 
   /** Which heads to keep and how many frames of each window: only the audio's, unless reproducing. */

@@ -47,7 +47,8 @@ describe('generateTinyWhisper', () => {
       preset: 'test',
     });
     const total = Object.values(manifest.files).reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThan(20e6);
+    // Most of it is the vocabulary twice (embedding and proj_out, as exports store them): 2 × 51865 × 64 floats.
+    expect(total).toBeLessThan(32e6);
 
     const before = (await stat(join(dir, 'onnx/decoder_model_merged.onnx'))).mtimeMs;
     const second = await generateTinyWhisper({ outDir: dir, seed: 4 });

@@ -28,7 +28,7 @@ import { Rng } from './rng.js';
 import { buildWhisperTokenizer, nonSpeechTokens } from './tokenizer.js';
 
 /** Bump whenever the bytes produced for the same options change, so cached outputs are rebuilt. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface TinyWhisperOptions {
   outDir: string;

@@ -1,55 +1,28 @@
-import { ApiError, formatResponse, transcriptionResultSchema } from '@whisper-edge/shared';
-import { type Context, Hono } from 'hono';
+import { ApiError } from '@whisper-edge/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../env.js';
-import { parseOutputFormat } from '../transcription/transcription-params.js';
+import { requestScope } from '../http/request-scope.js';
+import { readJsonBody } from '../uploads/intake/capped-body.js';
+import { jobAudio } from './job-audio.js';
+import { purgeJob } from './job-purge.js';
+import { latestResultInJobFormat } from './job-result-routes.js';
 import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { ownJob } from './own-job.js';
 import { jobStub } from './run-job.js';
 import { tenantJobs } from './tenant-jobs-object.js';
 
-const notFound = () => new ApiError(404, 'Job not found', { code: 'job_not_found', param: 'id' });
+export const MAX_JOB_NAME = 200;
 
-/** The caller's own job, or 404: another key's jobs do not exist as far as this caller can tell. */
-async function ownJob(c: Context<AppEnv>): Promise<JobState> {
-  const id = c.req.param('id') ?? '';
-  if (!/^job_[0-9a-f]{32}$/.test(id)) throw notFound();
-  const state = await jobStub(c.env, id).get();
-  if (!state || state.tenant !== c.get('tenant').id) throw notFound();
-  return state;
-}
-
-type OutputFormat = ReturnType<typeof parseOutputFormat>;
-
-async function formattedResult(c: Context<AppEnv>, state: JobState, output?: OutputFormat) {
-  if (state.status !== 'succeeded' || !state.result_key) return undefined;
-  const object = await c.env.UPLOADS.get(state.result_key);
-  if (!object) return undefined;
-  const result = transcriptionResultSchema.parse(await object.json());
-  const format = output ?? parseOutputFormat(state.spec.fields, state.spec.responseFormat);
-  // What the stored result never held cannot be rendered: say how to get it instead of inventing it.
-  if (format.timestampGranularities?.includes('word') && !result.words) {
-    throw new ApiError(
-      400,
-      'This job ran without word timestamps: submit it again with timestamp_granularities[]=word',
-      {
-        param: 'timestamp_granularities',
-        code: 'words_not_available',
-      },
-    );
-  }
-  if (format.responseFormat === 'diarized_json' && !result.segments.some((s) => s.speaker)) {
-    throw new ApiError(
-      400,
-      'This job ran without diarization: submit it again with enable_diarization=true',
-      {
-        param: 'response_format',
-        code: 'speakers_not_available',
-      },
-    );
-  }
-  return formatResponse(result, format.responseFormat, {
-    timestampGranularities: format.timestampGranularities,
-  });
-}
+/** A job's name: printable text without line breaks; `null` clears it. */
+export const jobNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_JOB_NAME)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not hold control characters')
+  .nullable();
 
 export const jobRoutes = new Hono<AppEnv>()
   .get('/v1/jobs', async (c) => {
@@ -74,50 +47,33 @@ export const jobRoutes = new Hono<AppEnv>()
   })
   .get('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    const formatted = await formattedResult(c, state);
-    const result = formatted
-      ? formatted.contentType.startsWith('application/json')
-        ? JSON.parse(formatted.body)
-        : formatted.body
-      : undefined;
+    const result = await latestResultInJobFormat(c, state);
     return c.json({ ...publicJob(state), ...(result !== undefined ? { result } : {}) });
   })
-  // Any response_format (and timestamp_granularities[]) from the stored canonical result, without a rerun.
-  .get('/v1/jobs/:id/result', async (c) => {
+  .patch('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    const query = new URL(c.req.url).searchParams;
-    const granularities = [
-      ...query.getAll('timestamp_granularities[]'),
-      ...query.getAll('timestamp_granularities'),
-    ];
-    const format = query.get('response_format')?.trim() || state.spec.responseFormat;
-    // Subtitles rendered again keep the job's caption shaping unless the query sets its own.
-    const captionFields = ['max_line_chars', 'max_lines_per_cue', 'max_cue_seconds'];
-    const inherited =
-      format === 'srt' || format === 'vtt'
-        ? Object.fromEntries(
-            captionFields.flatMap((k) => (state.spec.fields[k] ? [[k, state.spec.fields[k]!]] : [])),
-          )
-        : {};
-    const output = parseOutputFormat(
-      {
-        ...inherited,
-        ...Object.fromEntries(captionFields.flatMap((k) => (query.has(k) ? [[k, query.get(k)!]] : []))),
-        response_format: format,
-        ...(granularities.length > 0 ? { timestamp_granularities: granularities.join(',') } : {}),
-      },
-      state.spec.responseFormat,
-    );
-    const formatted = await formattedResult(c, state, output);
-    if (!formatted && state.result_deleted_at) {
-      throw new ApiError(410, "The job's result was deleted", { code: 'result_deleted' });
-    }
-    if (!formatted) {
-      throw new ApiError(409, `The job has no result (status: ${state.status})`, {
-        code: 'job_not_finished',
+    const body = (await readJsonBody(c.req.raw, 16 * 1024)) as { name?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || !('name' in body)) {
+      throw new ApiError(400, 'Expected {"name": "…"} (or null to clear it)', {
+        param: 'name',
+        code: 'invalid_value',
       });
     }
-    return c.body(formatted.body, 200, { 'content-type': formatted.contentType });
+    const name = jobNameSchema.safeParse(body.name);
+    if (!name.success) {
+      throw new ApiError(
+        400,
+        `Invalid 'name': ${name.error.issues[0]!.message} (1-${MAX_JOB_NAME} characters, or null)`,
+        { param: 'name', code: 'invalid_value' },
+      );
+    }
+    const updated = (await jobStub(c.env, state.id).rename(name.data)) ?? state;
+    return c.json(publicJob(updated));
+  })
+  // A short-lived URL of the job's audio, straight from R2 (Range requests work, so players seek at once).
+  .get('/v1/jobs/:id/audio', async (c) => {
+    const state = await ownJob(c);
+    return c.json(await jobAudio(requestScope(c), state));
   })
   .get('/v1/jobs/:id/events', async (c) => {
     const state = await ownJob(c);
@@ -134,9 +90,21 @@ export const jobRoutes = new Hono<AppEnv>()
     const updated = (await jobStub(c.env, state.id).deleteResult()) ?? state;
     return c.json({ ...publicJob(updated), deleted: true });
   })
+  // Cancels a running job; with purge=true, the job goes whole: record, audio, result, revisions, exports.
   .delete('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    if (isTerminal(state.status)) return c.json(publicJob(state));
-    const cancelled = await jobStub(c.env, state.id).cancel();
-    return c.json(publicJob(cancelled ?? state));
+    const purge = c.req.query('purge');
+    if (purge !== undefined && !/^(true|false|1|0)$/.test(purge)) {
+      throw new ApiError(400, "Invalid 'purge': expected true or false", {
+        param: 'purge',
+        code: 'invalid_value',
+      });
+    }
+    const stub = jobStub(c.env, state.id);
+    const current = isTerminal(state.status) ? state : ((await stub.cancel()) ?? state);
+    if (purge === 'true' || purge === '1') {
+      const deleted = await purgeJob(requestScope(c), current);
+      return c.json({ id: state.id, object: 'transcription.job', deleted: true, objects_deleted: deleted });
+    }
+    return c.json(publicJob(current));
   });
