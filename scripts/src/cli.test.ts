@@ -111,6 +111,17 @@ describe('whisper-edge transcribe', () => {
     expect(result.segments.length).toBeGreaterThan(1);
   }, 180_000);
 
+  it('names the uploaded object when the transcription request after a multipart upload is refused', async () => {
+    const big = speechWav(12);
+    const run = await runCli(['transcribe', big, '--multipart-threshold', '0', '-l', 'klingon'], env);
+    expect(run.code).toBe(1);
+    const line = run.stderr.trim();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toMatch(/^whisper-edge: transcribe: .*language.* \(HTTP 400, \w+\); the file is uploaded: /);
+    const key = /whisper-edge transcribe s3:\/\/default-uploads\/(\S+)$/.exec(line)![1]!;
+    expect(await storedSha256(key)).toBe(sha256(big));
+  }, 120_000);
+
   it('draws upload and transcription progress bars on a terminal', async (context) => {
     // util-linux's `script` gives the CLI a pseudo-terminal, as a person's shell would.
     if (spawnSync('script', ['--version']).status !== 0) return context.skip('no `script` (util-linux) here');

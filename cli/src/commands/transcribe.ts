@@ -81,7 +81,16 @@ async function submit(
       const uploaded = await sendFile(ctx.api, file, options);
       bar.stop();
       ctx.log(`uploaded ${uploaded.storage_url}`);
-      return await urlencoded([['storage_key', uploaded.key]]);
+      try {
+        return await urlencoded([['storage_key', uploaded.key]]);
+      } catch (error) {
+        // The bytes are in the bucket: say how to use them rather than have a big file sent again.
+        if (!(error instanceof CliError) || error instanceof Interrupted) throw error;
+        throw new CliError(
+          `${error.message}; the file is uploaded: whisper-edge transcribe ${uploaded.storage_url}`,
+          error.exitCode,
+        );
+      }
     }
     // Small files ride in the transcription request itself (streamed into R2 by the Worker).
     let sent = 0;
