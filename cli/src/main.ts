@@ -1,5 +1,5 @@
 import { ApiClient } from './api/api-client.js';
-import { type Invocation, parseInvocation } from './commands/args.js';
+import { parseInvocation } from './commands/args.js';
 import { commandContext } from './commands/context.js';
 import { helpText } from './commands/help.js';
 import { jobsCancel, jobsGet, jobsList, jobsResult } from './commands/jobs.js';
@@ -31,8 +31,7 @@ function interruptions(): AbortController {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let invocation: Invocation;
-  invocation = parseInvocation(argv);
+  const invocation = parseInvocation(argv);
   if (invocation.flags.help || invocation.command === undefined) {
     process.stdout.write(`${helpText(invocation.command)}\n`);
     return ExitCode.ok;
