@@ -245,7 +245,7 @@ describe('whisper-edge jobs', () => {
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as { data: Array<{ id: string }> }).data[0]!.id).toBe(id);
     const table = await runCli(['jobs', 'list'], env);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATUS\s+FORMAT\s+CREATED\s+PROGRESS$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATUS\s+FORMAT\s+CREATED\s+PROGRESS\s+AUDIO\s+NAME$/);
     expect(table.stdout).toContain(id);
 
     const cancelled = await runCli(['jobs', 'cancel', id], env);
@@ -269,6 +269,8 @@ describe('whisper-edge jobs', () => {
     const out = path.join(work, 'result.vtt');
     const vtt = await runCli(['jobs', 'result', finished, '--format', 'vtt', '--out', out], env);
     expect(vtt.code, vtt.stderr).toBe(0);
+    const row = (await runCli(['jobs', 'list'], env)).stdout.split('\n').find((l) => l.startsWith(finished));
+    expect(row).toMatch(/ succeeded +json +\S+ +100% +6 s +speech-en\.flac$/);
     expect(readFileSync(out, 'utf8')).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> /);
     const missing = await runCli(['jobs', 'get', 'job_00000000000000000000000000000000'], env);
     expect(missing.code).toBe(1);

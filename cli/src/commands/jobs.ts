@@ -18,13 +18,15 @@ interface JobList {
 
 function table(jobs: JobDocument[]): string {
   const rows = [
-    ['ID', 'STATUS', 'FORMAT', 'CREATED', 'PROGRESS'],
+    ['ID', 'STATUS', 'FORMAT', 'CREATED', 'PROGRESS', 'AUDIO', 'NAME'],
     ...jobs.map((job) => [
       job.id,
       job.status,
       job.response_format,
       new Date(job.created_at * 1000).toISOString().replace('.000Z', 'Z'),
       job.progress.percent === null ? '-' : `${job.progress.percent}%`,
+      typeof job.duration === 'number' ? `${Math.round(job.duration)} s` : '-',
+      job.name ?? '-',
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

@@ -6,6 +6,10 @@ export interface JobDocument {
   created_at: number;
   completed_at: number | null;
   response_format: string;
+  /** The owner's name for it (an uploaded file's name by default). */
+  name?: string | null;
+  /** Seconds of audio, once it succeeded. */
+  duration?: number | null;
   attempts: number;
   progress: {
     processed_seconds: number;
