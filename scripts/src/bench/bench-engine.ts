@@ -5,7 +5,7 @@ import { readWhisperModel, type WhisperModel } from '@whisper-edge/gpu-service/m
 import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 
 /**
- * A generated model directory loaded by the stock pipeline (fp32, CPU), and our engine on the same
+ * A generated model directory loaded by the stock pipeline (fp32 unless asked, CPU), and our engine on the same
  * sessions with the service's worker-thread features: both sides of a benchmark share the weights.
  *
  * `neverStop` suppresses end-of-text in the model's generation config before our engine reads it
@@ -14,7 +14,7 @@ import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine'
  */
 export async function loadBenchEngine(
   dir: string,
-  options: { neverStop?: boolean } = {},
+  options: { neverStop?: boolean; dtype?: 'fp32' | 'q8' } = {},
 ): Promise<{
   transcriber: AutomaticSpeechRecognitionPipeline;
   whisper: WhisperModel;
@@ -25,7 +25,7 @@ export async function loadBenchEngine(
   env.localModelPath = path.dirname(dir);
   const transcriber = (await pipeline('automatic-speech-recognition', path.basename(dir), {
     device: 'cpu',
-    dtype: 'fp32',
+    dtype: options.dtype ?? 'fp32',
   })) as AutomaticSpeechRecognitionPipeline;
   const whisper = readWhisperModel(transcriber);
   if (options.neverStop) {
