@@ -12,15 +12,17 @@ import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine'
  * (the engine keeps the suppress list it was built with), so both sides decode exactly as many tokens
  * as they are allowed.
  */
-export async function loadBenchEngine(
-  dir: string,
-  options: { neverStop?: boolean; dtype?: 'fp32' | 'q8' } = {},
-): Promise<{
+export interface BenchEngine {
   transcriber: AutomaticSpeechRecognitionPipeline;
   whisper: WhisperModel;
   engine: WhisperEngine;
   features: LogMelExtractor;
-}> {
+}
+
+export async function loadBenchEngine(
+  dir: string,
+  options: { neverStop?: boolean; dtype?: 'fp32' | 'q8' } = {},
+): Promise<BenchEngine> {
   env.allowRemoteModels = false;
   env.localModelPath = path.dirname(dir);
   const transcriber = (await pipeline('automatic-speech-recognition', path.basename(dir), {

@@ -8,15 +8,22 @@
  * q8 variant (int8 MatMul weights, see tiny-whisper/quantize-matmuls.ts), and its greedy tokens are
  * compared with fp32's on the same windows.
  */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
 import type { WindowResult } from '@whisper-edge/gpu-service/whisper/decode-types';
+import { decoderShape } from '@whisper-edge/gpu-service/whisper/decoder-runner';
+import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
 import type { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
-import { loadBenchEngine } from './bench-engine.js';
+import { type BenchEngine, loadBenchEngine } from './bench-engine.js';
+import { decoderStepBytes } from './decoder-step-bytes.js';
+import { cachedStepSeconds } from './decoder-step-time.js';
+import { memoryBandwidth } from './memory-bandwidth.js';
 import { StepCounter } from './step-counter.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -107,6 +114,55 @@ function agreement(a: WindowResult[], b: WindowResult[]): string {
   return `${same}/${a.length} windows token-for-token equal to fp32, ${prefix}/${total} tokens before the first difference`;
 }
 
+/**
+ * Per-token decode cost next to its floor: the bytes a cached step must read (decoder-step-bytes.ts)
+ * over the memory bandwidth measured now (memory-bandwidth.ts). Cost two ways: end to end, from the
+ * difference between two token counts (encoder, features and prompt cancel out), and the cached step
+ * alone, both decoders taking turns.
+ */
+async function printPerTokenCost(run: {
+  dir: string;
+  tokenCounts: number[];
+  sides: Side[];
+  fp32: BenchEngine;
+  q8: BenchEngine;
+  window: Float32Array;
+}): Promise<void> {
+  const threads = availableParallelism();
+  const bandwidth = await memoryBandwidth(threads);
+  const config = run.fp32.whisper.config;
+  const shape = decoderShape(config);
+  const encoded = await encodeWindows(run.fp32.whisper, run.fp32.features, [run.window]);
+  const alone = await cachedStepSeconds(
+    [run.fp32.whisper.sessions.decoder, run.q8.whisper.sessions.decoder],
+    encoded,
+    shape,
+  );
+  const [low, high] = [Math.min(...run.tokenCounts), Math.max(...run.tokenCounts)];
+  console.log(
+    `per-token decode cost (memory bandwidth measured now: ${(bandwidth / 1e9).toFixed(1)} GB/s on ${threads} threads)`,
+  );
+  const endToEnd = (side: Side) =>
+    high > low
+      ? (side.seconds.get(high)! - side.seconds.get(low)!) / side.windows / (high - low)
+      : Number.NaN;
+  const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  console.log(`  ${run.sides[0]!.label.padEnd(31)} ${ms(endToEnd(run.sides[0]!))}/token end to end`);
+  for (const [i, file] of ['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx'].entries()) {
+    const side = run.sides[i + 1]!;
+    const bytes = decoderStepBytes(await readFile(path.join(run.dir, 'onnx', file)), {
+      layers: shape.layers,
+      dModel: config.d_model,
+      frames: encoded.dims[1]!,
+      position: (low + high) / 2,
+    });
+    const floor = (bytes.weights + bytes.caches) / bandwidth;
+    console.log(
+      `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): ${(endToEnd(side) / floor).toFixed(2)}x / ${(alone[i]! / floor).toFixed(2)}x the floor`,
+    );
+  }
+}
+
 export async function engineBench(options: EngineBenchOptions = {}): Promise<void> {
   const minutes = options.minutes ?? 10;
   const tokenCounts = options.tokensPerWindow ?? [32, 90];
@@ -174,16 +230,14 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       );
       console.log(`  q8 fidelity (greedy, same windows): ${agreement(reference, quantised)}`);
     }
-    if (tokenCounts.length >= 2) {
-      const [low, high] = [Math.min(...tokenCounts), Math.max(...tokenCounts)];
-      console.log(
-        `per-token decode cost, from the ${low}- and ${high}-token runs (encoder and prompt cancel out):`,
-      );
-      for (const side of [stock, ours, oursQ8]) {
-        const ms = ((side.seconds.get(high)! - side.seconds.get(low)!) / side.windows / (high - low)) * 1000;
-        console.log(`  ${side.label.padEnd(31)} ${ms.toFixed(1)} ms/token`);
-      }
-    }
+    await printPerTokenCost({
+      dir,
+      tokenCounts,
+      sides: [stock, ours, oursQ8],
+      fp32,
+      q8,
+      window: windows[0]!,
+    });
   } finally {
     for (const counter of counters) counter.dispose();
     await Promise.all([fp32.features.dispose(), q8.features.dispose()]);
