@@ -5,27 +5,29 @@ import { readWhisperModel, type WhisperModel } from '@whisper-edge/gpu-service/m
 import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 
 /**
- * A generated model directory loaded by the stock pipeline (fp32, CPU), and our engine on the same
+ * A generated model directory loaded by the stock pipeline (fp32 unless asked, CPU), and our engine on the same
  * sessions with the service's worker-thread features: both sides of a benchmark share the weights.
  *
  * `neverStop` suppresses end-of-text in the model's generation config before our engine reads it
  * (the engine keeps the suppress list it was built with), so both sides decode exactly as many tokens
  * as they are allowed.
  */
-export async function loadBenchEngine(
-  dir: string,
-  options: { neverStop?: boolean } = {},
-): Promise<{
+export interface BenchEngine {
   transcriber: AutomaticSpeechRecognitionPipeline;
   whisper: WhisperModel;
   engine: WhisperEngine;
   features: LogMelExtractor;
-}> {
+}
+
+export async function loadBenchEngine(
+  dir: string,
+  options: { neverStop?: boolean; dtype?: 'fp32' | 'q8' } = {},
+): Promise<BenchEngine> {
   env.allowRemoteModels = false;
   env.localModelPath = path.dirname(dir);
   const transcriber = (await pipeline('automatic-speech-recognition', path.basename(dir), {
     device: 'cpu',
-    dtype: 'fp32',
+    dtype: options.dtype ?? 'fp32',
   })) as AutomaticSpeechRecognitionPipeline;
   const whisper = readWhisperModel(transcriber);
   if (options.neverStop) {

@@ -7,7 +7,7 @@ import type { onnx as OnnxNamespace } from 'onnx-proto';
 
 // onnx-proto ships CommonJS whose typings claim ES named exports; under Node ESM
 // the namespace only appears on `default`, so `require` is the reliable path.
-const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof OnnxNamespace };
+export const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof OnnxNamespace };
 
 /**
  * IR 8 + opset 17 is the newest pairing the vendored onnx-proto (onnx 1.10 schema)
