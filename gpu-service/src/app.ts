@@ -90,6 +90,7 @@ export function createApp({ config, models, diarizers, log = console.error, ...d
       // A signed upgrade is good for the signature's skew either side of now.
       nonces: new NonceCache(2 * config.SIGNATURE_MAX_SKEW_SECONDS * 1000),
       partial: { stepSamples: Math.round((config.REALTIME_STEP_MS * SAMPLE_RATE) / 1000) },
+      ...(config.REALTIME_TEMPERATURE_FALLBACK ? {} : { finalTemperatures: [0] }),
       log,
     }),
   );

@@ -20,6 +20,7 @@ const LAYERS: Record<string, string[]> = {
     'speakers',
     'transcription',
     'jobs',
+    'realtime',
   ],
   'gpu-service/src': [
     'audio',
@@ -106,7 +107,15 @@ describe('architecture', () => {
 
   it('the Worker reads its [vars] and secrets only through config.ts', () => {
     // Bindings (R2, Durable Objects, the queue) are objects, not configuration.
-    const BINDINGS = new Set(['UPLOADS', 'JOBS', 'GPU_POOL', 'TENANT_JOBS', 'TENANT_USAGE', 'JOBS_QUEUE']);
+    const BINDINGS = new Set([
+      'UPLOADS',
+      'JOBS',
+      'GPU_POOL',
+      'TENANT_JOBS',
+      'TENANT_USAGE',
+      'JOBS_QUEUE',
+      'REALTIME_SESSIONS',
+    ]);
     const wrong = allFiles
       .filter((f) => f.startsWith('workers/src/') && !isTest(f) && f !== 'workers/src/config.ts')
       .flatMap((file) =>

@@ -8,6 +8,8 @@ import { PRIORITY } from '../whisper/batch-scheduler.js';
 export interface LiveDecodeOptions {
   language: string;
   prompt?: string | undefined;
+  /** Final decodes only: Whisper's fallback ladder by default; `[0]` turns fallback off. */
+  temperatures?: number[] | undefined;
 }
 
 /**
@@ -80,7 +82,13 @@ export class LiveEngine {
     for (let at = 0; at < audio.length; at += N_SAMPLES) windows.push(audio.subarray(at, at + N_SAMPLES));
     const results = await this.engine.scheduler.transcribeWindows(
       windows,
-      { language: options.language, task: 'transcribe', prompt: options.prompt, withTimestamps: true },
+      {
+        language: options.language,
+        task: 'transcribe',
+        prompt: options.prompt,
+        withTimestamps: true,
+        ...(options.temperatures ? { temperatures: options.temperatures } : {}),
+      },
       PRIORITY.liveFinal,
     );
     return results

@@ -29,8 +29,8 @@ export class PartialTranscript {
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly windowSamples: number;
-  /** How many decodes ran, and when the last delta went out (performance.now()). */
-  decodes = 0;
+  /** Called after each decode: the audio it covered (samples of the window) and how long it took. */
+  onDecoded?: (decode: { samples: number; tokens: number; ms: number }) => void;
 
   constructor(
     private readonly engine: LiveEngine,
@@ -82,8 +82,9 @@ export class PartialTranscript {
     try {
       const options = await this.decodeOptions();
       const prompt = [options.prompt, this.frozen].filter(Boolean).join(' ').slice(-800) || undefined;
+      const started = performance.now();
       const hypothesis = await this.engine.partial(audio, { ...options, prompt }, this.agreement.committed);
-      this.decodes++;
+      this.onDecoded?.({ samples: audio.length, tokens: hypothesis.length, ms: performance.now() - started });
       if (this.stopped) return;
       this.emit(this.agreement.offer(hypothesis));
     } catch (error) {

@@ -27,9 +27,13 @@ export interface RealtimeSessionDeps {
   partial?: Partial<PartialOptions>;
   /** A VAD turn longer than this is cut there and goes on as a new utterance (28 s: one window). */
   maxTurnSamples?: number;
+  /** Temperatures of final decodes (REALTIME_TEMPERATURE_FALLBACK=false gives `[0]`). */
+  finalTemperatures?: number[];
   /** A manual buffer never committed commits itself at this length (10 min). */
   maxBufferSamples?: number;
   log?: (message: string) => void;
+  /** Each partial decode as it finishes (tests and the bench watch the cadence). */
+  onPartialDecode?: (decode: { utterance: number; samples: number; tokens: number; ms: number }) => void;
 }
 
 /** Audio kept after the closing silence begins (and before speech in manual mode's partials). */
@@ -227,7 +231,7 @@ export class RealtimeSession {
   }
 
   private newPartial(utterance: Utterance, from: number): PartialTranscript {
-    return new PartialTranscript(
+    const partial = new PartialTranscript(
       this.engine!,
       utterance.options,
       this.tape,
@@ -236,6 +240,9 @@ export class RealtimeSession {
       (delta) => this.emit({ type: 'delta', utterance: utterance.n, delta }),
       (error) => this.deps.log?.(`partial decode failed: ${(error as Error).message}`),
     );
+    const observe = this.deps.onPartialDecode;
+    if (observe) partial.onDecoded = (decode) => observe({ utterance: utterance.n, ...decode });
+    return partial;
   }
 
   /** The session's language (detected once, on the first utterance, when not given) and prompt. */
@@ -299,7 +306,10 @@ export class RealtimeSession {
         const options = await utterance.options();
         // Counts as use of the model, so the idle-unload sweep leaves alone a model sessions need.
         await this.deps.model(model);
-        const transcript = await engine.final(audio, options);
+        const transcript = await engine.final(audio, {
+          ...options,
+          temperatures: this.deps.finalTemperatures,
+        });
         this.emit({
           type: 'completed',
           utterance: utterance.n,

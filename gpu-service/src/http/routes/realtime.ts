@@ -21,6 +21,7 @@ export interface RealtimeRouteOptions {
   capacity: RealtimeCapacity;
   nonces: NonceCache;
   partial?: Partial<PartialOptions>;
+  finalTemperatures?: number[];
   heartbeatMs?: number;
   log?: (message: string) => void;
 }
@@ -79,6 +80,7 @@ export function realtimeRoutes(options: RealtimeRouteOptions) {
             vad: loadSileroVad,
             emit: send,
             ...(options.partial ? { partial: options.partial } : {}),
+            ...(options.finalTemperatures ? { finalTemperatures: options.finalTemperatures } : {}),
             log,
           });
           heartbeat = setInterval(
