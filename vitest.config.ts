@@ -8,6 +8,7 @@ export default defineConfig({
       'gpu-service/vitest.config.ts',
       'scripts/vitest.config.ts',
       'web/vitest.config.ts',
+      'cli/vitest.config.ts',
     ],
   },
 });

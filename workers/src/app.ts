@@ -7,6 +7,7 @@ import { corsFromEnv } from './http/middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { jobResultRoutes } from './jobs/job-result-routes.js';
 import { jobRoutes } from './jobs/job-routes.js';
+import { realtimeSecretRoutes, realtimeUpgradeRoutes } from './realtime/realtime-routes.js';
 import { speakerRoutes } from './speakers/speaker-routes.js';
 import { objectRoutes } from './storage/object-routes.js';
 import { diarizationRoutes } from './transcription/diarization-routes.js';
@@ -23,6 +24,8 @@ export function createApp() {
   app.route('/', healthRoutes);
   // Object URLs carry their own signature; everything under /v1 needs an API key when keys are set.
   app.route('/', objectRoutes);
+  // Live sessions authenticate themselves: browsers send their credential as a WebSocket subprotocol.
+  app.route('/', realtimeUpgradeRoutes);
   // CORS first, so preflights (which carry no credentials) are answered before auth.
   app.use('/v1/*', corsFromEnv());
   app.use('/v1/*', apiKeyAuth());
@@ -36,5 +39,6 @@ export function createApp() {
   app.route('/', jobResultRoutes);
   app.route('/', usageRoutes);
   app.route('/', speakerRoutes);
+  app.route('/', realtimeSecretRoutes);
   return app;
 }

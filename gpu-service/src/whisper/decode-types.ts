@@ -14,6 +14,11 @@ export interface DecodeOptions {
   seed?: number;
   /** Word timestamps, aligned from the same decode's cross-attention (costs a little memory and CPU). */
   withWords?: boolean;
+  /**
+   * Text tokens forced after the task tokens (openai/whisper's `prefix`): decoding continues from them,
+   * and the result holds only what follows. Live partials use it to keep text already shown.
+   */
+  prefixTokens?: number[];
 }
 
 export interface WindowSegment {
