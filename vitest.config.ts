@@ -10,6 +10,7 @@ export default defineConfig({
       'gpu-service/vitest.config.ts',
       'scripts/vitest.config.ts',
       'web/vitest.config.ts',
+      'cli/vitest.config.ts',
     ],
   },
 });

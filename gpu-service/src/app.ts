@@ -4,13 +4,17 @@ import { Hono } from 'hono';
 import { DEFAULT_PACE } from './audio/download-pace.js';
 import { resolveFfmpeg } from './audio/ffmpeg-path.js';
 import type { AudioIntake } from './audio/request-audio.js';
+import { SAMPLE_RATE } from './audio/sample-rate.js';
 import type { Config } from './config.js';
 import type { DiarizerFactory } from './diarization/create-diarizer.js';
 import { Admission } from './http/admission.js';
 import { createMetrics, type Metrics, metricsAuth, routeLabel } from './http/metrics.js';
+import { NonceCache } from './http/nonce-cache.js';
+import { RealtimeCapacity } from './http/realtime-capacity.js';
 import { requestTracing } from './http/request-tracing.js';
 import { diarizeRoutes } from './http/routes/diarize.js';
 import { healthRoutes } from './http/routes/health.js';
+import { realtimeRoutes } from './http/routes/realtime.js';
 import { transcribeRoutes } from './http/routes/transcribe.js';
 import { verifySignature } from './http/verify-signature.js';
 import { ModelLoadError } from './models/model-manager.js';
@@ -26,6 +30,8 @@ export interface AppDeps {
   log?: Logger;
   admission?: Admission;
   metrics?: Metrics;
+  /** Live sessions' cap; main.ts keeps it to close them when draining. */
+  realtime?: RealtimeCapacity;
 }
 
 export function createApp({
@@ -40,6 +46,7 @@ export function createApp({
     new Admission({ maxConcurrent: config.MAX_CONCURRENT_REQUESTS, maxQueue: config.MAX_QUEUED_REQUESTS });
   const metrics =
     deps.metrics ?? createMetrics({ queued: () => admission.queued, inFlight: () => admission.inFlight });
+  const realtime = deps.realtime ?? new RealtimeCapacity(config.MAX_REALTIME_SESSIONS);
   const app = new Hono();
   // Errors are answered inside the tracing middleware's context: their bodies name the request.
   app.onError((error) => {
@@ -52,7 +59,7 @@ export function createApp({
   });
   app.notFound(() => new ApiError(404, 'Not found').toResponse(logContext().request_id));
   app.use('*', requestTracing(log));
-  app.route('/', healthRoutes(models, admission));
+  app.route('/', healthRoutes(models, admission, realtime));
   app.get('/metrics', metricsAuth(config.METRICS_TOKEN), async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
@@ -86,5 +93,18 @@ export function createApp({
     transcribeRoutes({ models, transcriber, admission, metrics, audio, maxRequestSeconds, log }),
   );
   app.route('/', diarizeRoutes({ diarizers, admission, audio, maxRequestSeconds }));
+  app.route(
+    '/',
+    realtimeRoutes({
+      models,
+      transcriber,
+      capacity: realtime,
+      // A signed upgrade is good for the signature's skew either side of now.
+      nonces: new NonceCache(2 * config.SIGNATURE_MAX_SKEW_SECONDS * 1000),
+      partial: { stepSamples: Math.round((config.REALTIME_STEP_MS * SAMPLE_RATE) / 1000) },
+      ...(config.REALTIME_TEMPERATURE_FALLBACK ? {} : { finalTemperatures: [0] }),
+      log: (message) => log.warn(message),
+    }),
+  );
   return app;
 }

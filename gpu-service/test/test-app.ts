@@ -71,3 +71,12 @@ export async function signedInternalRequest(
     body,
   });
 }
+
+/** The headers the edge signs a WebSocket upgrade with: a GET of `path` (with its query), no body. */
+export function signedUpgradeHeaders(
+  path: string,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Record<string, string>> {
+  return signRequest(signWith, { method: 'GET', path, body: '' }, now);
+}

@@ -13,5 +13,7 @@ export * from './ndjson.js';
 export * from './net/non-public-address.js';
 export * from './net/put-with-retry.js';
 export * from './net/read-capped.js';
+export * from './realtime-events.js';
+export * from './realtime-gpu.js';
 export * from './signing.js';
 export * from './transcription.js';

@@ -7,8 +7,10 @@ import { corsFromEnv } from './http/middleware/cors-from-env.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { requestTracing } from './http/middleware/request-tracing.js';
 import { openApiRoutes } from './http/openapi/openapi-routes.js';
+import { jobResultApi, jobResultRoutes } from './jobs/job-result-routes.js';
 import { jobApi, jobRoutes } from './jobs/job-routes.js';
 import { jobWebhook } from './jobs/webhook.js';
+import { realtimeApi, realtimeSecretRoutes, realtimeUpgradeRoutes } from './realtime/realtime-routes.js';
 import { speakerApi, speakerRoutes } from './speakers/speaker-routes.js';
 import { objectApi, objectRoutes } from './storage/object-routes.js';
 import { diarizationApi, diarizationRoutes } from './transcription/diarization-routes.js';
@@ -28,6 +30,8 @@ export const apiOperations = [
   ...diarizationApi,
   ...transcriptionApi,
   ...jobApi,
+  ...jobResultApi,
+  ...realtimeApi,
   ...usageApi,
   ...speakerApi,
   ...objectApi,
@@ -43,6 +47,8 @@ export function createApp() {
   app.route('/', openApiRoutes(apiOperations, { jobFinished: jobWebhook }));
   // Object URLs carry their own signature; everything under /v1 needs an API key when keys are set.
   app.route('/', objectRoutes);
+  // Live sessions authenticate themselves: browsers send their credential as a WebSocket subprotocol.
+  app.route('/', realtimeUpgradeRoutes);
   // CORS first, so preflights (which carry no credentials) are answered before auth.
   app.use('/v1/*', corsFromEnv());
   app.use('/v1/*', apiKeyAuth());
@@ -53,7 +59,9 @@ export function createApp() {
   app.route('/', diarizationRoutes);
   app.route('/', transcriptionRoutes);
   app.route('/', jobRoutes);
+  app.route('/', jobResultRoutes);
   app.route('/', usageRoutes);
   app.route('/', speakerRoutes);
+  app.route('/', realtimeSecretRoutes);
   return app;
 }

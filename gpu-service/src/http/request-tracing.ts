@@ -26,6 +26,7 @@ export function requestTracing(log: Logger): MiddlewareHandler {
         });
       }
     });
-    c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    // A WebSocket upgrade (101) is the socket library's to answer.
+    if (c.res.status !== 101) c.res.headers.set(REQUEST_ID_HEADER, requestId);
   };
 }

@@ -239,6 +239,11 @@ function windowWords(window: AudioWindow, engineWords: readonly WindowWord[]): W
   return engineWords.map((w) => {
     const start = window.toSource(Math.min(w.start, windowSeconds), 'start');
     const end = window.toSource(Math.min(w.end, windowSeconds), 'end');
-    return { word: w.word.trim(), start: round(start), end: round(Math.max(start, end)) };
+    return {
+      word: w.word.trim(),
+      start: round(start),
+      end: round(Math.max(start, end)),
+      ...(w.probability !== undefined ? { probability: w.probability } : {}),
+    };
   });
 }

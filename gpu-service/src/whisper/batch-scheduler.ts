@@ -2,10 +2,24 @@ import type { DecodeOptions, WindowResult } from './decode-types.js';
 import type { WindowInput } from './encode-windows.js';
 import type { WhisperEngine } from './whisper-engine.js';
 
+/**
+ * Who is waiting on a window. Live steps (a session's final decode, then its partials) go ahead of
+ * batch work: a person is watching them, while a file's windows only need to finish eventually.
+ */
+export const PRIORITY = { liveFinal: 0, livePartial: 1, batch: 2 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+/**
+ * After this many live batches in a row while batch work waits, one batch of it runs: live steps come
+ * first, but a service full of live sessions still moves files forward.
+ */
+export const LIVE_STREAK_LIMIT = 3;
+
 interface Job {
   window: WindowInput;
   key: string;
   options: DecodeOptions;
+  priority: Priority;
   resolve: (result: WindowResult) => void;
   reject: (error: unknown) => void;
 }
@@ -14,18 +28,23 @@ interface Job {
  * Shares the device between concurrent requests: windows from every request wait in one queue and are
  * decoded together, up to the batch size, whenever they can share a prompt (same language, task,
  * prompt and decoding settings). One batch runs at a time, so a busy service fills its batches and a
- * quiet one answers a lone window at once.
+ * quiet one answers a lone window at once. The queue is ordered by priority (stable within one).
  */
 export class BatchScheduler {
   private readonly queue: Job[] = [];
   private running = false;
+  private liveStreak = 0;
 
   constructor(
     private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
     private readonly batchSize: number,
   ) {}
 
-  transcribeWindows(windows: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
+  transcribeWindows(
+    windows: WindowInput[],
+    options: DecodeOptions,
+    priority: Priority = PRIORITY.batch,
+  ): Promise<WindowResult[]> {
     const key = JSON.stringify([
       options.language,
       options.task,
@@ -35,15 +54,30 @@ export class BatchScheduler {
       options.temperatures ?? null,
       options.maxNewTokens ?? null,
       options.seed ?? null,
+      options.prefixTokens ?? null,
     ]);
     const results = windows.map(
       (window) =>
         new Promise<WindowResult>((resolve, reject) =>
-          this.queue.push({ window, key, options, resolve, reject }),
+          this.enqueue({ window, key, options, priority, resolve, reject }),
         ),
     );
     void this.drain();
     return Promise.all(results);
+  }
+
+  private enqueue(job: Job): void {
+    // After every job of its own priority or a more urgent one: first come, first served within a level.
+    let at = this.queue.length;
+    while (at > 0 && this.queue[at - 1]!.priority > job.priority) at--;
+    this.queue.splice(at, 0, job);
+  }
+
+  /** The job whose kind runs next: the most urgent, unless batch work has waited out a live streak. */
+  private leader(): Job {
+    const first = this.queue[0]!;
+    if (first.priority === PRIORITY.batch || this.liveStreak < LIVE_STREAK_LIMIT) return first;
+    return this.queue.find((job) => job.priority === PRIORITY.batch) ?? first;
   }
 
   private async drain(): Promise<void> {
@@ -53,10 +87,17 @@ export class BatchScheduler {
       // Let windows submitted in the same turn of the event loop (concurrent requests) join the batch.
       await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
-        const key = this.queue[0]!.key;
+        const leader = this.leader();
+        this.liveStreak = leader.priority === PRIORITY.batch ? 0 : this.liveStreak + 1;
         const batch: Job[] = [];
         for (let i = 0; i < this.queue.length && batch.length < this.batchSize; ) {
-          if (this.queue[i]!.key === key) batch.push(...this.queue.splice(i, 1));
+          const job = this.queue[i]!;
+          // Same prompt and the same kind of work (live or batch) as the leader.
+          if (
+            job.key === leader.key &&
+            (job.priority === PRIORITY.batch) === (leader.priority === PRIORITY.batch)
+          )
+            batch.push(...this.queue.splice(i, 1));
           else i++;
         }
         try {

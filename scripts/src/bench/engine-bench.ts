@@ -1,93 +1,245 @@
 /**
  * End to end on CPU with a generated model at whisper-base dimensions: our engine (30 s windows
  * without overlap, own decode loop) against the stock Transformers.js pipeline (`chunk_length_s: 30`,
- * default 5 s stride) on the same 10 minutes of audio. Both decode a fixed number of tokens per window
- * (end-of-text is suppressed on both sides) so the work per window is the same.
+ * default 5 s stride) on the same audio, at 32 and at 90 tokens per window (a full window of real
+ * speech decodes about 90). End-of-text is suppressed on both sides, and the decoder steps of every
+ * window are counted on the sessions themselves: the bench fails unless every window on both sides
+ * took the same number of steps, so the ratio compares equal work per window. Our engine also runs the
+ * q8 variant (int8 MatMul weights, see tiny-whisper/quantize-matmuls.ts), and its greedy tokens are
+ * compared with fp32's on the same windows.
  */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
+import type { WindowResult } from '@whisper-edge/gpu-service/whisper/decode-types';
+import { decoderShape } from '@whisper-edge/gpu-service/whisper/decoder-runner';
+import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
+import type { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
-import { loadBenchEngine } from './bench-engine.js';
+import { type BenchEngine, loadBenchEngine } from './bench-engine.js';
+import { decoderStepBytes } from './decoder-step-bytes.js';
+import { cachedStepSeconds } from './decoder-step-time.js';
+import { memoryBandwidth } from './memory-bandwidth.js';
+import { StepCounter } from './step-counter.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+const WINDOW = 30 * SAMPLE_RATE;
 
-/** 10 minutes: the speech clip repeated with pauses, decoded by ffmpeg to 16 kHz mono float. */
+/** The speech clip repeated with 1 s pauses, decoded by ffmpeg to 16 kHz mono float. */
 export function benchAudio(minutes: number): Float32Array {
   const clip = speechClipSamples();
   const out = new Float32Array(minutes * 60 * SAMPLE_RATE);
-  const period = clip.length + SAMPLE_RATE; // 1 s of silence between repeats
+  const period = clip.length + SAMPLE_RATE;
   for (let offset = 0; offset < out.length; offset += period)
     out.set(clip.subarray(0, Math.min(clip.length, out.length - offset)), offset);
   return out;
 }
 
-export async function engineBench(
-  options: { minutes?: number; tokensPerWindow?: number } = {},
-): Promise<void> {
-  const minutes = options.minutes ?? 10;
-  const tokens = options.tokensPerWindow ?? 32;
-  const dir = path.join(root, 'fixtures/models/whisper-base-random');
-  await generateTinyWhisper({ outDir: dir, preset: 'base', seed: 3 });
-  const { transcriber, whisper, engine } = await loadBenchEngine(dir);
-  // The pipeline's own object: the stock side reads it on every generate.
-  const generationConfig = whisper.generationConfig;
-  // Same work per window on both sides: never stop early.
-  generationConfig.suppress_tokens = [
-    ...(generationConfig.suppress_tokens ?? []),
-    ...[generationConfig.eos_token_id ?? []].flat(),
-  ];
-  const audio = benchAudio(minutes);
-  const seconds = audio.length / SAMPLE_RATE;
+/**
+ * The stock pipeline's own loop (automatic-speech-recognition `_call_whisper` with chunk_length_s 30
+ * and its default stride of 5 s): overlapping chunks, features and generate one chunk at a time. Its
+ * final merge step is left out: on a random model's never-ending output it throws, and it costs
+ * nothing next to generation.
+ */
+/** Where the stock loop's chunks start: every 20 s (30 s chunks, 5 s stride on each side). */
+function stockChunkStarts(length: number): number[] {
+  const starts: number[] = [];
+  for (let offset = 0; ; offset += WINDOW - 2 * 5 * SAMPLE_RATE) {
+    starts.push(offset);
+    if (offset + WINDOW >= length) return starts;
+  }
+}
 
-  // The stock pipeline's own loop (automatic-speech-recognition `_call_whisper` with chunk_length_s 30
-  // and its default stride of 5 s): overlapping chunks, features and generate one chunk at a time. Its
-  // final merge step is left out: on a random model's never-ending output it throws, and it costs
-  // nothing next to generation.
-  const stockStart = performance.now();
-  const window = 30 * SAMPLE_RATE;
-  const stride = 5 * SAMPLE_RATE;
-  let chunks = 0;
-  for (let offset = 0; ; offset += window - 2 * stride) {
-    const { input_features } = (await transcriber.processor(audio.subarray(offset, offset + window))) as {
+async function stockLoop(
+  transcriber: AutomaticSpeechRecognitionPipeline,
+  audio: Float32Array,
+  tokens: number,
+) {
+  for (const offset of stockChunkStarts(audio.length)) {
+    const { input_features } = (await transcriber.processor(audio.subarray(offset, offset + WINDOW))) as {
       input_features: unknown;
     };
     await (transcriber.model.generate as (args: Record<string, unknown>) => Promise<unknown>).call(
       transcriber.model,
-      {
-        inputs: input_features,
-        language: 'en',
-        task: 'transcribe',
-        max_new_tokens: tokens,
-      },
+      { inputs: input_features, language: 'en', task: 'transcribe', max_new_tokens: tokens },
     );
-    chunks++;
-    if (offset + window >= audio.length) break;
   }
-  const stock = (performance.now() - stockStart) / 1000;
+}
 
-  const windows: Float32Array[] = [];
-  for (let s = 0; s < audio.length; s += 30 * SAMPLE_RATE)
-    windows.push(audio.subarray(s, s + 30 * SAMPLE_RATE));
-  const oursStart = performance.now();
-  await engine.transcribeWindows(windows, {
+function ourLoop(engine: WhisperEngine, windows: Float32Array[], tokens: number) {
+  return engine.transcribeWindows(windows, {
     language: 'en',
     task: 'transcribe',
     withTimestamps: false,
     temperatures: [0],
     maxNewTokens: tokens,
   });
-  const ours = (performance.now() - oursStart) / 1000;
+}
 
-  console.log(
-    `end to end (whisper-base-sized random model, CPU, ${minutes} min of audio, ${tokens} tokens per window)`,
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return (performance.now() - started) / 1000;
+}
+
+export interface EngineBenchOptions {
+  minutes?: number;
+  tokensPerWindow?: number[];
+}
+
+interface Side {
+  label: string;
+  /** Windows (stock: overlapping chunks) decoded per run. */
+  windows: number;
+  seconds: Map<number, number>;
+}
+
+/** How many windows decode to exactly the same tokens, and how many tokens agree before the first difference. */
+function agreement(a: WindowResult[], b: WindowResult[]): string {
+  let same = 0;
+  let prefix = 0;
+  let total = 0;
+  for (const [i, x] of a.entries()) {
+    const y = b[i]!.tokens;
+    let k = 0;
+    while (k < x.tokens.length && x.tokens[k] === y[k]) k++;
+    if (k === x.tokens.length && k === y.length) same++;
+    prefix += k;
+    total += x.tokens.length;
+  }
+  return `${same}/${a.length} windows token-for-token equal to fp32, ${prefix}/${total} tokens before the first difference`;
+}
+
+/**
+ * Per-token decode cost next to its floor: the bytes a cached step must read (decoder-step-bytes.ts)
+ * over the memory bandwidth measured now (memory-bandwidth.ts). Cost two ways: end to end, from the
+ * difference between two token counts (encoder, features and prompt cancel out), and the cached step
+ * alone, both decoders taking turns.
+ */
+async function printPerTokenCost(run: {
+  dir: string;
+  tokenCounts: number[];
+  sides: Side[];
+  fp32: BenchEngine;
+  q8: BenchEngine;
+  window: Float32Array;
+}): Promise<void> {
+  const threads = availableParallelism();
+  const bandwidth = await memoryBandwidth(threads);
+  const config = run.fp32.whisper.config;
+  const shape = decoderShape(config);
+  const encoded = await encodeWindows(run.fp32.whisper, run.fp32.features, [run.window]);
+  const alone = await cachedStepSeconds(
+    [run.fp32.whisper.sessions.decoder, run.q8.whisper.sessions.decoder],
+    encoded,
+    shape,
   );
+  const [low, high] = [Math.min(...run.tokenCounts), Math.max(...run.tokenCounts)];
   console.log(
-    `  stock pipeline (${chunks} chunks of 30 s, 5 s stride): ${stock.toFixed(1)} s, ${(seconds / stock).toFixed(1)}x real time`,
+    `per-token decode cost (memory bandwidth measured now: ${(bandwidth / 1e9).toFixed(1)} GB/s on ${threads} threads)`,
   );
-  console.log(
-    `  our engine (${windows.length} windows, no overlap): ${ours.toFixed(1)} s, ${(seconds / ours).toFixed(1)}x real time`,
+  const endToEnd = (side: Side) =>
+    high > low
+      ? (side.seconds.get(high)! - side.seconds.get(low)!) / side.windows / (high - low)
+      : Number.NaN;
+  const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  console.log(`  ${run.sides[0]!.label.padEnd(31)} ${ms(endToEnd(run.sides[0]!))}/token end to end`);
+  for (const [i, file] of ['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx'].entries()) {
+    const side = run.sides[i + 1]!;
+    const bytes = decoderStepBytes(await readFile(path.join(run.dir, 'onnx', file)), {
+      layers: shape.layers,
+      dModel: config.d_model,
+      frames: encoded.dims[1]!,
+      position: (low + high) / 2,
+    });
+    const floor = (bytes.weights + bytes.caches) / bandwidth;
+    console.log(
+      `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): ${(endToEnd(side) / floor).toFixed(2)}x / ${(alone[i]! / floor).toFixed(2)}x the floor`,
+    );
+  }
+}
+
+export async function engineBench(options: EngineBenchOptions = {}): Promise<void> {
+  const minutes = options.minutes ?? 10;
+  const tokenCounts = options.tokensPerWindow ?? [32, 90];
+  const dir = path.join(root, 'fixtures/models/whisper-base-random');
+  await generateTinyWhisper({ outDir: dir, preset: 'base', seed: 3 });
+  const fp32 = await loadBenchEngine(dir, { neverStop: true });
+  const q8 = await loadBenchEngine(dir, { neverStop: true, dtype: 'q8' });
+  const counters = [fp32, q8].map(
+    ({ whisper }) => new StepCounter(whisper.sessions.encoder, whisper.sessions.decoder),
   );
-  console.log(`  ratio: ${(stock / ours).toFixed(2)}x faster`);
+  const audio = benchAudio(minutes);
+  const seconds = audio.length / SAMPLE_RATE;
+  const windows: Float32Array[] = [];
+  for (let s = 0; s < audio.length; s += WINDOW) windows.push(audio.subarray(s, s + WINDOW));
+
+  // Every path once, off the clock: sessions allocate on their first runs.
+  await stockLoop(fp32.transcriber, audio.subarray(0, WINDOW), 4);
+  for (const side of [fp32, q8]) await ourLoop(side.engine, [windows[0]!], 4);
+
+  const stock: Side = {
+    label: 'stock pipeline, fp32',
+    windows: stockChunkStarts(audio.length).length,
+    seconds: new Map(),
+  };
+  const ours: Side = { label: 'our engine, fp32', windows: windows.length, seconds: new Map() };
+  const oursQ8: Side = {
+    label: 'our engine, q8 decoder+encoder',
+    windows: windows.length,
+    seconds: new Map(),
+  };
+  /** Runs one side, checking its decoder steps: exactly `tokens` for every window it decodes. */
+  const measure = async (side: Side, counter: StepCounter, tokens: number, run: () => Promise<unknown>) => {
+    counter.reset();
+    let result: unknown;
+    const taken = await timed(async () => {
+      result = await run();
+    });
+    side.seconds.set(tokens, taken);
+    const steps = counter.summary();
+    if (counter.perWindow.length !== side.windows || counter.perWindow.some((n) => n !== tokens))
+      throw new Error(
+        `unequal work: ${side.label} took ${steps} decoder steps per window, not ${tokens} × ${side.windows}`,
+      );
+    console.log(
+      `  ${side.label.padEnd(31)} ${String(side.windows).padStart(3)} windows: ${taken.toFixed(1).padStart(6)} s, ${(seconds / taken).toFixed(1).padStart(5)}x real time, ${((taken / side.windows) * 1000).toFixed(0).padStart(5)} ms/window; steps per window: ${steps}`,
+    );
+    return result;
+  };
+
+  try {
+    for (const tokens of tokenCounts) {
+      console.log(
+        `end to end (whisper-base-sized random model, CPU, ${minutes} min of audio, ${tokens} tokens per window)`,
+      );
+      await measure(stock, counters[0]!, tokens, () => stockLoop(fp32.transcriber, audio, tokens));
+      const reference = (await measure(ours, counters[0]!, tokens, () =>
+        ourLoop(fp32.engine, windows, tokens),
+      )) as WindowResult[];
+      const quantised = (await measure(oursQ8, counters[1]!, tokens, () =>
+        ourLoop(q8.engine, windows, tokens),
+      )) as WindowResult[];
+      const perWindow = (side: Side) => side.seconds.get(tokens)! / side.windows;
+      console.log(
+        `  ratio: ${(stock.seconds.get(tokens)! / ours.seconds.get(tokens)!).toFixed(2)}x faster end to end (${(perWindow(stock) / perWindow(ours)).toFixed(2)}x per window); q8: ${(stock.seconds.get(tokens)! / oursQ8.seconds.get(tokens)!).toFixed(2)}x (${(perWindow(stock) / perWindow(oursQ8)).toFixed(2)}x per window)`,
+      );
+      console.log(`  q8 fidelity (greedy, same windows): ${agreement(reference, quantised)}`);
+    }
+    await printPerTokenCost({
+      dir,
+      tokenCounts,
+      sides: [stock, ours, oursQ8],
+      fp32,
+      q8,
+      window: windows[0]!,
+    });
+  } finally {
+    for (const counter of counters) counter.dispose();
+    await Promise.all([fp32.features.dispose(), q8.features.dispose()]);
+  }
 }

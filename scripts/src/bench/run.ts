@@ -2,10 +2,13 @@
  * `npm run bench`: measurements side by side in one run, printed as ratios.
  *
  * - diarization: acoustic-backend DER on 12 synthetic conversations, and the time it adds to transcription;
- *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there.
+ *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there,
+ *   per backend: acoustic, then neural where its models load.
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
+ * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
+ *   `--tokens 32,90`).
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -20,7 +23,7 @@ import { featuresBench } from './features-bench.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
-import { realDiarizationBench } from './real-diarization-bench.js';
+import { neuralRealDiarizationBench, realDiarizationBench } from './real-diarization-bench.js';
 import { wordsBench } from './words-bench.js';
 
 const MiB = 1024 * 1024;
@@ -59,12 +62,24 @@ async function uploadBench(): Promise<void> {
 }
 
 const which = process.argv[2] ?? 'all';
+/** `--name value` after the bench's name (e.g. `npm run bench engine -- --minutes 2 --tokens 32`). */
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 2 ? process.argv[at + 1] : undefined;
+}
+const engineOptions = {
+  ...(flag('minutes') ? { minutes: Number(flag('minutes')) } : {}),
+  ...(flag('tokens') ? { tokensPerWindow: flag('tokens')!.split(',').map(Number) } : {}),
+};
 if (which === 'all' || which === 'diarization') await diarizationBench();
-if (which === 'all' || which === 'diarization' || which === 'diarization-real') await realDiarizationBench();
+if (which === 'all' || which === 'diarization' || which === 'diarization-real') {
+  await realDiarizationBench();
+  await neuralRealDiarizationBench();
+}
 if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
-if (which === 'all' || which === 'engine') await engineBench();
+if (which === 'all' || which === 'engine') await engineBench(engineOptions);
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();

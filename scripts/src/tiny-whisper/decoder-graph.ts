@@ -1,20 +1,22 @@
 /**
  * onnx/decoder_model_merged.onnx: one decoder step (or a whole prefix) with a
- * KV cache, in the input/output naming Transformers.js v4 expects for
- * encoder-decoder models.
+ * KV cache, built like the hub's merged decoders (optimum's export) in the
+ * input/output naming Transformers.js v4 expects for encoder-decoder models.
  *
- * There is no `use_cache_branch` input and no `If` node. Transformers.js then:
- *  - on the first step feeds every `past_key_values.*` input as an empty tensor
- *    built from this graph's input metadata (the literal dim name `batch_size` is
- *    resolved to the batch, any other symbolic dim to 0, numeric dims kept);
- *  - on later steps feeds the previous `present.*.decoder.*` outputs, but for
- *    `*.encoder.*` it keeps feeding the tensors returned by the FIRST step;
- *  - always feeds `encoder_hidden_states`.
- * So self-attention always concatenates past and new K/V, and cross-attention
- * projects only the encoder positions the cache does not already cover
- * (`encoder_hidden_states[:, past_len:]`, i.e. all 1500 on the first step and
- * none afterwards). That consumes the encoder cache inputs instead of leaving
- * them dangling and avoids re-projecting 1500 positions on every token.
+ * `use_cache_branch` (bool [1]) says whether the encoder cache inputs hold the
+ * cross-attention K/V of an earlier step. Each layer's cross-attention is an
+ * `If` on it:
+ *  - false (first step): project `encoder_hidden_states` to K/V, attend, and
+ *    output them as `present.*.encoder.*` (the encoder cache inputs are empty);
+ *  - true (cached steps): attend over `past_key_values.*.encoder.*` as they are,
+ *    and output empty `present.*.encoder.*`, as the hub's merged decoders output
+ *    constants there: Transformers.js (and our engine) keep the first step's.
+ * So a cached step reads the cross-attention cache once and copies none of it.
+ * Self-attention always concatenates past and new K/V.
+ *
+ * The logits are a plain MatMul with their own `proj_out.weight` [d, vocab]
+ * (the embedding, transposed), as hub exports store it: weight-only int8
+ * quantisation of MatMuls then covers the largest matrix of the decoder.
  */
 
 import { buildDecoderEmbeddings, DEFAULT_TUNING, type DecoderTuning } from './decoder-init.js';
@@ -51,7 +53,6 @@ export function decoderCacheInputNames(layer: number): Record<'dk' | 'dv' | 'ek'
 
 // Large-but-finite so a fully masked row could never turn into NaN.
 const MASK_VALUE = -1e9;
-const INT64_MAX = 9223372036854775807n;
 
 export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, rng: Rng): Uint8Array {
   const d = dims.dModel;
@@ -78,6 +79,7 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
       ev: g.input(n.ev, 'float32', crossDims),
     };
   });
+  const useCacheBranch = g.input('use_cache_branch', 'bool', [1]);
 
   const emb = buildDecoderEmbeddings(
     d,
@@ -157,26 +159,40 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
       `dec${i}_r1`,
     );
 
-    // Cross-attention: project only encoder positions not already in the cache.
+    // Cross-attention: projected from the encoder's states on the first step, read from the cache after.
     const hc = layerNorm(g, x, crossLn, `dec${i}_ln2`);
     const qc = splitHeads(g, linear(g, hc, crossW.q, `dec${i}_cq`), H, hd, `dec${i}_cqh`);
-    const cachedEnc = g.op(
-      'Shape',
-      [cache.ek],
-      { start: attr.int(2), end: attr.int(3) },
-      `dec${i}_enc_cached`,
-    );
-    const encTail = g.op(
-      'Slice',
-      [enc, cachedEnc, g.constInt64([INT64_MAX]), g.constInt64([1])],
-      {},
-      `dec${i}_enc_uncached`,
-    );
-    const kcNew = splitHeads(g, linear(g, encTail, crossW.k, `dec${i}_ck`), H, hd, `dec${i}_ckh`);
-    const vcNew = splitHeads(g, linear(g, encTail, crossW.v, `dec${i}_cv`), H, hd, `dec${i}_cvh`);
-    const kc = g.op('Concat', [cache.ek, kcNew], { axis: attr.int(2) }, `dec${i}_ck_all`);
-    const vc = g.op('Concat', [cache.ev, vcNew], { axis: attr.int(2) }, `dec${i}_cv_all`);
-    const cross = attend(g, qc, kc, vc, hd, `dec${i}_cross`);
+    const cached = g.branch(`dec${i}_cross_cached`, (b) => {
+      const attention = attend(b, qc, cache.ek, cache.ev, hd, `dec${i}_cross_c`);
+      // Nothing new to hand back: zero positions, as the hub exports' constant outputs.
+      const none = (t: string, hint: string) =>
+        b.op('Slice', [t, g.constInt64([0]), g.constInt64([0]), g.constInt64([2])], {}, hint);
+      return [
+        { source: attention.context, type: 'float32' },
+        { source: attention.probs, type: 'float32' },
+        { source: none(cache.ek, `dec${i}_ck_none`), type: 'float32' },
+        { source: none(cache.ev, `dec${i}_cv_none`), type: 'float32' },
+      ];
+    });
+    const projected = g.branch(`dec${i}_cross_projected`, (b) => {
+      const kc = splitHeads(b, linear(b, enc, crossW.k, `dec${i}_ck`), H, hd, `dec${i}_ckh`);
+      const vc = splitHeads(b, linear(b, enc, crossW.v, `dec${i}_cv`), H, hd, `dec${i}_cvh`);
+      const attention = attend(b, qc, kc, vc, hd, `dec${i}_cross_p`);
+      return [
+        { source: attention.context, type: 'float32' },
+        { source: attention.probs, type: 'float32' },
+        { source: kc, type: 'float32' },
+        { source: vc, type: 'float32' },
+      ];
+    });
+    const [crossContext, crossProbs, kc, vc] = g.opN(
+      'If',
+      [useCacheBranch],
+      4,
+      { then_branch: cached, else_branch: projected },
+      `dec${i}_cross`,
+    ) as [string, string, string, string];
+    const cross = { context: crossContext, probs: crossProbs };
     x = g.op(
       'Add',
       [x, linear(g, mergeHeads(g, cross.context, d, `dec${i}_cross_m`), crossW.out, `dec${i}_co`)],
@@ -192,7 +208,7 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
     );
 
     const selfDims = ['batch_size', H, 'total_decoder_sequence_length', hd];
-    const crossDims = ['batch_size', H, MAX_SOURCE_POSITIONS, hd];
+    const crossDims = ['batch_size', H, 'encoder_sequence_length_out', hd];
     presents.push(
       { name: `present.${i}.decoder.key`, source: k, dims: selfDims },
       { name: `present.${i}.decoder.value`, source: v, dims: selfDims },
@@ -203,17 +219,9 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
   }
 
   const hFinal = layerNorm(g, x, wf.layerNorm('model.decoder.layer_norm', d), 'dec_final_ln');
-  // Tied head without materialising E^T: Gemm(transB) reads the embedding table as is.
-  const flat = g.op('Reshape', [hFinal, g.constInt64([-1, d])], {}, 'flat_hidden');
-  const flatLogits = g.op('Gemm', [flat, embedTokens], { transB: attr.int(1) }, 'flat_logits');
-  const logitsShape = g.op(
-    'Concat',
-    [g.op('Shape', [inputIds], {}, 'ids_shape'), g.constInt64([V])],
-    { axis: attr.int(0) },
-    'logits_shape',
-  );
-  const logits = g.op('Reshape', [flatLogits, logitsShape], {}, 'logits_3d');
-
+  // Whisper ties proj_out to the token embedding; exports store it again, transposed, for a plain MatMul.
+  const projOut = g.weight('proj_out.weight', transpose(emb.tokens, V, d), [d, V]);
+  const logits = g.op('MatMul', [hFinal, projOut], {}, 'logits_3d');
   g.output('logits', logits, 'float32', ['batch_size', 'decoder_sequence_length', V]);
   for (const pr of presents) g.output(pr.name, pr.source, 'float32', pr.dims);
   crossAttentions.forEach((probs, i) => {
@@ -225,4 +233,11 @@ export function buildDecoderGraph(dims: WhisperDims, opts: DecoderGraphOptions, 
     ]);
   });
   return g.toBytes('Random-weight Whisper decoder (merged, with KV cache) for tests; not a trained model.');
+}
+
+/** [rows, cols] row-major to [cols, rows]. */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
 }

@@ -5,6 +5,7 @@
  *   config.json  generation_config.json  preprocessor_config.json
  *   tokenizer.json  tokenizer_config.json  manifest.json
  *   onnx/encoder_model.onnx  onnx/decoder_model_merged.onnx
+ *   onnx/encoder_model_quantized.onnx  onnx/decoder_model_merged_quantized.onnx  (dtype q8)
  *
  * CLI:
  *   tsx scripts/src/tiny-whisper/generate.ts --out <dir> [--preset test|tiny|base]
@@ -24,11 +25,12 @@ import {
   buildPreprocessorConfigJson,
   buildTokenLists,
 } from './model-configs.js';
+import { quantizeMatMuls } from './quantize-matmuls.js';
 import { Rng } from './rng.js';
 import { buildWhisperTokenizer, nonSpeechTokens } from './tokenizer.js';
 
 /** Bump whenever the bytes produced for the same options change, so cached outputs are rebuilt. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 4;
 
 export interface TinyWhisperOptions {
   outDir: string;
@@ -154,10 +156,16 @@ export async function generateTinyWhisper(options: TinyWhisperOptions): Promise<
   };
   for (const [file, data] of outputs) await write(file, data);
   // Built one at a time so only one graph's weights are in memory (matters for `base`).
-  await write('onnx/encoder_model.onnx', buildEncoderGraph(identity.dims, rng));
+  const encoder = buildEncoderGraph(identity.dims, rng);
+  await write('onnx/encoder_model.onnx', encoder);
+  // q8 (see quantize-matmuls.ts): the encoder's large GEMMs gain most from int8 activations; the
+  // decoder keeps its activations finer (per block), its logits being where greedy choices are made.
+  await write('onnx/encoder_model_quantized.onnx', quantizeMatMuls(encoder, { format: 'dynamic' }).bytes);
+  const decoder = buildDecoderGraph(identity.dims, { layout: tok.layout }, rng);
+  await write('onnx/decoder_model_merged.onnx', decoder);
   await write(
-    'onnx/decoder_model_merged.onnx',
-    buildDecoderGraph(identity.dims, { layout: tok.layout }, rng),
+    'onnx/decoder_model_merged_quantized.onnx',
+    quantizeMatMuls(decoder, { format: 'nbits' }).bytes,
   );
 
   const manifest: TinyWhisperManifest = { ...identity, files };

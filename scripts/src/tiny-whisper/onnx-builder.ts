@@ -7,7 +7,7 @@ import type { onnx as OnnxNamespace } from 'onnx-proto';
 
 // onnx-proto ships CommonJS whose typings claim ES named exports; under Node ESM
 // the namespace only appears on `default`, so `require` is the reliable path.
-const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof OnnxNamespace };
+export const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof OnnxNamespace };
 
 /**
  * IR 8 + opset 17 is the newest pairing the vendored onnx-proto (onnx 1.10 schema)
@@ -32,7 +32,8 @@ export type AttrValue =
   | { kind: 'int'; value: number }
   | { kind: 'float'; value: number }
   | { kind: 'ints'; value: readonly number[] }
-  | { kind: 'floats'; value: readonly number[] };
+  | { kind: 'floats'; value: readonly number[] }
+  | { kind: 'graph'; value: OnnxNamespace.IGraphProto };
 
 // Explicit constructors because ONNX cares whether 1 is an INT or a FLOAT attribute.
 export const attr = {
@@ -40,6 +41,8 @@ export const attr = {
   float: (value: number): AttrValue => ({ kind: 'float', value }),
   ints: (value: readonly number[]): AttrValue => ({ kind: 'ints', value }),
   floats: (value: readonly number[]): AttrValue => ({ kind: 'floats', value }),
+  /** A subgraph, e.g. an `If` node's `then_branch` (see GraphBuilder.branch). */
+  graph: (value: OnnxNamespace.IGraphProto): AttrValue => ({ kind: 'graph', value }),
 };
 
 function toAttributeProto(name: string, a: AttrValue): OnnxNamespace.IAttributeProto {
@@ -53,16 +56,21 @@ function toAttributeProto(name: string, a: AttrValue): OnnxNamespace.IAttributeP
       return { name, type: T.INTS, ints: [...a.value] };
     case 'floats':
       return { name, type: T.FLOATS, floats: [...a.value] };
+    case 'graph':
+      return { name, type: T.GRAPH, g: a.value };
   }
 }
 
-function valueInfo(name: string, type: ElemType, dims: readonly Dim[]): OnnxNamespace.IValueInfoProto {
+/** `dims` undefined leaves the shape unstated (subgraph outputs whose shape differs by branch). */
+function valueInfo(name: string, type: ElemType, dims?: readonly Dim[]): OnnxNamespace.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
         elemType: ELEM_TYPE_CODE[type],
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        ...(dims
+          ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }
+          : {}),
       },
     },
   };
@@ -73,23 +81,68 @@ function rawBytes(data: Float32Array | BigInt64Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** What a graph and the branches built inside it share: names are unique model-wide, constants live once. */
+interface SharedScope {
+  initializers: OnnxNamespace.ITensorProto[];
+  usedNames: Set<string>;
+  constCache: Map<string, string>;
+  counter: number;
+}
+
 export class GraphBuilder {
   private readonly nodes: OnnxNamespace.INodeProto[] = [];
-  private readonly initializers: OnnxNamespace.ITensorProto[] = [];
   private readonly inputs: OnnxNamespace.IValueInfoProto[] = [];
   private readonly outputs: OnnxNamespace.IValueInfoProto[] = [];
-  private readonly usedNames = new Set<string>();
-  private readonly constCache = new Map<string, string>();
-  private counter = 0;
+  private readonly scope: SharedScope;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    parent?: GraphBuilder,
+  ) {
+    this.scope = parent?.scope ?? {
+      initializers: [],
+      usedNames: new Set(),
+      constCache: new Map(),
+      counter: 0,
+    };
+  }
+
+  private get initializers() {
+    return this.scope.initializers;
+  }
+  private get usedNames() {
+    return this.scope.usedNames;
+  }
+  private get constCache() {
+    return this.scope.constCache;
+  }
 
   /** A fresh tensor name; graph-wide uniqueness is an ONNX requirement (SSA form). */
   fresh(hint: string): string {
     let candidate = hint;
-    while (this.usedNames.has(candidate)) candidate = `${hint}_${++this.counter}`;
+    while (this.usedNames.has(candidate)) candidate = `${hint}_${++this.scope.counter}`;
     this.usedNames.add(candidate);
     return candidate;
+  }
+
+  /**
+   * A subgraph for a control-flow node (`If`): its nodes may read any value of this graph by name,
+   * and the constants and weights it creates are stored in the outermost graph.
+   */
+  branch(name: string, build: (b: GraphBuilder) => Array<{ source: string; type: ElemType }>): AttrValue {
+    const b = new GraphBuilder(name, this);
+    const outputs = build(b);
+    return attr.graph({
+      name,
+      node: b.nodes,
+      output: outputs.map(({ source, type }) => {
+        if (b.nodes.some((n) => n.output?.includes(source))) return valueInfo(source, type);
+        // A branch's outputs must be its own values: an Identity names an outer one inside it.
+        const out = b.fresh(`${name}_out`);
+        b.nodes.push({ opType: 'Identity', input: [source], output: [out] });
+        return valueInfo(out, type);
+      }),
+    });
   }
 
   private claim(name: string): string {

@@ -1,71 +1,39 @@
 import {
   ApiError,
-  captionOptionsSchema,
   diarizedJsonSchema,
-  formatResponse,
-  responseFormats,
   transcriptionJsonSchema,
-  transcriptionResultSchema,
   verboseJsonSchema,
 } from '@whisper-edge/shared';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.js';
 import type { ApiOperation } from '../http/openapi/api-operation.js';
-import { granularitiesSchema, parseOutputFormat } from '../transcription/transcription-params.js';
+import { requestScope } from '../http/request-scope.js';
+import { readJsonBody } from '../uploads/intake/capped-body.js';
+import { jobAudio } from './job-audio.js';
+import { purgeJob } from './job-purge.js';
+import { latestResultInJobFormat } from './job-result-routes.js';
 import { isTerminal, type JobState, jobSchema, publicJob } from './job-types.js';
+import { ownJob } from './own-job.js';
 import { jobStub } from './run-job.js';
 import { tenantJobs } from './tenant-jobs-object.js';
+
+export const MAX_JOB_NAME = 200;
+
+/** A job's name: printable text without line breaks; `null` clears it. */
+export const jobNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_JOB_NAME)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not hold control characters')
+  .nullable();
 
 const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   after: z.string().optional().meta({ description: 'A job id: the page after it' }),
 });
-
-const notFound = () => new ApiError(404, 'Job not found', { code: 'job_not_found', param: 'id' });
-
-/** The caller's own job, or 404: another key's jobs do not exist as far as this caller can tell. */
-async function ownJob(c: Context<AppEnv>): Promise<JobState> {
-  const id = c.req.param('id') ?? '';
-  if (!/^job_[0-9a-f]{32}$/.test(id)) throw notFound();
-  const state = await jobStub(c.env, id).get();
-  if (!state || state.tenant !== c.get('tenant').id) throw notFound();
-  return state;
-}
-
-type OutputFormat = ReturnType<typeof parseOutputFormat>;
-
-async function formattedResult(c: Context<AppEnv>, state: JobState, output?: OutputFormat) {
-  if (state.status !== 'succeeded' || !state.result_key) return undefined;
-  const object = await c.env.UPLOADS.get(state.result_key);
-  if (!object) return undefined;
-  const result = transcriptionResultSchema.parse(await object.json());
-  const format = output ?? parseOutputFormat(state.spec.fields, state.spec.responseFormat);
-  // What the stored result never held cannot be rendered: say how to get it instead of inventing it.
-  if (format.timestampGranularities?.includes('word') && !result.words) {
-    throw new ApiError(
-      400,
-      'This job ran without word timestamps: submit it again with timestamp_granularities[]=word',
-      {
-        param: 'timestamp_granularities',
-        code: 'words_not_available',
-      },
-    );
-  }
-  if (format.responseFormat === 'diarized_json' && !result.segments.some((s) => s.speaker)) {
-    throw new ApiError(
-      400,
-      'This job ran without diarization: submit it again with enable_diarization=true',
-      {
-        param: 'response_format',
-        code: 'speakers_not_available',
-      },
-    );
-  }
-  return formatResponse(result, format.responseFormat, {
-    timestampGranularities: format.timestampGranularities,
-  });
-}
 
 export const jobRoutes = new Hono<AppEnv>()
   .get('/v1/jobs', async (c) => {
@@ -93,50 +61,33 @@ export const jobRoutes = new Hono<AppEnv>()
   })
   .get('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    const formatted = await formattedResult(c, state);
-    const result = formatted
-      ? formatted.contentType.startsWith('application/json')
-        ? JSON.parse(formatted.body)
-        : formatted.body
-      : undefined;
+    const result = await latestResultInJobFormat(c, state);
     return c.json({ ...publicJob(state), ...(result !== undefined ? { result } : {}) });
   })
-  // Any response_format (and timestamp_granularities[]) from the stored canonical result, without a rerun.
-  .get('/v1/jobs/:id/result', async (c) => {
+  .patch('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    const query = new URL(c.req.url).searchParams;
-    const granularities = [
-      ...query.getAll('timestamp_granularities[]'),
-      ...query.getAll('timestamp_granularities'),
-    ];
-    const format = query.get('response_format')?.trim() || state.spec.responseFormat;
-    // Subtitles rendered again keep the job's caption shaping unless the query sets its own.
-    const captionFields = ['max_line_chars', 'max_lines_per_cue', 'max_cue_seconds'];
-    const inherited =
-      format === 'srt' || format === 'vtt'
-        ? Object.fromEntries(
-            captionFields.flatMap((k) => (state.spec.fields[k] ? [[k, state.spec.fields[k]!]] : [])),
-          )
-        : {};
-    const output = parseOutputFormat(
-      {
-        ...inherited,
-        ...Object.fromEntries(captionFields.flatMap((k) => (query.has(k) ? [[k, query.get(k)!]] : []))),
-        response_format: format,
-        ...(granularities.length > 0 ? { timestamp_granularities: granularities.join(',') } : {}),
-      },
-      state.spec.responseFormat,
-    );
-    const formatted = await formattedResult(c, state, output);
-    if (!formatted && state.result_deleted_at) {
-      throw new ApiError(410, "The job's result was deleted", { code: 'result_deleted' });
-    }
-    if (!formatted) {
-      throw new ApiError(409, `The job has no result (status: ${state.status})`, {
-        code: 'job_not_finished',
+    const body = (await readJsonBody(c.req.raw, 16 * 1024)) as { name?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || !('name' in body)) {
+      throw new ApiError(400, 'Expected {"name": "…"} (or null to clear it)', {
+        param: 'name',
+        code: 'invalid_value',
       });
     }
-    return c.body(formatted.body, 200, { 'content-type': formatted.contentType });
+    const name = jobNameSchema.safeParse(body.name);
+    if (!name.success) {
+      throw new ApiError(
+        400,
+        `Invalid 'name': ${name.error.issues[0]!.message} (1-${MAX_JOB_NAME} characters, or null)`,
+        { param: 'name', code: 'invalid_value' },
+      );
+    }
+    const updated = (await jobStub(c.env, state.id).rename(name.data)) ?? state;
+    return c.json(publicJob(updated));
+  })
+  // A short-lived URL of the job's audio, straight from R2 (Range requests work, so players seek at once).
+  .get('/v1/jobs/:id/audio', async (c) => {
+    const state = await ownJob(c);
+    return c.json(await jobAudio(requestScope(c), state));
   })
   .get('/v1/jobs/:id/events', async (c) => {
     const state = await ownJob(c);
@@ -153,21 +104,41 @@ export const jobRoutes = new Hono<AppEnv>()
     const updated = (await jobStub(c.env, state.id).deleteResult()) ?? state;
     return c.json({ ...publicJob(updated), deleted: true });
   })
+  // Cancels a running job; with purge=true, the job goes whole: record, audio, result, revisions, exports.
   .delete('/v1/jobs/:id', async (c) => {
     const state = await ownJob(c);
-    if (isTerminal(state.status)) return c.json(publicJob(state));
-    const cancelled = await jobStub(c.env, state.id).cancel();
-    return c.json(publicJob(cancelled ?? state));
+    const purge = c.req.query('purge');
+    if (purge !== undefined && !/^(true|false|1|0)$/.test(purge)) {
+      throw new ApiError(400, "Invalid 'purge': expected true or false", {
+        param: 'purge',
+        code: 'invalid_value',
+      });
+    }
+    const stub = jobStub(c.env, state.id);
+    const current = isTerminal(state.status) ? state : ((await stub.cancel()) ?? state);
+    if (purge === 'true' || purge === '1') {
+      const deleted = await purgeJob(requestScope(c), current);
+      return c.json({
+        id: state.id,
+        object: 'transcription.job' as const,
+        deleted: true as const,
+        objects_deleted: deleted,
+      });
+    }
+    return c.json(publicJob(current));
   });
 
-const jobId = z.object({ id: z.string().meta({ description: '`job_` and 32 hex digits' }) });
-const resultJson = z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]);
+export const jobId = z.object({ id: z.string().meta({ description: '`job_` and 32 hex digits' }) });
+export const jobResultJson = z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]);
 const jobWithResult = jobSchema
   .extend({
     result: z
-      .union([resultJson, z.string()])
+      .union([jobResultJson, z.string()])
       .optional()
-      .meta({ description: 'A finished job’s transcript: JSON formats as objects, text formats as strings' }),
+      .meta({
+        description:
+          'The latest revision in the job’s format: JSON formats as objects, text formats as strings',
+      }),
   })
   .meta({ id: 'JobWithResult' });
 
@@ -206,30 +177,39 @@ export const jobApi: ApiOperation[] = [
     errors: [401, 404],
   },
   {
-    method: 'get',
-    path: '/v1/jobs/{id}/result',
-    operationId: 'getJobResult',
+    method: 'patch',
+    path: '/v1/jobs/{id}',
+    operationId: 'renameJob',
     tags: ['Jobs'],
-    summary: 'A finished job’s result in any format, rendered from its stored result (no rerun)',
-    params: {
-      path: jobId,
-      query: z.object({
-        response_format: z.enum(responseFormats).optional().meta({ description: 'Default: the job’s own' }),
-        'timestamp_granularities[]': granularitiesSchema.optional(),
-        ...captionOptionsSchema.shape,
-      }),
-    },
+    summary: 'Name a job (or clear its name with null)',
+    params: { path: jobId },
+    body: { content: { 'application/json': z.object({ name: jobNameSchema }) } },
+    responses: { 200: { description: 'The job', content: { 'application/json': jobSchema } } },
+    errors: [400, 401, 404, 413],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}/audio',
+    operationId: 'getJobAudio',
+    tags: ['Jobs'],
+    summary: 'A short-lived URL of the job’s audio (Range requests work)',
+    params: { path: jobId },
     responses: {
       200: {
-        description: 'The result',
+        description: 'Where to read it',
         content: {
-          'application/json': resultJson,
-          'text/plain': z.string(),
-          'text/vtt': z.string(),
+          'application/json': z.object({
+            object: z.literal('transcription.audio'),
+            job_id: z.string(),
+            url: z.string(),
+            expires_at: z.number().int(),
+            content_type: z.string().nullable(),
+            bytes: z.number().int(),
+          }),
         },
       },
     },
-    errors: [400, 401, 404, 409, 410],
+    errors: [401, 404],
   },
   {
     method: 'get',
@@ -269,9 +249,31 @@ export const jobApi: ApiOperation[] = [
     path: '/v1/jobs/{id}',
     operationId: 'cancelJob',
     tags: ['Jobs'],
-    summary: 'Cancel a job (a running one stops on the GPU service too)',
-    params: { path: jobId },
-    responses: { 200: { description: 'The job', content: { 'application/json': jobSchema } } },
-    errors: [401, 404],
+    summary: 'Cancel a job (a running one stops on the GPU service too); purge=true deletes it whole',
+    params: {
+      path: jobId,
+      query: z.object({
+        purge: z.enum(['true', 'false', '1', '0']).optional().meta({
+          description: 'Also delete its record, audio, result, revisions and exports',
+        }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The job, or what a purge deleted',
+        content: {
+          'application/json': z.union([
+            jobSchema,
+            z.object({
+              id: z.string(),
+              object: z.literal('transcription.job'),
+              deleted: z.literal(true),
+              objects_deleted: z.number().int(),
+            }),
+          ]),
+        },
+      },
+    },
+    errors: [400, 401, 404],
   },
 ];

@@ -36,6 +36,11 @@ export const jobSchema = z
       .string()
       .nullable()
       .meta({ description: 'The x-request-id of the request that submitted it (also on its webhook)' }),
+    name: z.string().nullable().meta({ description: 'The uploaded file’s name, when there was one' }),
+    duration: z.number().nullable().meta({ description: 'Audio seconds, once finished' }),
+    speakers: z.array(z.string()),
+    revisions: z.number().int().meta({ description: 'Edited revisions saved (0: only the original)' }),
+    revision: z.number().int().meta({ description: 'The latest revision (0 = the original)' }),
     attempts: z.number().int(),
     progress: z.object({
       processed_seconds: z.number(),
@@ -102,6 +107,28 @@ export interface JobState {
   /** Times the job found no GPU capacity and waited (no attempt spent); spaces out the next look. */
   waits?: number;
   webhook?: WebhookState;
+  /** The owner's name for it (PATCH /v1/jobs/{id}); an uploaded file's name by default. */
+  name?: string;
+  summary?: ResultSummary;
+  /** Edits saved over the result, oldest first; the latest is what every format renders. */
+  revisions?: RevisionInfo[];
+  /** The number the next saved edit gets (numbers are never reused, even when a save fails). */
+  next_revision?: number;
+}
+
+/** A saved edit of the result (`jobs/<id>/revisions/<n>.json`); the original is revision 0. */
+export interface RevisionInfo {
+  revision: number;
+  /** ms since the epoch */
+  created_at: number;
+  bytes: number;
+}
+
+/** What the library shows without loading the transcript: kept from the latest revision. */
+export interface ResultSummary {
+  duration: number;
+  /** In order of first appearance, as named in the latest revision. */
+  speakers: string[];
 }
 
 export interface JobMessage {
@@ -133,6 +160,11 @@ export function publicJob(state: JobState, now = Date.now()): PublicJob {
     response_format: state.spec.responseFormat,
     model: state.spec.fields.model ?? null,
     request_id: state.spec.requestId ?? null,
+    name: state.name ?? null,
+    duration: state.summary?.duration ?? null,
+    speakers: state.summary?.speakers ?? [],
+    revisions: state.revisions?.length ?? 0,
+    revision: state.revisions?.at(-1)?.revision ?? 0,
     attempts: state.attempts,
     progress: { processed_seconds, total_seconds, percent, eta_seconds: eta },
     ...(state.spec.storageUrl && state.export_done ? { storage_url: state.spec.storageUrl } : {}),

@@ -56,7 +56,11 @@ async function transcribeAttempt(
           await env.UPLOADS.put(key, JSON.stringify(event.result), {
             httpMetadata: { contentType: 'application/json' },
           });
-          await job.resultStored(leaseId, key, event.result);
+          // A job cancelled (or purged) meanwhile keeps nothing behind.
+          await job.resultStored(leaseId, key, event.result).catch(async (error: unknown) => {
+            await env.UPLOADS.delete(key);
+            throw error;
+          });
           await recordUsage(env, scope.tenant, {
             jobs: 1,
             audioSeconds: event.result.duration,

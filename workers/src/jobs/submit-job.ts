@@ -38,6 +38,16 @@ async function fingerprint(
   );
 }
 
+/** An uploaded file's own name, made printable and short enough to be a job's name. */
+function defaultName(file: StoredFile | undefined): string | undefined {
+  const name = file?.filename
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what goes
+    ?.replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  return name || undefined;
+}
+
 /** Registers, stores and enqueues a job; the same Idempotency-Key gives back the first job. */
 export async function submitJob(
   { env, tenant, origin, requestId }: Scope,
@@ -69,6 +79,7 @@ export async function submitJob(
       });
     return { job: publicJob(state), replayed: true };
   }
+  const name = defaultName(file);
   // What a later attempt needs, with nothing that expires: the upload by key, the export at a fixed key.
   const stored: Record<string, string> = { ...fields };
   delete stored.async;
@@ -94,6 +105,7 @@ export async function submitJob(
       ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
     },
     progress: { processed_seconds: 0, total_seconds: null },
+    ...(name ? { name } : {}),
     ...(submission.callbackUrl
       ? { webhook: { url: submission.callbackUrl, status: 'pending' as const, attempts: 0 } }
       : {}),

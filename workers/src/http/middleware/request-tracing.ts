@@ -22,6 +22,8 @@ export function requestTracing(): MiddlewareHandler<AppEnv> {
         ms: Date.now() - started,
       });
     });
+    // A WebSocket upgrade (101) carries its socket; it is not rebuilt to add a header.
+    if (c.res.status === 101) return;
     try {
       c.res.headers.set(REQUEST_ID_HEADER, requestId);
     } catch {

@@ -11,6 +11,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict with the resource’s state',
   410: 'Gone (deleted)',
   411: 'Content-Length required',
+  426: 'Upgrade required (a WebSocket route)',
   413: 'Too large (body, fields or audio length)',
   415: 'Not audio or video',
   416: 'Range not satisfiable',
