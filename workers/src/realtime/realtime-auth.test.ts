@@ -25,7 +25,11 @@ async function mint(body: unknown, key = KEY) {
 
 describe('realtime auth', () => {
   it('refuses a missing or wrong key with an error event and a 1008 close, before any session exists', async () => {
-    for (const headers of [{}, { authorization: 'Bearer sk-wrong-0123456789abcdef' }]) {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer sk-wrong-0123456789abcdef' },
+    ];
+    for (const headers of attempts) {
       const client = await connectRealtime({ env: keyed, headers });
       const closed = await client.waitClosed();
       expect(closed.code).toBe(1008);

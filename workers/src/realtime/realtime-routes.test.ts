@@ -194,6 +194,17 @@ describe('GET /v1/realtime?intent=transcription', () => {
     client.ws.close();
   });
 
+  it('audio sent before the GPU connection is up reaches it whole, in order (none dropped as look-behind)', async () => {
+    gpus = stubRealtimeGpus();
+    const client = await connectRealtime();
+    await client.next('session.created');
+    // Five seconds in one event: all of it is on the edge before any GPU service is.
+    client.send({ type: 'input_audio_buffer.append', audio: pcmBase64(tone(500, 24_000, 5)) });
+    await client.until(() => (gpus!.sessions[0]?.receivedMs ?? 0) >= 4990, '5 s on the GPU service', 5000);
+    expect(gpus.sessions[0]!.receivedMs).toBeLessThanOrEqual(5000);
+    client.ws.close();
+  });
+
   it('manual mode: commits make items in order, each completed with usage; an empty commit is an error naming the event', async () => {
     gpus = stubRealtimeGpus();
     const client = await connectRealtime();

@@ -92,6 +92,8 @@ export class RealtimeSessionObject extends DurableObject<Cloudflare.Env> {
   private closing = false;
   private ended = false;
   private linkSeconds = 0;
+  /** Session audio up to here reached a GPU service; what follows must go to the next one. */
+  private delivered = 0;
   /** Refs sent with commits, and the client's event_id each stands for. */
   private readonly commitRefs = new Map<string, string | null>();
 
@@ -276,19 +278,22 @@ export class RealtimeSessionObject extends DurableObject<Cloudflare.Env> {
       );
       this.recorder.append(out);
     }
-    if (this.link) this.link.sendAudio(out);
-    else this.ensureLink();
+    if (this.link) {
+      this.link.sendAudio(out);
+      this.delivered = this.replay.end;
+    } else this.ensureLink();
     this.trim();
     this.armIdle();
   }
 
-  private trim(): void {
+  /** Where a new GPU connection's audio starts: unfinished items, and whatever no service has had yet. */
+  private replayStart(): number {
     const vad = this.state!.settings.turnDetection !== null;
-    const from = Math.max(
-      this.items.replayFrom(this.replay.end, vad, LOOK_BEHIND),
-      this.replay.end - MAX_REPLAY_SAMPLES,
-    );
-    this.replay.dropBefore(from);
+    return Math.min(this.items.replayFrom(this.replay.end, vad, LOOK_BEHIND), this.delivered);
+  }
+
+  private trim(): void {
+    this.replay.dropBefore(Math.max(this.replayStart(), this.replay.end - MAX_REPLAY_SAMPLES));
   }
 
   private armIdle(): void {
@@ -357,7 +362,7 @@ export class RealtimeSessionObject extends DurableObject<Cloudflare.Env> {
   /** A new GPU connection: configure it, then send it everything unfinished, commits where they were. */
   private attach(link: GpuLink): void {
     const vad = this.state!.settings.turnDetection !== null;
-    const from = Math.max(this.replay.start, this.items.replayFrom(this.replay.end, vad, LOOK_BEHIND));
+    const from = Math.max(this.replay.start, this.replayStart());
     this.items.newLink(from);
     link.send(gpuConfigure(this.state!.settings));
     let at = from;
@@ -367,6 +372,7 @@ export class RealtimeSessionObject extends DurableObject<Cloudflare.Env> {
       at = cut.at;
     }
     for (const piece of this.replay.slice(at)) link.sendAudio(piece);
+    this.delivered = this.replay.end;
     this.link = link;
   }
 
@@ -492,6 +498,7 @@ export class RealtimeSessionObject extends DurableObject<Cloudflare.Env> {
     if (!saved) return;
     this.state = saved;
     this.replay = new ReplayBuffer(saved.position);
+    this.delivered = saved.position;
     this.items.restore(saved.position, saved.lastCommitted);
   }
 }
