@@ -23,8 +23,7 @@ import {
   summarize,
   validateRevision,
 } from './job-revisions.js';
-import { jobId, jobResultJson } from './job-routes.js';
-import { type JobState, jobSchema, publicJob } from './job-types.js';
+import { type JobState, jobId, jobResultJson, jobSchema, publicJob } from './job-types.js';
 import { jobNotFound, ownJob } from './own-job.js';
 import { jobStub } from './run-job.js';
 

@@ -1,9 +1,4 @@
-import {
-  ApiError,
-  diarizedJsonSchema,
-  transcriptionJsonSchema,
-  verboseJsonSchema,
-} from '@whisper-edge/shared';
+import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.js';
@@ -13,7 +8,7 @@ import { readJsonBody } from '../uploads/intake/capped-body.js';
 import { jobAudio } from './job-audio.js';
 import { purgeJob } from './job-purge.js';
 import { latestResultInJobFormat } from './job-result-routes.js';
-import { isTerminal, type JobState, jobSchema, publicJob } from './job-types.js';
+import { isTerminal, type JobState, jobId, jobResultJson, jobSchema, publicJob } from './job-types.js';
 import { ownJob } from './own-job.js';
 import { jobStub } from './run-job.js';
 import { tenantJobs } from './tenant-jobs-object.js';
@@ -128,17 +123,12 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json(publicJob(current));
   });
 
-export const jobId = z.object({ id: z.string().meta({ description: '`job_` and 32 hex digits' }) });
-export const jobResultJson = z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]);
 const jobWithResult = jobSchema
   .extend({
-    result: z
-      .union([jobResultJson, z.string()])
-      .optional()
-      .meta({
-        description:
-          'The latest revision in the job’s format: JSON formats as objects, text formats as strings',
-      }),
+    result: z.union([jobResultJson, z.string()]).optional().meta({
+      description:
+        'The latest revision in the job’s format: JSON formats as objects, text formats as strings',
+    }),
   })
   .meta({ id: 'JobWithResult' });
 

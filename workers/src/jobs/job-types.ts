@@ -1,4 +1,5 @@
 import {
+  diarizedJsonSchema,
   type ErrorBody,
   errorBodySchema,
   type ResponseFormat,
@@ -6,6 +7,8 @@ import {
   type Segment,
   type TimestampGranularity,
   type TranscribeOptions,
+  transcriptionJsonSchema,
+  verboseJsonSchema,
 } from '@whisper-edge/shared';
 import { z } from 'zod';
 
@@ -57,6 +60,10 @@ export const jobSchema = z
   })
   .meta({ id: 'Job' });
 export type PublicJob = z.infer<typeof jobSchema>;
+
+/** The `{id}` of the job routes, and a job result's JSON forms: what their OpenAPI descriptions share. */
+export const jobId = z.object({ id: z.string().meta({ description: '`job_` and 32 hex digits' }) });
+export const jobResultJson = z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]);
 
 export const isTerminal = (status: JobStatus) =>
   status === 'succeeded' || status === 'failed' || status === 'cancelled';
