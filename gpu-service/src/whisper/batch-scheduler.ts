@@ -13,16 +13,17 @@ interface Job {
 /**
  * Shares the device between concurrent requests: windows from every request wait in one queue and are
  * decoded together, up to the batch size, whenever they can share a prompt (same language, task,
- * prompt and decoding settings). One batch runs at a time, so a busy service fills its batches and a
- * quiet one answers a lone window at once.
+ * prompt and decoding settings). `concurrency` batches run at a time (one per engine worker), so a
+ * busy service fills its batches and a quiet one answers a lone window at once.
  */
 export class BatchScheduler {
   private readonly queue: Job[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
     private readonly batchSize: number,
+    private readonly concurrency = 1,
   ) {}
 
   transcribeWindows(windows: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
@@ -42,13 +43,13 @@ export class BatchScheduler {
           this.queue.push({ window, key, options, resolve, reject }),
         ),
     );
-    void this.drain();
+    for (let lane = this.running; lane < this.concurrency; lane++) void this.drain();
     return Promise.all(results);
   }
 
   private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.running >= this.concurrency) return;
+    this.running++;
     try {
       // Let windows submitted in the same turn of the event loop (concurrent requests) join the batch.
       await new Promise((resolve) => setImmediate(resolve));
@@ -70,7 +71,7 @@ export class BatchScheduler {
         }
       }
     } finally {
-      this.running = false;
+      this.running--;
     }
   }
 }
