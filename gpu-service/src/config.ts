@@ -24,6 +24,14 @@ const envSchema = z.object({
   VAD: z.stringbool().default(true),
   /** Windows per encoder/decoder run; default 8 on CUDA, 1 on CPU (batching does not pay on CPU). */
   BATCH_SIZE: z.coerce.number().int().min(1).max(256).optional(),
+  /**
+   * Worker threads running the engine (sessions, decode loop, word alignment), each loading its own
+   * copy of the model, so inference never holds the event loop; 0 runs it on the main thread.
+   * Default: 1 on CPU, 0 on CUDA.
+   */
+  ENGINE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  /** onnxruntime intra-op threads per engine worker; default: the CPU count ÷ ENGINE_WORKERS. */
+  ENGINE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** A Hugging Face Hub mirror, as huggingface_hub reads it. */
   HF_ENDPOINT: z.url().optional(),
   /** How long to wait for the hub to start answering before calling a download failed. */

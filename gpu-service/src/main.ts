@@ -35,6 +35,8 @@ const models = new ModelRegistry({
       dtype: config.DTYPE,
       hubTimeoutMs: config.HUB_TIMEOUT_MS,
       batchSize: config.BATCH_SIZE,
+      engineWorkers: config.ENGINE_WORKERS,
+      engineThreads: config.ENGINE_THREADS,
       vad: config.VAD,
       remoteHost: config.HF_ENDPOINT?.replace(/\/?$/, '/'),
       log,

@@ -114,7 +114,7 @@ export class WorkerPool<In, Out> {
               job?.reject(asError(error));
             }
           } else {
-            job?.reject(new Error(reply.message));
+            job?.reject(Object.assign(new Error(reply.message), reply.details));
           }
         }
         this.pump();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   type AutomaticSpeechRecognitionPipeline,
   pipeline,
@@ -26,9 +27,23 @@ export interface ModelManagerOptions {
   batchSize?: number | undefined;
   /** Cut audio at silences with Silero VAD (default) rather than every 30 s. */
   vad?: boolean | undefined;
+  /** ENGINE_WORKERS: worker threads running the engine, each with its own sessions; 0 = on the main thread. */
+  engineWorkers?: number | undefined;
+  /** ENGINE_THREADS: onnxruntime intra-op threads per engine worker. */
+  engineThreads?: number | undefined;
   /** Hub mirror (HF_ENDPOINT); defaults to huggingface.co. */
   remoteHost?: string | undefined;
   log?: (message: string) => void;
+}
+
+/** What a worker thread needs to load the same model the same way (files already in place). */
+export interface ModelLoadSpec {
+  id: string;
+  device: Device;
+  dtype: Dtype;
+  /** Transformers.js's localModelPath for a local model, or its cache directory for a hub one. */
+  localModelPath?: string;
+  cacheDir?: string;
 }
 
 export interface LoadedModel {
@@ -43,6 +58,17 @@ export interface LoadedModel {
   /** Windows per encoder/decoder run: batching pays on a GPU, not on a CPU. */
   batchSize: number;
   vad: boolean;
+  loadSpec: ModelLoadSpec;
+  /** Engine worker threads (0: the engine runs on the main thread) and intra-op threads each. */
+  engineWorkers: number;
+  engineThreads: number;
+  /** Registers a resource of this model's (e.g. its engine workers) to free when it is unloaded. */
+  onUnload(dispose: () => Promise<void>): void;
+}
+
+/** ENGINE_WORKERS unset: one worker on CPU (the event loop stays free), none on CUDA (see README). */
+export function defaultEngineWorkers(device: Device): number {
+  return device === 'cpu' ? 1 : 0;
 }
 
 /** The pipeline's Whisper view; a pipeline that has none is freed before the error goes on. */
@@ -65,7 +91,9 @@ export class ModelLoadError extends Error {
 export class ModelManager {
   private loading: Promise<LoadedModel> | undefined;
   /** What unload() frees: the pipeline's sessions and the model's log-mel workers. */
-  private loaded: { model: LoadedModel; features: ModelFeatures } | undefined;
+  private loaded:
+    | { model: LoadedModel; features: ModelFeatures; disposers: Array<() => Promise<void>> }
+    | undefined;
   private lastError: string | undefined;
   private readonly source: ModelSource;
 
@@ -91,7 +119,11 @@ export class ModelManager {
     const loaded = this.loaded;
     this.loaded = undefined;
     this.loading = undefined;
-    await Promise.all([loaded?.model.transcriber.dispose(), loaded?.features.close()]);
+    await Promise.all([
+      loaded?.model.transcriber.dispose(),
+      loaded?.features.close(),
+      ...(loaded?.disposers ?? []).map((dispose) => dispose()),
+    ]);
   }
 
   /** The shared model; concurrent callers wait for one load, and a failed load is retried next time. */
@@ -124,14 +156,22 @@ export class ModelManager {
     }
   }
 
-  private load(): Promise<{ model: LoadedModel; features: ModelFeatures }> {
+  private load(): Promise<{
+    model: LoadedModel;
+    features: ModelFeatures;
+    disposers: Array<() => Promise<void>>;
+  }> {
     // Transformers.js keeps its hub/local settings in one global: loads take turns.
     const turn = loadQueue.then(() => this.loadNow());
     loadQueue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async loadNow(): Promise<{ model: LoadedModel; features: ModelFeatures }> {
+  private async loadNow(): Promise<{
+    model: LoadedModel;
+    features: ModelFeatures;
+    disposers: Array<() => Promise<void>>;
+  }> {
     this.configureEnvironment();
     const started = performance.now();
     const devices: Device[] = this.options.device === 'auto' ? ['cuda', 'cpu'] : [this.options.device];
@@ -141,6 +181,8 @@ export class ModelManager {
         const transcriber = await this.createPipeline(device);
         const whisper = await readOrDispose(transcriber);
         const features = new ModelFeatures(whisper.nMels);
+        const disposers: Array<() => Promise<void>> = [];
+        const engineWorkers = this.options.engineWorkers ?? defaultEngineWorkers(device);
         const loadMs = performance.now() - started;
         this.options.log?.(`loaded ${this.options.model} on ${device} in ${Math.round(loadMs)} ms`);
         const model: LoadedModel = {
@@ -152,8 +194,23 @@ export class ModelManager {
           loadMs,
           batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
           vad: this.options.vad ?? true,
+          loadSpec: {
+            id: this.source.id,
+            device,
+            dtype: dtypeFor(device, this.options.dtype),
+            ...(this.source.kind === 'local'
+              ? { localModelPath: this.source.dir }
+              : { cacheDir: this.source.cacheDir }),
+          },
+          engineWorkers,
+          engineThreads:
+            this.options.engineThreads ??
+            Math.max(1, Math.floor(availableParallelism() / Math.max(1, engineWorkers))),
+          onUnload: (dispose) => {
+            disposers.push(dispose);
+          },
         };
-        return { model, features };
+        return { model, features, disposers };
       } catch (error) {
         lastError = error as Error;
         if (device === 'cuda' && devices.includes('cpu')) {

@@ -71,7 +71,7 @@ export class LiveEngine {
       PRIORITY.livePartial,
     );
     if (!result || result.silent) return [];
-    const eot = this.engine.engine.vocab.eot;
+    const eot = this.engine.vocab.eot;
     const end = result.tokens.findIndex((t) => t >= eot);
     return end < 0 ? result.tokens : result.tokens.slice(0, end);
   }

@@ -10,7 +10,9 @@ import { BatchScheduler } from '../whisper/batch-scheduler.js';
 import type { WindowWord } from '../whisper/decode-types.js';
 import type { LanguageGuess } from '../whisper/detect-language.js';
 import type { WindowInput } from '../whisper/encode-windows.js';
+import { EnginePool } from '../whisper/engine-pool.js';
 import { WhisperEngine } from '../whisper/whisper-engine.js';
+import { readVocab, type WhisperVocab } from '../whisper/whisper-vocab.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
@@ -73,8 +75,25 @@ async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
 
 /** A loaded model's engine, and the scheduler that batches its windows across concurrent requests. */
 export interface ModelEngine {
-  engine: WhisperEngine;
+  /** On the main thread (WhisperEngine) or on engine worker threads (EnginePool, ENGINE_WORKERS). */
+  engine: Pick<WhisperEngine, 'transcribeWindows' | 'detectLanguage'>;
   scheduler: BatchScheduler;
+  /** The model's special tokens, read on this thread whichever thread decodes. */
+  vocab: WhisperVocab;
+}
+
+async function startEngine(model: LoadedModel): Promise<ModelEngine> {
+  if (model.engineWorkers > 0) {
+    const pool = await EnginePool.start(model);
+    model.onUnload(() => pool.close());
+    return {
+      engine: pool,
+      scheduler: new BatchScheduler(pool, model.batchSize, pool.workers),
+      vocab: readVocab(model.whisper.generationConfig, model.whisper.tokenizer),
+    };
+  }
+  const whisper = new WhisperEngine(model.whisper, await model.features(), { batchSize: model.batchSize });
+  return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize), vocab: whisper.vocab };
 }
 
 /**
@@ -92,17 +111,11 @@ export class Transcriber {
   engineFor(model: LoadedModel): Promise<ModelEngine> {
     let engine = this.engines.get(model);
     if (!engine) {
-      engine = model.features().then(
-        (features) => {
-          const whisper = new WhisperEngine(model.whisper, features, { batchSize: model.batchSize });
-          return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize) };
-        },
-        (error: unknown) => {
-          // The next request tries again rather than inheriting this failure.
-          this.engines.delete(model);
-          throw error;
-        },
-      );
+      engine = startEngine(model).catch((error: unknown) => {
+        // The next request tries again rather than inheriting this failure.
+        this.engines.delete(model);
+        throw error;
+      });
       this.engines.set(model, engine);
     }
     return engine;

@@ -27,17 +27,19 @@ interface Job {
 /**
  * Shares the device between concurrent requests: windows from every request wait in one queue and are
  * decoded together, up to the batch size, whenever they can share a prompt (same language, task,
- * prompt and decoding settings). One batch runs at a time, so a busy service fills its batches and a
- * quiet one answers a lone window at once. The queue is ordered by priority (stable within one).
+ * prompt and decoding settings). `concurrency` batches run at a time (one per engine worker), so a
+ * busy service fills its batches and a quiet one answers a lone window at once. The queue is ordered by
+ * priority (stable within one).
  */
 export class BatchScheduler {
   private readonly queue: Job[] = [];
-  private running = false;
+  private running = 0;
   private liveStreak = 0;
 
   constructor(
     private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
     private readonly batchSize: number,
+    private readonly concurrency = 1,
   ) {}
 
   transcribeWindows(
@@ -62,7 +64,7 @@ export class BatchScheduler {
           this.enqueue({ window, key, options, priority, resolve, reject }),
         ),
     );
-    void this.drain();
+    for (let lane = this.running; lane < this.concurrency; lane++) void this.drain();
     return Promise.all(results);
   }
 
@@ -81,8 +83,8 @@ export class BatchScheduler {
   }
 
   private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.running >= this.concurrency) return;
+    this.running++;
     try {
       // Let windows submitted in the same turn of the event loop (concurrent requests) join the batch.
       await new Promise((resolve) => setImmediate(resolve));
@@ -111,7 +113,7 @@ export class BatchScheduler {
         }
       }
     } finally {
-      this.running = false;
+      this.running--;
     }
   }
 }

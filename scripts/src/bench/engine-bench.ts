@@ -25,6 +25,7 @@ import { decoderStepBytes } from './decoder-step-bytes.js';
 import { cachedStepSeconds } from './decoder-step-time.js';
 import { memoryBandwidth } from './memory-bandwidth.js';
 import { StepCounter } from './step-counter.js';
+import { type WhisperCppTimes, whisperCppTimes } from './whisper-cpp-peer.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WINDOW = 30 * SAMPLE_RATE;
@@ -127,7 +128,7 @@ async function printPerTokenCost(run: {
   fp32: BenchEngine;
   q8: BenchEngine;
   window: Float32Array;
-}): Promise<void> {
+}): Promise<number[]> {
   const threads = availableParallelism();
   const bandwidth = await memoryBandwidth(threads);
   const config = run.fp32.whisper.config;
@@ -161,6 +162,58 @@ async function printPerTokenCost(run: {
       `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): ${(endToEnd(side) / floor).toFixed(2)}x / ${(alone[i]! / floor).toFixed(2)}x the floor`,
     );
   }
+  return alone;
+}
+
+/** Best of three runs of features + encoder on one window, in seconds. */
+async function encoderSeconds(side: BenchEngine, window: Float32Array): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++)
+    best = Math.min(best, await timed(() => encodeWindows(side.whisper, side.features, [window])));
+  return best;
+}
+
+/**
+ * whisper.cpp on the same weights (exported to ggml), same threads: its own benchmark gives encoder
+ * per window and decoder per token; a window at N tokens is costed as encoder + N steps for it, and
+ * for us as measured end to end (features, encoder, prompt, N steps) per window.
+ */
+async function printPeer(run: {
+  dir: string;
+  tokenCounts: number[];
+  sides: Side[];
+  perToken: number[];
+  fp32: BenchEngine;
+  q8: BenchEngine;
+  window: Float32Array;
+}): Promise<void> {
+  const threads = availableParallelism();
+  console.log(`whisper.cpp on the same weights (ggml export of the generated model), ${threads} threads`);
+  const peer = await whisperCppTimes(run.dir, threads);
+  if (!peer) return;
+  const encoders = [await encoderSeconds(run.fp32, run.window), await encoderSeconds(run.q8, run.window)];
+  const row = (label: string, encodeMs: number, decodeMs: number, windowMs: (tokens: number) => number) =>
+    console.log(
+      `  ${label.padEnd(31)} encoder ${encodeMs.toFixed(0).padStart(5)} ms/window, decoder ${decodeMs.toFixed(1).padStart(5)} ms/token; ${run.tokenCounts.map((t) => `${t} tokens: ${windowMs(t).toFixed(0)} ms/window`).join(', ')}`,
+    );
+  for (const p of peer)
+    row(`whisper.cpp ${p.type}`, p.encodeMs, p.decodeMs, (tokens) => p.encodeMs + tokens * p.decodeMs);
+  for (const [i, side] of run.sides.entries())
+    row(
+      `${side.label} (features+encoder)`,
+      encoders[i]! * 1000,
+      run.perToken[i]! * 1000,
+      (tokens) => (side.seconds.get(tokens)! / side.windows) * 1000,
+    );
+  const [f16, q80] = peer;
+  for (const tokens of run.tokenCounts) {
+    const ours = run.sides.map((side) => (side.seconds.get(tokens)! / side.windows) * 1000);
+    const cost = (p: WhisperCppTimes) => p.encodeMs + tokens * p.decodeMs;
+    console.log(
+      `  ratio at ${tokens} tokens per window: ours fp32 vs whisper.cpp f16 ${(cost(f16!) / ours[0]!).toFixed(2)}x, ours q8 vs whisper.cpp q8_0 ${(cost(q80!) / ours[1]!).toFixed(2)}x (above 1: we are faster)`,
+    );
+  }
+  console.log(`  whisper.cpp built with: ${peer[0]!.config.trim()}`);
 }
 
 export async function engineBench(options: EngineBenchOptions = {}): Promise<void> {
@@ -230,7 +283,7 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       );
       console.log(`  q8 fidelity (greedy, same windows): ${agreement(reference, quantised)}`);
     }
-    await printPerTokenCost({
+    const perToken = await printPerTokenCost({
       dir,
       tokenCounts,
       sides: [stock, ours, oursQ8],
@@ -238,6 +291,7 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       q8,
       window: windows[0]!,
     });
+    await printPeer({ dir, tokenCounts, sides: [ours, oursQ8], perToken, fp32, q8, window: windows[0]! });
   } finally {
     for (const counter of counters) counter.dispose();
     await Promise.all([fp32.features.dispose(), q8.features.dispose()]);
