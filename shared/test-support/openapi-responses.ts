@@ -110,3 +110,22 @@ export async function checkAnswer(
     .slice(0, 8)
     .map((e) => `${where}: ${e.instanceLocation} ${e.error}`);
 }
+
+/** Validates a JSON request body against the operation's documented request body. */
+export function checkJsonRequest(doc: OpenApiDocument, method: string, url: string, body: unknown): string[] {
+  const path = new URL(url).pathname;
+  const where = `${method} ${path} request`;
+  const template = pathTemplate(doc, path);
+  const operation = template ? doc.paths[template]![method.toLowerCase()] : undefined;
+  const content = (operation?.requestBody as { content?: Record<string, { schema: Json }> } | undefined)
+    ?.content;
+  const schema = content?.['application/json']?.schema;
+  if (!schema) return [`${where}: no JSON request body is described`];
+  const root = { ...(withLocalRefs(schema) as Json), $defs: withLocalRefs(doc.components.schemas) as Json };
+  const result = new Validator(root, '2020-12', false).validate(body);
+  if (result.valid) return [];
+  const leaves = result.errors.filter((e) => !['anyOf', 'properties', '$ref'].includes(e.keyword));
+  return (leaves.length > 0 ? leaves : result.errors)
+    .slice(0, 8)
+    .map((e) => `${where}: ${e.instanceLocation} ${e.error}`);
+}

@@ -1,6 +1,7 @@
+import { createReadStream, statSync } from 'node:fs';
 import { createLogger } from '@whisper-edge/shared/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFiles, type TestServer } from '../../test/file-server.js';
+import { serveFiles, startServer, type TestServer } from '../../test/file-server.js';
 import { speechFlac } from '../../test/fixtures.js';
 import { createTestApp, signedTranscribeRequest, testSecret } from '../../test/test-app.js';
 
@@ -14,6 +15,35 @@ beforeAll(async () => {
 afterAll(() => files.close());
 
 describe('request tracing on the GPU service', () => {
+  it('tells our own store which request an audio download serves, and a caller’s URL nothing', async () => {
+    const seen: (string | undefined)[] = [];
+    const store = await startServer((req, res) => {
+      seen.push(req.headers['x-request-id'] as string | undefined);
+      res.writeHead(200, { 'content-length': String(statSync(speechFlac).size) });
+      createReadStream(speechFlac).pipe(res);
+    });
+    // External sources must be https and public: the test service allows its loopback stand-in.
+    const permissive = createTestApp({
+      env: { ALLOW_PRIVATE_AUDIO_URLS: 'true' },
+      log: createLogger('gpu-service', () => undefined),
+    });
+    try {
+      for (const audio_source of ['edge', 'external'] as const) {
+        const response = await signedTranscribeRequest(
+          permissive,
+          { audio_url: `${store.url}/speech.flac`, audio_source, options: {} },
+          testSecret,
+          Date.now(),
+          `download-${audio_source}`,
+        );
+        expect(response.status).toBe(200);
+      }
+      expect(seen).toEqual(['download-edge', undefined]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("logs a signed call's work under the edge's request id (and its job id) and answers with it", async () => {
     lines.length = 0;
     const response = await signedTranscribeRequest(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diarizationBackends } from '../transcription.js';
+import { diarizationBackends, transcriptionResultSchema } from '../transcription.js';
 
 /**
  * The JSON answers of the transcription endpoints, as the formatters write them (their return types
@@ -29,9 +29,8 @@ export const transcriptionJsonSchema = z
   .object({ text: z.string(), usage: usageSchema, ...exportExtras })
   .meta({ id: 'TranscriptionJson', description: 'response_format=json' });
 
-export const wordSchema = z
-  .object({ word: z.string(), start: z.number(), end: z.number(), speaker: z.string().optional() })
-  .meta({ id: 'Word' });
+/** verbose_json's words are the canonical result's, as they are. */
+export const wordSchema = transcriptionResultSchema.shape.words.unwrap().element.meta({ id: 'Word' });
 
 export const verboseSegmentSchema = z
   .object({

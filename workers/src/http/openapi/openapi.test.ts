@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import {
   checkAnswer,
+  checkJsonRequest,
   type OpenApiDocument,
   pathTemplate,
 } from '@whisper-edge/shared/test-support/openapi-responses';
@@ -42,9 +43,16 @@ async function call(
   extraEnv = keys,
 ): Promise<Response> {
   const url = `http://edge.test${path}`;
-  const headers = { ...auth, ...(init.headers as Record<string, string> | undefined) };
+  const headers: Record<string, string> = {
+    ...auth,
+    ...(init.headers as Record<string, string> | undefined),
+  };
   const response = await app.fetch(new Request(url, { ...init, method, headers }), { ...env, ...extraEnv });
   problems.push(...(await checkAnswer(doc, method, url, response)));
+  // A JSON request the app accepted must be one the document allows (refusals are sent on purpose).
+  if (response.ok && headers['content-type'] === 'application/json' && typeof init.body === 'string') {
+    problems.push(...checkJsonRequest(doc, method, url, JSON.parse(init.body)));
+  }
   return response;
 }
 
@@ -200,6 +208,16 @@ describe('OpenAPI document', () => {
     await call('GET', '/internal/objects/uploads/anything.wav');
     await call('GET', '/internal/objects/uploads/anything.wav?method=GET&expires=1&signature=00');
     expect(problems).toEqual([]);
+  });
+
+  it('refuses a JSON request the document does not allow', async () => {
+    doc = await document();
+    const url = 'http://edge.test/v1/audio/transcriptions';
+    expect(checkJsonRequest(doc, 'POST', url, { storage_key: 'a.flac', response_format: 'json' })).toEqual(
+      [],
+    );
+    expect(checkJsonRequest(doc, 'POST', url, { response_format: 'mp3' }).length).toBeGreaterThan(0);
+    expect(checkJsonRequest(doc, 'POST', url, { num_speakers: 99 }).length).toBeGreaterThan(0);
   });
 
   it('is refused by the checker when an answer drifts from it', async () => {
