@@ -2,6 +2,7 @@ import './styles.css';
 import { ApiRequestError, createApiClient, type ModelList } from './api/api-client.js';
 import { setCaptions } from './export/captions-track.js';
 import { createExportPanel } from './export/export-panel.js';
+import { createLivePanel, type SavedSession } from './live/live-panel.js';
 import { startProgress } from './transcribe/progress.js';
 import { transcribeAsJob } from './transcribe/run-job.js';
 import { TranscribeForm } from './transcribe/transcribe-form.js';
@@ -82,7 +83,7 @@ uppy.on('restriction-failed', (file, error) => {
   uploadStatus.textContent = `${file?.name ?? 'A file'} was not added: ${error.message}`;
 });
 
-function showPlayer(file: UploadedFile): HTMLMediaElement {
+function showPlayer(file: Pick<UploadedFile, 'type' | 'objectUrl'>): HTMLMediaElement {
   const isVideo = file.type.startsWith('video/');
   const [shown, other] = isVideo ? [video, audio] : [audio, video];
   other.pause();
@@ -96,6 +97,35 @@ function showPlayer(file: UploadedFile): HTMLMediaElement {
 const transcribeButton = $<HTMLButtonElement>('#transcribe-button');
 const searchInput = $<HTMLInputElement>('#search');
 const searchStatus = $('#search-status');
+
+/** A transcript beside its file's player, searchable and exportable: for files and live sessions alike. */
+function present(transcript: Transcript, file: Pick<UploadedFile, 'name' | 'type' | 'objectUrl'>): void {
+  const player = showPlayer(file);
+  view.show(transcript, player);
+  shown = { transcript, player };
+  setCaptions(player, transcript, {});
+  searchInput.disabled = false;
+  searchInput.value = '';
+  searchStatus.textContent = '';
+  exportPanel.show({ transcript, sourceName: file.name, renames: () => view.speakerRenames });
+}
+
+// The live panel offers the transcribe form's languages (auto-detect first).
+const liveLanguage = $<HTMLSelectElement>('#live-language');
+liveLanguage.innerHTML = $<HTMLSelectElement>('#language-select').innerHTML;
+createLivePanel(
+  {
+    start: $<HTMLButtonElement>('#live-start'),
+    stop: $<HTMLButtonElement>('#live-stop'),
+    language: liveLanguage,
+    save: $<HTMLInputElement>('#live-save'),
+    level: $<HTMLMeterElement>('#live-level'),
+    list: $<HTMLOListElement>('#live-transcript'),
+    status: $('#live-status'),
+  },
+  api,
+  ({ transcript, file }: SavedSession) => present(transcript, file),
+);
 
 $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -118,14 +148,7 @@ $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) 
       progress.update(fraction, detail),
     );
     const transcript = parseTranscript(answer);
-    const player = showPlayer(file);
-    view.show(transcript, player);
-    shown = { transcript, player };
-    setCaptions(player, transcript, {});
-    searchInput.disabled = false;
-    searchInput.value = '';
-    searchStatus.textContent = '';
-    exportPanel.show({ transcript, sourceName: file.name, renames: () => view.speakerRenames });
+    present(transcript, file);
     progress.finish(
       `Done: ${transcript.segments.length} segment${transcript.segments.length === 1 ? '' : 's'}, ${transcript.language || 'language unknown'}`,
       'done',
