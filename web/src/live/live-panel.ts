@@ -127,7 +127,7 @@ export function createLivePanel(
       const objectUrl = URL.createObjectURL(wavBlob(recording, RATE));
       onSaved({ transcript: saved, file: { name: 'live-session.wav', type: 'audio/wav', objectUrl } });
       say(
-        `Saved: ${saved.segments.length} line${saved.segments.length === 1 ? '' : 's'}${stored ? `, stored at ${stored.audio.storage_url}` : ''}. Read and export it below.`,
+        `Saved: ${saved.segments.length} line${saved.segments.length === 1 ? '' : 's'}${stored ? `, stored at ${stored.audio.storage_url}` : ''}. It is in Read and Export now.`,
         'done',
       );
     } catch (error) {
