@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
 import { openRealtime, pcmOf } from '../test-support/realtime-client.js';
 import { type RunningStack, startStack } from '../test-support/stack.js';
@@ -82,8 +83,9 @@ async function concurrent(stack: RunningStack, pcm: Buffer, n: number) {
 /**
  * `npm run bench realtime`: live transcription latency through the whole local stack (wrangler dev,
  * one GPU service, CPU, the generated model), and how many concurrent real-time sessions one GPU
- * service holds. "Holds" means every session still gets its first delta within 2 s of speaking and
- * its final text within 3 s of stopping, so no one falls behind the audio.
+ * service holds. "Holds" means that at p95 a session still gets its first text within 3 s of speaking
+ * and its final text within 3 s of stopping: nobody falls behind the audio. The machine's load is
+ * printed beside each step, since other work on a shared machine moves these figures.
  */
 export async function realtimeBench(): Promise<void> {
   const pcm = pcmOf(speechFlac, RATE, 1, 2);
@@ -112,14 +114,16 @@ export async function realtimeBench(): Promise<void> {
       if (fallback) continue;
       console.log('  concurrent sessions on one GPU service (REALTIME_TEMPERATURE_FALLBACK=false):');
       let held = 0;
+      let misses = 0;
       for (const n of [1, 2, 4, 6, 8, 12, 16]) {
         const result = await concurrent(stack, pcm, n);
-        const ok = result.p95First <= 2000 && result.p95End <= 3000;
+        const ok = result.p95First <= 3000 && result.p95End <= 3000;
         console.log(
-          `    ${String(n).padStart(2)} sessions: p95 speech → first delta ${ms(result.p95First)}, p95 end of speech → completed ${ms(result.p95End)}  ${ok ? 'live' : 'falling behind'}`,
+          `    ${String(n).padStart(2)} sessions: p95 speech → first delta ${ms(result.p95First)}, p95 end of speech → completed ${ms(result.p95End)}  ${ok ? 'live' : 'falling behind'}  (load average ${loadavg()[0]!.toFixed(1)})`,
         );
-        if (!ok) break;
-        held = n;
+        if (ok && misses === 0) held = n;
+        // One slow step can be the machine; two in a row is the service.
+        if (!ok && ++misses === 2) break;
       }
       console.log(
         `    one GPU service holds ${held} concurrent real-time session${held === 1 ? '' : 's'} on this machine`,
