@@ -7,6 +7,7 @@ import { setCaptions } from './export/captions-track.js';
 import { createExportPanel } from './export/export-panel.js';
 import { jobTitle, type LibraryJob } from './library/library-item.js';
 import { LibraryView } from './library/library-view.js';
+import { createLivePanel, type SavedSession } from './live/live-panel.js';
 import { startProgress } from './transcribe/progress.js';
 import { type JobDocument, transcribeAsJob } from './transcribe/run-job.js';
 import { TranscribeForm } from './transcribe/transcribe-form.js';
@@ -292,6 +293,40 @@ uppy.on('restriction-failed', (file, error) => {
 });
 
 const transcribeButton = $<HTMLButtonElement>('#transcribe-button');
+
+/**
+ * A live session's transcript beside its recording, to read and export like any other (it is not a
+ * job, so there is no revision to save back to).
+ */
+function presentLive({ transcript, file }: SavedSession): void {
+  closeJob();
+  const player = choosePlayer(file.type.startsWith('video/'));
+  player.src = file.objectUrl;
+  view.show(transcript, player);
+  setCaptions(player, transcript, {});
+  readerTitle.textContent = file.name;
+  searchInput.disabled = false;
+  searchInput.value = '';
+  searchStatus.textContent = '';
+  exportPanel.show({ transcript, sourceName: file.name, renames: () => view.speakerRenames });
+}
+
+// The live panel offers the transcribe form's languages (auto-detect first).
+const liveLanguage = $<HTMLSelectElement>('#live-language');
+liveLanguage.innerHTML = $<HTMLSelectElement>('#language-select').innerHTML;
+createLivePanel(
+  {
+    start: $<HTMLButtonElement>('#live-start'),
+    stop: $<HTMLButtonElement>('#live-stop'),
+    language: liveLanguage,
+    save: $<HTMLInputElement>('#live-save'),
+    level: $<HTMLMeterElement>('#live-level'),
+    list: $<HTMLOListElement>('#live-transcript'),
+    status: $('#live-status'),
+  },
+  api,
+  presentLive,
+);
 
 $<HTMLFormElement>('#transcribe-form').addEventListener('submit', async (event) => {
   event.preventDefault();

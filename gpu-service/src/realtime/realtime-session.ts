@@ -297,12 +297,12 @@ export class RealtimeSession {
       audio_start_ms: ms(utterance.start),
       audio_end_ms: ms(end),
     });
-    const stopping = utterance.partial?.stop();
+    // A partial still decoding is dropped when it ends; the final does not wait for it.
+    void utterance.partial?.stop();
     const engine = this.engine!;
     const model = this.config?.model;
     this.finals = this.finals.then(async () => {
       try {
-        await stopping;
         const options = await utterance.options();
         // Counts as use of the model, so the idle-unload sweep leaves alone a model sessions need.
         await this.deps.model(model);

@@ -10,6 +10,8 @@
  * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
  *   `--tokens 32,90`).
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
+ * - realtime: live transcription latency (speech → first delta, end of speech → completed, p50/p95)
+ *   through wrangler dev and one GPU service, and how many real-time sessions one service holds.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
 import { neuralRealDiarizationBench, realDiarizationBench } from './real-diarization-bench.js';
+import { realtimeBench } from './realtime-bench.js';
 import { wordsBench } from './words-bench.js';
 
 const MiB = 1024 * 1024;
@@ -83,3 +86,4 @@ if (which === 'all' || which === 'engine') await engineBench(engineOptions);
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();
+if (which === 'all' || which === 'realtime') await realtimeBench();
