@@ -1,10 +1,7 @@
 import { MODEL_INPUT_SAMPLES, type SileroVadModel, STATE_SIZE } from './silero-model.js';
-import { SILENCE_PEAK } from './silero-vad.js';
+import { SETTLE_FRAMES, SILENCE_PEAK } from './silero-vad.js';
 import { TurnDetector, type TurnEvent, type TurnOptions } from './turn-detector.js';
 import { CONTEXT_SAMPLES, FRAME_SAMPLES } from './vad-options.js';
-
-/** Quiet frames still judged by the model before the silence gate takes over (as VadStream does). */
-const SETTLE_FRAMES = 16;
 
 /**
  * Silero VAD on live audio: samples in as they arrive (any block size), turn starts and stops out as
