@@ -8,6 +8,7 @@
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
  * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
  *   `--tokens 32,90`).
+ * - health: /health latency during a long transcription, engine on the main thread and on a worker.
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -19,6 +20,7 @@ import { startStack } from '../test-support/stack.js';
 import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
+import { healthUnderLoadBench } from './health-under-load.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
@@ -76,6 +78,8 @@ if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench(engineOptions);
+if (which === 'all' || which === 'health')
+  await healthUnderLoadBench(flag('minutes') ? Number(flag('minutes')) : 3);
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();
