@@ -52,7 +52,10 @@ async function healthDuringJob(dir: string, engineWorkers: number, audio: Float3
     const transcriber = new Transcriber({ diarizers });
     // Warm: the engine (and its worker) starts, sessions allocate. Then a 5 s request alone.
     const short = audio.subarray(0, 5 * SAMPLE_RATE);
-    const shortRequest = () => transcriber.transcribe(model, short, { task: 'transcribe', language: 'en' });
+    // Temperature fallback off: a random model's output would otherwise be retried five times hotter.
+    const noFallback = { temperatures: [0] };
+    const shortRequest = () =>
+      transcriber.transcribe(model, short, { task: 'transcribe', language: 'en' }, noFallback);
     await shortRequest();
     let solo = Number.POSITIVE_INFINITY;
     for (let i = 0; i < 2; i++) {
@@ -63,11 +66,12 @@ async function healthDuringJob(dir: string, engineWorkers: number, audio: Float3
     const latencies: number[] = [];
     let running = true;
     const job = transcriber
-      .transcribe(model, audio, {
-        task: 'transcribe',
-        language: 'en',
-        timestamp_granularities: ['word', 'segment'],
-      })
+      .transcribe(
+        model,
+        audio,
+        { task: 'transcribe', language: 'en', timestamp_granularities: ['word', 'segment'] },
+        noFallback,
+      )
       .finally(() => {
         running = false;
       });

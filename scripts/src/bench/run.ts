@@ -9,6 +9,7 @@
  * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
  *   `--tokens 32,90`).
  * - health: /health latency during a long transcription, engine on the main thread and on a worker.
+ * - gpu (alone, DEVICE=cuda): real-time factor by dtype and batch size, per-step time split, peak device memory.
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -20,6 +21,7 @@ import { startStack } from '../test-support/stack.js';
 import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
+import { gpuBench } from './gpu-bench.js';
 import { healthUnderLoadBench } from './health-under-load.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
@@ -83,3 +85,11 @@ if (which === 'all' || which === 'health')
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();
+// Not part of 'all': it needs DEVICE=cuda (DEVICE=cpu checks the bench itself).
+if (which === 'gpu')
+  await gpuBench({
+    ...(flag('model') ? { model: flag('model')! } : {}),
+    ...(flag('windows') ? { windows: Number(flag('windows')) } : {}),
+    ...(flag('tokens') ? { tokens: Number(flag('tokens')) } : {}),
+    ...(flag('batches') ? { batches: flag('batches')!.split(',').map(Number) } : {}),
+  });
