@@ -8,6 +8,7 @@
  * batch by batch).
  */
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -122,7 +123,7 @@ export async function healthUnderLoadBench(minutes = 3): Promise<void> {
   for (const workers of [0, 1]) {
     const r = await healthDuringJob(dir, workers, audio);
     console.log(
-      `  ENGINE_WORKERS=${workers}: job ${r.seconds.toFixed(1)} s; /health p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms over ${r.count} requests; a 5 s request alone ${r.solo.toFixed(0)} ms, during the job ${r.loaded.toFixed(0)} ms (${(r.loaded / r.solo).toFixed(2)}x)`,
+      `  ENGINE_WORKERS=${workers} (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs): job ${r.seconds.toFixed(1)} s; /health p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms over ${r.count} requests; a 5 s request alone ${r.solo.toFixed(0)} ms, during the job ${r.loaded.toFixed(0)} ms (${(r.loaded / r.solo).toFixed(2)}x)`,
     );
   }
 }
