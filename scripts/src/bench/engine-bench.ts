@@ -9,7 +9,7 @@
  * compared with fp32's on the same windows.
  */
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
@@ -292,6 +292,12 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       window: windows[0]!,
     });
     await printPeer({ dir, tokenCounts, sides: [ours, oursQ8], perToken, fp32, q8, window: windows[0]! });
+    // Other work on the machine slows both sides alike, but not the absolute figures: say how busy it was.
+    console.log(
+      `load average at the end (1/5/15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} on ${availableParallelism()} CPUs`,
+    );
   } finally {
     for (const counter of counters) counter.dispose();
     await Promise.all([fp32.features.dispose(), q8.features.dispose()]);

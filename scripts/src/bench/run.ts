@@ -9,6 +9,8 @@
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
  * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
  *   `--tokens 32,90`).
+ * - health: /health latency during a long transcription, engine on the main thread and on a worker.
+ * - gpu (alone, DEVICE=cuda): real-time factor by dtype and batch size, per-step time split, peak device memory.
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
  * - realtime: live transcription latency (speech → first delta, end of speech → completed, p50/p95)
  *   through wrangler dev and one GPU service, and how many real-time sessions one service holds.
@@ -22,6 +24,8 @@ import { startStack } from '../test-support/stack.js';
 import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
+import { gpuBench } from './gpu-bench.js';
+import { healthUnderLoadBench } from './health-under-load.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
@@ -83,7 +87,17 @@ if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench(engineOptions);
+if (which === 'all' || which === 'health')
+  await healthUnderLoadBench(flag('minutes') ? Number(flag('minutes')) : 3);
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();
 if (which === 'all' || which === 'realtime') await realtimeBench();
+// Not part of 'all': it needs DEVICE=cuda (DEVICE=cpu checks the bench itself).
+if (which === 'gpu')
+  await gpuBench({
+    ...(flag('model') ? { model: flag('model')! } : {}),
+    ...(flag('windows') ? { windows: Number(flag('windows')) } : {}),
+    ...(flag('tokens') ? { tokens: Number(flag('tokens')) } : {}),
+    ...(flag('batches') ? { batches: flag('batches')!.split(',').map(Number) } : {}),
+  });
