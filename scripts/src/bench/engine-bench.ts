@@ -206,6 +206,7 @@ async function printPeer(run: {
       (tokens) => (side.seconds.get(tokens)! / side.windows) * 1000,
     );
   const [f16, q80] = peer;
+  if (!f16 || !q80) return;
   for (const tokens of run.tokenCounts) {
     const ours = run.sides.map((side) => (side.seconds.get(tokens)! / side.windows) * 1000);
     const cost = (p: WhisperCppTimes) => p.encodeMs + tokens * p.decodeMs;
@@ -213,7 +214,7 @@ async function printPeer(run: {
       `  ratio at ${tokens} tokens per window: ours fp32 vs whisper.cpp f16 ${(cost(f16!) / ours[0]!).toFixed(2)}x, ours q8 vs whisper.cpp q8_0 ${(cost(q80!) / ours[1]!).toFixed(2)}x (above 1: we are faster)`,
     );
   }
-  console.log(`  whisper.cpp built with: ${peer[0]!.config.trim()}`);
+  console.log(`  whisper.cpp built with: ${f16.config.trim()}`);
 }
 
 export async function engineBench(options: EngineBenchOptions = {}): Promise<void> {
