@@ -90,6 +90,8 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 export interface EngineBenchOptions {
   minutes?: number;
   tokensPerWindow?: number[];
+  /** Leave whisper.cpp out (its benchmark takes minutes with the prebuilt addon). */
+  skipPeer?: boolean;
 }
 
 interface Side {
@@ -292,7 +294,8 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       q8,
       window: windows[0]!,
     });
-    await printPeer({ dir, tokenCounts, sides: [ours, oursQ8], perToken, fp32, q8, window: windows[0]! });
+    if (!options.skipPeer)
+      await printPeer({ dir, tokenCounts, sides: [ours, oursQ8], perToken, fp32, q8, window: windows[0]! });
     // Other work on the machine slows both sides alike, but not the absolute figures: say how busy it was.
     console.log(
       `load average at the end (1/5/15 min): ${loadavg()

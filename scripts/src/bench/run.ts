@@ -73,6 +73,7 @@ function flag(name: string): string | undefined {
 const engineOptions = {
   ...(flag('minutes') ? { minutes: Number(flag('minutes')) } : {}),
   ...(flag('tokens') ? { tokensPerWindow: flag('tokens')!.split(',').map(Number) } : {}),
+  ...(process.argv.includes('--skip-peer') ? { skipPeer: true } : {}),
 };
 if (which === 'all' || which === 'diarization') await diarizationBench();
 if (which === 'all' || which === 'diarization' || which === 'diarization-real') await realDiarizationBench();
