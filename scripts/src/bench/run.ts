@@ -77,6 +77,8 @@ function flag(name: string): string | undefined {
 const engineOptions = {
   ...(flag('minutes') ? { minutes: Number(flag('minutes')) } : {}),
   ...(flag('tokens') ? { tokensPerWindow: flag('tokens')!.split(',').map(Number) } : {}),
+  ...(process.argv.includes('--skip-peer') ? { skipPeer: true } : {}),
+  ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
 };
 if (which === 'all' || which === 'diarization') await diarizationBench();
 if (which === 'all' || which === 'diarization' || which === 'diarization-real') {
