@@ -49,7 +49,8 @@ export const DEFAULT_ACOUSTIC_TUNING: AcousticTuning = {
 /**
  * Speaker turns from chunk statistics and speech regions: each region cut into 3 s units, each a
  * full-covariance Gaussian of c1..c12; BIC clustering of their pooled statistics (bounded by
- * num/min/max_speakers); chunk labels follow their unit, and regions too short or quiet for a unit go to
+ * num/min/max_speakers), then clusters whose 3 s windows are on average one voice merge
+ * (window-relink.ts); chunk labels follow their unit, and regions too short or quiet for a unit go to
  * whoever spoke nearest in time.
  */
 export function clusterSpeech(
