@@ -140,6 +140,10 @@ export async function realDiarizationBench(
       `${name} conversations (${half.conversations.length}, 2–4 speakers)`,
       await scoreTurns(half.conversations, create, verbose),
     );
+    const joined = await diarizeFile(half.joined.pcm, create);
+    console.log(
+      `  ${name} long file (its ${half.joined.name.split(' ')[0]} four-speaker conversations joined, ${(half.joined.pcm.length / SAMPLE_RATE).toFixed(0)} s, ${half.joined.speakers} speakers): ${speakersIn(joined.turns)} found`,
+    );
     const single = await scoreSingle(half.single, create);
     console.log(
       `  ${name} single-speaker files: one speaker on ${single.one}/${single.files} (${pct(single.one / single.files)}, target ≥ 95 %)${single.split.length ? `; split: ${single.split.slice(0, 6).join(', ')}${single.split.length > 6 ? ', …' : ''}` : ''}`,
