@@ -21,6 +21,7 @@ export default defineProject({
           WEBHOOK_RETRY_BASE_SECONDS: '1',
           WEBHOOK_TIMEOUT_SECONDS: '1',
           GPU_IDLE_TIMEOUT_SECONDS: '5',
+          REALTIME_RECONNECT_SECONDS: '2',
           WEBHOOK_SECRET: `whsec_${btoa('webhook-secret-for-tests-32bytes')}`,
         },
       },

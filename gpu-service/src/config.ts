@@ -62,6 +62,15 @@ const envSchema = z.object({
   /** Requests processed at once; more wait in a bounded queue, beyond which callers get 429. */
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(15),
   MAX_QUEUED_REQUESTS: z.coerce.number().int().nonnegative().default(64),
+  /** Live transcription sessions held at once (they do not take MAX_CONCURRENT_REQUESTS slots). */
+  MAX_REALTIME_SESSIONS: z.coerce.number().int().nonnegative().default(16),
+  /** New audio (ms) that makes a live session decode its open utterance again for partial text. */
+  REALTIME_STEP_MS: z.coerce.number().int().min(100).max(5000).default(500),
+  /**
+   * A live utterance's final decode falls back to hotter temperatures on output that looks wrong, as
+   * files do; `false` decodes it once, greedily (lower latency, Whisper's guards off).
+   */
+  REALTIME_TEMPERATURE_FALLBACK: z.stringbool().default(true),
   /** How long SIGTERM waits for admitted work to finish before exiting anyway. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),

@@ -54,9 +54,12 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  service.stderr!.on('data', (d: Buffer) => {
-    logs += d.toString();
-  });
+  // JSON log lines: info on stdout, warnings and errors on stderr.
+  for (const stream of [service.stdout!, service.stderr!]) {
+    stream.on('data', (d: Buffer) => {
+      logs += d.toString();
+    });
+  }
   for (let i = 0; i < 200; i++) {
     const health = await fetch(`${base}/health`).then(
       (r) => r.json() as Promise<{ model_loaded: boolean }>,
@@ -108,5 +111,9 @@ describe('GPU service process', () => {
     expect(response.status).toBe(200);
     expect(await exited).toBe(0);
     expect(logs).toContain('SIGTERM: draining 1 running');
+    // Every line the process wrote is one JSON object.
+    for (const line of logs.split('\n').filter(Boolean)) {
+      expect(() => JSON.parse(line), line).not.toThrow();
+    }
   });
 });

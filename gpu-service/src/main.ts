@@ -1,14 +1,23 @@
 import { serve } from '@hono/node-server';
+import { createLogger } from '@whisper-edge/shared/logging';
+import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { diarizerFactory } from './diarization/create-diarizer.js';
 import { neuralFactory } from './diarization/neural-models.js';
 import { Admission } from './http/admission.js';
+import { RealtimeCapacity } from './http/realtime-capacity.js';
+import { missingCudaProviderHint } from './models/cuda-provider.js';
 import { ModelManager } from './models/model-manager.js';
 import { ModelRegistry } from './models/model-registry.js';
 
-const log = (message: string) => console.error(`[gpu-service] ${message}`);
+const logger = createLogger('gpu-service');
+/** Start-up and model messages; request work logs through `logger` with its request id. */
+const log = (message: string) => logger.info(message);
 const config = loadConfig();
+// A GPU host installed without onnxruntime's CUDA provider would run on the CPU without saying why.
+const cudaHint = missingCudaProviderHint(config.DEVICE);
+if (cudaHint) logger.warn(cudaHint);
 const list = (value: string) =>
   value
     .split(',')
@@ -51,11 +60,16 @@ const admission = new Admission({
   maxQueue: config.MAX_QUEUED_REQUESTS,
 });
 
+const realtime = new RealtimeCapacity(config.MAX_REALTIME_SESSIONS);
+// Live sessions' audio arrives in small frames; 1 MiB is half a minute of 16 kHz PCM16 in one.
+const websockets = new WebSocketServer({ noServer: true, maxPayload: 1024 ** 2 });
+
 const server = serve(
   {
-    fetch: createApp({ config, models, diarizers, admission, log }).fetch,
+    fetch: createApp({ config, models, diarizers, admission, realtime, log: logger }).fetch,
     port: config.PORT,
     hostname: config.HOST,
+    websocket: { server: websockets },
   },
   (info) => {
     log(`listening on http://${info.address}:${info.port} (model ${config.WHISPER_MODEL})`);
@@ -80,7 +94,11 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) process.exit(1);
   stopping = true;
-  log(`${signal}: draining ${admission.inFlight} running and ${admission.queued} queued requests`);
+  log(
+    `${signal}: draining ${admission.inFlight} running and ${admission.queued} queued requests, closing ${realtime.sessions} live sessions`,
+  );
+  // The edge moves each live session to another service, replaying its open utterance.
+  realtime.drain();
   const deadline = setTimeout(() => {
     log('drain timed out; exiting');
     process.exit(1);

@@ -1,4 +1,5 @@
 import { signRequest } from '@whisper-edge/shared';
+import { createLogger, type Logger } from '@whisper-edge/shared/logging';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type DiarizerFactory, diarizerFactory } from '../src/diarization/create-diarizer.js';
@@ -18,6 +19,8 @@ export function createTestApp({
   admission?: Admission;
   env?: NodeJS.ProcessEnv;
   diarizers?: DiarizerFactory;
+  /** Where log lines go (dropped unless a test collects them). */
+  log?: Logger;
 } = {}) {
   const config = loadConfig({
     GPU_SHARED_SECRET: testSecret,
@@ -31,17 +34,24 @@ export function createTestApp({
     idleTtlMs: 0,
     create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
   });
-  return createApp({ config, models, diarizers, log: () => undefined, ...options });
+  return createApp({
+    config,
+    models,
+    diarizers,
+    log: createLogger('gpu-service', () => undefined),
+    ...options,
+  });
 }
 
-/** A call to /internal/transcribe signed as the edge signs it. */
+/** A call to /internal/transcribe signed as the edge signs it (with its request id, when given). */
 export function signedTranscribeRequest(
   app: ReturnType<typeof createApp>,
   payload: unknown,
   signWith = testSecret,
   now = Date.now(),
+  requestId?: string,
 ): Promise<Response> {
-  return signedInternalRequest(app, '/internal/transcribe', payload, signWith, now);
+  return signedInternalRequest(app, '/internal/transcribe', payload, signWith, now, requestId);
 }
 
 /** A POST to one of the signed /internal routes, signed as the edge signs it. */
@@ -51,12 +61,22 @@ export async function signedInternalRequest(
   payload: unknown,
   signWith = testSecret,
   now = Date.now(),
+  requestId?: string,
 ): Promise<Response> {
   const body = JSON.stringify(payload);
-  const headers = await signRequest(signWith, { method: 'POST', path, body }, now);
+  const headers = await signRequest(signWith, { method: 'POST', path, body, requestId }, now);
   return app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
+}
+
+/** The headers the edge signs a WebSocket upgrade with: a GET of `path` (with its query), no body. */
+export function signedUpgradeHeaders(
+  path: string,
+  signWith = testSecret,
+  now = Date.now(),
+): Promise<Record<string, string>> {
+  return signRequest(signWith, { method: 'GET', path, body: '' }, now);
 }

@@ -20,8 +20,20 @@ const LAYERS: Record<string, string[]> = {
     'speakers',
     'transcription',
     'jobs',
+    'realtime',
   ],
-  'gpu-service/src': ['audio', 'log-mel', 'models', 'vad', 'whisper', 'diarization', 'transcription', 'http'],
+  'gpu-service/src': [
+    'audio',
+    'log-mel',
+    'models',
+    'vad',
+    'whisper',
+    'diarization',
+    'transcription',
+    'realtime',
+    'http',
+  ],
+  'cli/src': ['errors', 'api', 'progress', 'upload', 'jobs', 'commands'],
 };
 /** Entry files wire everything together; every other file at a package root is configuration. */
 const ENTRY_FILES = new Set(['app.ts', 'index.ts', 'main.ts']);
@@ -31,6 +43,8 @@ const PACKAGES: Record<string, string[]> = {
   'gpu-service': ['shared'],
   web: ['shared'],
   scripts: ['shared', 'gpu-service'],
+  // The CLI talks to the edge over HTTP only, like any other client.
+  cli: ['shared'],
 };
 
 function sources(dir: string): string[] {
@@ -93,7 +107,15 @@ describe('architecture', () => {
 
   it('the Worker reads its [vars] and secrets only through config.ts', () => {
     // Bindings (R2, Durable Objects, the queue) are objects, not configuration.
-    const BINDINGS = new Set(['UPLOADS', 'JOBS', 'GPU_POOL', 'TENANT_JOBS', 'TENANT_USAGE', 'JOBS_QUEUE']);
+    const BINDINGS = new Set([
+      'UPLOADS',
+      'JOBS',
+      'GPU_POOL',
+      'TENANT_JOBS',
+      'TENANT_USAGE',
+      'JOBS_QUEUE',
+      'REALTIME_SESSIONS',
+    ]);
     const wrong = allFiles
       .filter((f) => f.startsWith('workers/src/') && !isTest(f) && f !== 'workers/src/config.ts')
       .flatMap((file) =>
@@ -106,7 +128,7 @@ describe('architecture', () => {
 
   it('nothing in src/ but tests imports test support', () => {
     const wrong = allFiles
-      .filter((f) => /^(workers|gpu-service)\/src\//.test(f) && !isTest(f))
+      .filter((f) => /^(workers|gpu-service|cli)\/src\//.test(f) && !isTest(f))
       .flatMap((file) =>
         imports(file)
           .filter(

@@ -21,7 +21,9 @@ function newestMtime(entry: string): number {
 
 export function webBuildIsStale(): boolean {
   if (!existsSync(builtIndex)) return true;
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(web, p));
+  const sources = ['src', 'index.html', 'docs', 'vite.config.ts', 'package.json'].map((p) =>
+    path.join(web, p),
+  );
   const shared = path.join(root, 'shared', 'src');
   const newest = Math.max(...[...sources, shared].filter(existsSync).map(newestMtime));
   return newest > statSync(builtIndex).mtimeMs;

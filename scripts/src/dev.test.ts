@@ -1,8 +1,12 @@
 import { openAsBlob, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
+import { checkAnswer, type OpenApiDocument } from '@whisper-edge/shared/test-support/openapi-responses';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLogLines } from './test-support/log-lines.js';
 import { freePort, isListening, type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
@@ -108,6 +112,102 @@ describe('local stack (npm start)', () => {
       .trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(stack.output()).not.toContain(secret);
+  });
+
+  it('carries x-request-id from the caller through the edge to the GPU service process and back', async () => {
+    const requestId = `e2e-sync-${Date.now()}`;
+    const form = new FormData();
+    form.append('file', await openAsBlob(speechFlac), 'speech.flac');
+    const response = await fetch(`${edge()}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: form,
+      headers: { 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    const mine = jsonLogLines(stack.output()).filter((line) => line.request_id === requestId);
+    // The GPU service's own lines (its process, its stdout) name the edge's request.
+    expect(mine.filter((l) => l.service === 'gpu-service').map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['transcribe', 'transcribed', 'request']),
+    );
+    expect(mine.find((l) => l.service === 'gpu-service' && l.msg === 'request')).toMatchObject({
+      path: '/internal/transcribe',
+      status: 200,
+    });
+    // An error answer carries it too, in its body.
+    const refused = await fetch(`${edge()}/v1/jobs?limit=0`, { headers: { 'x-request-id': requestId } });
+    expect(await refused.json()).toMatchObject({ error: { param: 'limit' }, request_id: requestId });
+  });
+
+  it('serves an OpenAPI 3.1 document that the OAS 3.1 schema accepts and that real answers match', async () => {
+    const doc = (await (await fetch(`${edge()}/openapi.json`)).json()) as OpenApiDocument;
+    const validator = new Validator();
+    const verdict = await validator.validate(doc as unknown as Record<string, unknown>);
+    expect(verdict.errors ?? [], String(JSON.stringify(verdict.errors)).slice(0, 2000)).toEqual([]);
+    expect(verdict.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    const problems: string[] = [];
+    const check = async (method: string, path: string, init: RequestInit = {}) => {
+      const url = `${edge()}${path}`;
+      const response = await fetch(url, { ...init, method });
+      problems.push(...(await checkAnswer(doc, method, url, response)));
+      return response;
+    };
+    await check('GET', '/health');
+    await check('GET', '/v1/models');
+    const uploadForm = new FormData();
+    uploadForm.append('file', await openAsBlob(speechFlac), 'speech.flac');
+    const { key } = (await (await check('POST', '/v1/uploads', { body: uploadForm })).json()) as {
+      key: string;
+    };
+    // The real GPU service's answers, through wrangler dev, in each JSON format and as text.
+    for (const [format, extra] of [
+      ['json', {}],
+      ['verbose_json', { 'timestamp_granularities[]': 'word' }],
+      ['diarized_json', {}],
+      ['srt', {}],
+    ] as const) {
+      const response = await check('POST', '/v1/audio/transcriptions', {
+        body: new URLSearchParams({ storage_key: key, response_format: format, ...extra }),
+      });
+      expect(response.status, format).toBe(200);
+    }
+    await check('POST', '/v1/audio/diarization', { body: new URLSearchParams({ storage_key: key }) });
+    await check('GET', '/v1/usage');
+    await check('POST', '/v1/audio/transcriptions', {
+      body: new URLSearchParams({ storage_key: 'nope.flac' }),
+    });
+    await check('DELETE', `/v1/uploads/${key}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('renders the API reference at /docs from /openapi.json, with no request leaving the origin', async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(edge())) elsewhere.push(request.url());
+      });
+      await page.goto(`${edge()}/docs/`);
+      await page
+        .getByText('Transcribe audio (OpenAI-compatible), sync, streamed or as a job')
+        .first()
+        .waitFor({
+          timeout: 30_000,
+        });
+      expect(await page.getByText('/v1/jobs/{id}/result', { exact: true }).count()).toBeGreaterThan(0);
+      await page.screenshot({
+        path: path.join(root, 'test-output/screenshots/api-docs.png'),
+        fullPage: false,
+      });
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('stops both services on Ctrl-C', async () => {

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiKeysConfigError, parseApiKeyEntries } from '@whisper-edge/shared';
 import { buildWeb } from './build-web.js';
+import { modelFailureLine } from './model-failure.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -181,15 +182,18 @@ async function stop(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-/** Polls a /health until it answers; for the GPU service, until its model has loaded (or failed to). */
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
+/**
+ * Polls a /health until it answers; for the GPU service, until its model has loaded or failed to.
+ * Returns the GPU service's model error, if its model could not load.
+ */
+async function waitFor(url: string, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       const body = (await response.json()) as { model_loaded?: boolean; model_error?: string };
-      if (body.model_error) log(`GPU service: ${body.model_error}`);
-      if (response.ok && (body.model_loaded !== false || body.model_error)) return;
+      if (body.model_error) return body.model_error;
+      if (response.ok && body.model_loaded !== false) return undefined;
     } catch {
       // not up yet
     }
@@ -236,11 +240,17 @@ start(
 
 try {
   const services = values['edge-only'] ? [edgeUrl] : [...gpuUrls, edgeUrl];
-  await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
+  const modelErrors = await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
+  const modelError = modelErrors.find((e) => e !== undefined);
+  if (modelError) {
+    log(modelFailureLine(modelError, model ?? 'onnx-community/whisper-base'));
+    await stop(1);
+  }
   log(`ready: send requests to ${edgeUrl} (GPU service${gpuCount > 1 ? 's' : ''} at ${gpuUrls.join(', ')})`);
   log(`webhook signing secret: in ${path.relative(root, webhookSecretFile)}`);
   log(useR2S3 ? `audio URLs: R2 S3 API at ${localS3}` : 'audio URLs: the Worker’s signed object route');
   log(`web app: open ${edgeUrl}/ in a browser`);
+  log(`API reference: ${edgeUrl}/docs/ (OpenAPI 3.1 at ${edgeUrl}/openapi.json)`);
   log(`try: curl ${edgeUrl}/v1/audio/transcriptions -F file=@fixtures/audio/speech-en.flac`);
 } catch (error) {
   log((error as Error).message);

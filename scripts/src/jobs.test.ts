@@ -5,6 +5,7 @@ import { loopSpeech } from '@whisper-edge/gpu-service/testing/fixtures';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
+import { jsonLogLines } from './test-support/log-lines.js';
 import { gpuProcessesOn } from './test-support/processes.js';
 import { type RunningStack, root, startStack } from './test-support/stack.js';
 
@@ -42,11 +43,19 @@ async function waitFor(id: string, done: (j: Job) => boolean, timeoutMs = 120_00
   }
 }
 
-async function submit(file: string, fields: Record<string, string>): Promise<string> {
+async function submit(
+  file: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const form = new FormData();
   form.append('file', new File([readFileSync(file)], path.basename(file)));
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const response = await fetch(`${stack.edge}/v1/audio/transcriptions`, { method: 'POST', body: form });
+  const response = await fetch(`${stack.edge}/v1/audio/transcriptions`, {
+    method: 'POST',
+    body: form,
+    headers,
+  });
   expect(response.status).toBe(202);
   return ((await response.json()) as Job).id;
 }
@@ -120,13 +129,24 @@ describe('jobs on the real stack', () => {
     expect((done.result?.text ?? '').length).toBeGreaterThan(0);
   }, 360_000);
 
-  it('delivers a signed webhook to a real receiver, retrying after its 500', async () => {
-    const id = await submit(path.join(root, 'fixtures/audio/speech-en.flac'), { callback_url: receiverUrl });
+  it('delivers a signed webhook to a real receiver, retrying after its 500, under the submitting request id', async () => {
+    const requestId = `e2e-job-${Date.now()}`;
+    const id = await submit(
+      path.join(root, 'fixtures/audio/speech-en.flac'),
+      { callback_url: receiverUrl },
+      { 'x-request-id': requestId },
+    );
     const done = await waitFor(id, (j) => j.webhook?.status === 'delivered', 120_000);
     expect(done.webhook?.attempts).toBe(2);
     expect(received).toHaveLength(2);
     const secret = readFileSync(path.join(root, `.wrangler/dev-webhook-secret-${stack.edgePort}`), 'utf8');
     const payload = new Webhook(secret).verify(received[1]!.body, received[1]!.headers) as Job;
-    expect(payload).toMatchObject({ id, status: 'succeeded' });
+    expect(payload).toMatchObject({ id, status: 'succeeded', request_id: requestId });
+    // Traced end to end: both deliveries, and the GPU service process's own JSON log of the job's work.
+    expect(received.map((r) => r.headers['x-request-id'])).toEqual([requestId, requestId]);
+    const gpuLines = jsonLogLines(stack.output()).filter(
+      (line) => line.service === 'gpu-service' && line.request_id === requestId,
+    );
+    expect(gpuLines.find((line) => line.msg === 'transcribed')).toMatchObject({ job_id: id });
   }, 180_000);
 });

@@ -47,11 +47,18 @@ describe('official openai SDK against the edge', () => {
     expect(result.duration).toBeCloseTo(5.98, 1);
     expect(Array.isArray(result.segments)).toBe(true);
     expect(result.words!.length).toBeGreaterThan(0);
-    expect(result.words![0]).toEqual({
-      word: expect.any(String),
-      start: expect.any(Number),
-      end: expect.any(Number),
-    });
+    // OpenAI's word fields, plus the decode's confidence (the SDK's types keep what they know).
+    for (const word of result.words!) {
+      expect(word).toEqual({
+        word: expect.any(String),
+        start: expect.any(Number),
+        end: expect.any(Number),
+        probability: expect.any(Number),
+      });
+      const { probability } = word as typeof word & { probability: number };
+      expect(probability).toBeGreaterThan(0);
+      expect(probability).toBeLessThanOrEqual(1);
+    }
   });
 
   it('returns text and subtitles as strings', async () => {

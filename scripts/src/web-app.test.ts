@@ -97,6 +97,9 @@ interface VerboseJson {
  * Starts a transcription from the form — the page runs it as a job and follows its events — and
  * answers the job's verbose_json result as the page received it.
  */
+/** The URL the page fetched the last job's result from (it names the job). */
+let resultUrl = '';
+
 async function transcribe(page: Page): Promise<VerboseJson> {
   const submitted = page.waitForResponse((r) => /\/v1\/audio\/(transcriptions|translations)$/.test(r.url()), {
     timeout: 60_000,
@@ -108,6 +111,7 @@ async function transcribe(page: Page): Promise<VerboseJson> {
   expect((await submitted).status()).toBe(202);
   const response = await answer;
   expect(response.status()).toBe(200);
+  resultUrl = response.url();
   await page.locator('#transcribe-status[data-outcome="done"]').waitFor({ timeout: 10_000 });
   return (await response.json()) as VerboseJson;
 }
@@ -329,6 +333,42 @@ describe('web app, auth off', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.locator('#transcript button.segment').first().scrollIntoViewIfNeeded();
     await shot(page, '07-phone');
+  });
+
+  it('reopens the transcript from the library after a reload, and saves an edit the API then serves', async () => {
+    const jobId = /\/v1\/jobs\/(job_[0-9a-f]+)\/result$/.exec(resultUrl)![1]!;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // A fresh visit (the address without the open job's #job=): the library is the way back to it.
+    await page.goto(`${stack.edge}/`);
+    await page.locator('#api-key-status[data-outcome="done"]').waitFor();
+    const item = page.locator(`#library-list [data-job="${jobId}"]`);
+    await expect
+      .poll(() => item.locator('.library-title').textContent(), eventually)
+      .toBe('meeting-recording.wav');
+    await item.getByRole('button', { name: 'Open meeting-recording.wav' }).click();
+    await expect
+      .poll(() => page.locator('#transcript button.segment').count(), eventually)
+      .toBe(result.segments.length);
+    // Its audio now comes from R2 through a short-lived signed URL, not from the local file.
+    expect(await page.evaluate<string>(`document.querySelector('#audio-player').src`)).toMatch(
+      /X-Amz-Signature=/,
+    );
+    await page.getByRole('button', { name: 'Edit transcript' }).click();
+    const first = page.locator('#editor .edit-text').first();
+    await first.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('An edited first line');
+    await page.keyboard.press('Control+S');
+    await expect
+      .poll(() => page.locator('#edit-status').textContent(), eventually)
+      .toBe('Saved as revision 1.');
+    const text = await (await fetch(`${stack.edge}/v1/jobs/${jobId}/result?response_format=text`)).text();
+    expect(text.startsWith('An edited first line')).toBe(true);
+    const original = await fetch(
+      `${stack.edge}/v1/jobs/${jobId}/result?response_format=text&revision=original`,
+    );
+    expect(await original.text()).toBe(`${result.text.trim()}\n`);
+    await shot(page, '07b-edited');
   });
 
   it('plays a video file in a video player, with the transcript as its captions', async () => {

@@ -1,12 +1,27 @@
-/** OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. */
-export interface ErrorBody {
-  error: {
-    message: string;
-    type: string;
-    code: string | null;
-    param: string | null;
-  };
-}
+import { z } from 'zod';
+
+/**
+ * OpenAI's error envelope: clients (including the official SDKs) parse exactly this shape. `error`
+ * keeps OpenAI's four fields; the request's id rides beside it (OpenAI sends it only as the
+ * `x-request-id` header, which we send too), so an error body pasted alone still names its request.
+ */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      message: z.string().meta({ description: 'Written for the caller; never an internal trace' }),
+      type: z
+        .string()
+        .meta({ description: 'invalid_request_error, authentication_error, not_found_error, …' }),
+      code: z.string().nullable().meta({ description: 'Machine-readable reason, e.g. audio_too_long' }),
+      param: z.string().nullable().meta({ description: 'The request field at fault, if any' }),
+    }),
+    request_id: z
+      .string()
+      .optional()
+      .meta({ description: 'The request’s id (also the x-request-id header)' }),
+  })
+  .meta({ id: 'ErrorBody', description: 'OpenAI’s error envelope, with the request’s id beside it' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export type ErrorType =
   | 'invalid_request_error'
@@ -59,15 +74,19 @@ export class ApiError extends Error {
   /** Response headers the error carries (e.g. Content-Range on a 416). */
   headers: Record<string, string> = {};
 
-  toBody(): ErrorBody {
-    return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+  toBody(requestId?: string): ErrorBody {
+    return {
+      error: { message: this.message, type: this.type, code: this.code, param: this.param },
+      ...(requestId ? { request_id: requestId } : {}),
+    };
   }
 
   /** The HTTP answer both services give for this error: OpenAI's body, its status and headers. */
-  toResponse(): Response {
+  toResponse(requestId?: string): Response {
     const headers = new Headers({ ...this.headers, 'content-type': 'application/json' });
     if (this.retryAfter !== undefined) headers.set('retry-after', String(this.retryAfter));
-    return new Response(JSON.stringify(this.toBody()), { status: this.status, headers });
+    if (requestId) headers.set('x-request-id', requestId);
+    return new Response(JSON.stringify(this.toBody(requestId)), { status: this.status, headers });
   }
 }
 

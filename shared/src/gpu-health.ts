@@ -17,6 +17,10 @@ export const gpuHealthSchema = z.object({
     max_concurrent: z.number().int().positive(),
     max_queued: z.number().int().nonnegative(),
   }),
+  /** Live transcription sessions open, and the service's cap on them. */
+  realtime: z
+    .object({ sessions: z.number().int().nonnegative(), max_sessions: z.number().int().nonnegative() })
+    .optional(),
   versions: z.record(z.string(), z.string().nullable()),
 });
 export type GpuHealthBody = z.infer<typeof gpuHealthSchema>;

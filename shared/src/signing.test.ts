@@ -49,4 +49,22 @@ describe('request signing', () => {
     const binary = { ...request, body: new TextEncoder().encode(request.body) };
     expect(await verifyRequest(secret, binary, headers)).toEqual({ ok: true });
   });
+
+  it('covers the request id: sent as x-request-id, a stripped, swapped or added id fails the check', async () => {
+    const traced = { ...request, requestId: 'req_trace-1' };
+    const signed = await signRequest(secret, traced);
+    expect(signed['x-request-id']).toBe('req_trace-1');
+    const headers = { timestamp: signed[TIMESTAMP_HEADER], signature: signed[SIGNATURE_HEADER] };
+    expect(await verifyRequest(secret, traced, headers)).toEqual({ ok: true });
+    for (const requestId of [undefined, 'req_trace-2']) {
+      expect(await verifyRequest(secret, { ...request, requestId }, headers)).toEqual({
+        ok: false,
+        reason: 'invalid request signature',
+      });
+    }
+    expect(await verifyRequest(secret, traced, await headersFor())).toEqual({
+      ok: false,
+      reason: 'invalid request signature',
+    });
+  });
 });

@@ -1,7 +1,10 @@
+import { REQUEST_ID_HEADER } from './logging/request-id.js';
+
 /**
  * HMAC-SHA256 request signing for edge → GPU calls. The signature covers method, path (with query),
- * timestamp and a SHA-256 of the body, so a captured request cannot be replayed later, retargeted to
- * another route, or have its body swapped.
+ * timestamp, a SHA-256 of the body and, when the call carries one, its `x-request-id`, so a captured
+ * request cannot be replayed later, retargeted to another route, have its body swapped, or be passed
+ * off under another request's id.
  */
 export const SIGNATURE_HEADER = 'x-whisper-signature';
 export const TIMESTAMP_HEADER = 'x-whisper-timestamp';
@@ -30,12 +33,20 @@ export interface SignableRequest {
   /** Path plus query string, e.g. `/internal/transcribe`. */
   path: string;
   body: string | Uint8Array;
+  /** The request id sent as `x-request-id` (signed with the rest when present). */
+  requestId?: string | undefined;
 }
 
 async function canonicalString(request: SignableRequest, timestamp: number): Promise<string> {
-  return [request.method.toUpperCase(), request.path, String(timestamp), await sha256Hex(request.body)].join(
-    '\n',
-  );
+  const lines = [
+    request.method.toUpperCase(),
+    request.path,
+    String(timestamp),
+    await sha256Hex(request.body),
+  ];
+  // Appended only when present, so a call without an id signs exactly as before.
+  if (request.requestId) lines.push(`${REQUEST_ID_HEADER}:${request.requestId}`);
+  return lines.join('\n');
 }
 
 export async function hmacHex(secret: string, message: string): Promise<string> {
@@ -57,11 +68,16 @@ export async function signRequest(
 ): Promise<Record<string, string>> {
   const timestamp = Math.floor(now / 1000);
   const signature = await hmacHex(secret, await canonicalString(request, timestamp));
-  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signature };
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: signature,
+    ...(request.requestId ? { [REQUEST_ID_HEADER]: request.requestId } : {}),
+  };
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
+/** `request.requestId` is the `x-request-id` header as received: a stripped or swapped id fails the check. */
 export async function verifyRequest(
   secret: string,
   request: SignableRequest,

@@ -146,7 +146,16 @@ export const transcriptionResultSchema = z.object({
   segments: z.array(segmentSchema),
   /** Present when word timestamps were asked for. */
   words: z
-    .array(z.object({ word: z.string(), start: z.number(), end: z.number(), speaker: z.string().optional() }))
+    .array(
+      z.object({
+        word: z.string(),
+        start: z.number(),
+        end: z.number(),
+        speaker: z.string().optional(),
+        /** Mean probability of the word's tokens as decoded (0-1): low values mark doubtful words. */
+        probability: z.number().min(0).max(1).optional(),
+      }),
+    )
     .optional(),
   /** Present when diarization ran: which backend labelled the speakers (neural may fall back to acoustic). */
   diarization: z.object({ backend: z.enum(diarizationBackends) }).optional(),

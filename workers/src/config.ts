@@ -16,6 +16,8 @@ export interface EdgeConfig {
     idleTimeoutMs: number;
     /** GPU work one API key may have running at once (sync, stream=true and job attempts); 0 = no cap. */
     maxConcurrentPerTenant: number;
+    /** How long a live session keeps trying to reach another GPU service after losing one. */
+    realtimeReconnectMs: number;
   };
   /** Signs /internal/objects/* URLs; never held by GPU hosts (see objectUrlSecret). */
   objectUrlSecret: string | undefined;
@@ -90,6 +92,7 @@ const varsSchema = z.object({
   OBJECT_URL_SECRET: text,
   GPU_IDLE_TIMEOUT_SECONDS: seconds(120),
   MAX_CONCURRENT_PER_TENANT: seconds(4),
+  REALTIME_RECONNECT_SECONDS: seconds(30),
   MAX_SYNC_AUDIO_SECONDS: seconds(7200),
   MAX_JOB_AUDIO_SECONDS: seconds(14_400),
   SYNC_DEADLINE_SECONDS: seconds(1800),
@@ -142,6 +145,7 @@ function parse(env: Bindings): EdgeConfig {
       secret: v.GPU_SHARED_SECRET,
       idleTimeoutMs: v.GPU_IDLE_TIMEOUT_SECONDS * 1000,
       maxConcurrentPerTenant: Math.floor(v.MAX_CONCURRENT_PER_TENANT),
+      realtimeReconnectMs: v.REALTIME_RECONNECT_SECONDS * 1000,
     },
     limits: {
       sync: { max_audio_seconds: v.MAX_SYNC_AUDIO_SECONDS, deadline_seconds: v.SYNC_DEADLINE_SECONDS },

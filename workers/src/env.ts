@@ -36,7 +36,7 @@ export type Bindings = Cloudflare.Env;
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { tenant: Tenant };
+  Variables: { tenant: Tenant; requestId: string };
 }
 
 export interface Tenant {

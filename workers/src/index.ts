@@ -6,6 +6,7 @@ import type { JobMessage } from './jobs/job-types.js';
 export { GpuPoolObject } from './gpu/gpu-pool-object.js';
 export { JobObject } from './jobs/job-object.js';
 export { TenantJobsObject } from './jobs/tenant-jobs-object.js';
+export { RealtimeSessionObject } from './realtime/realtime-session-object.js';
 export { TenantUsageObject } from './usage/usage-object.js';
 
 const app = createApp();

@@ -28,6 +28,8 @@ export interface StubCall {
   origin: string;
   request: TranscribeRequest;
   signatureOk: boolean;
+  /** The `x-request-id` the edge sent (covered by the signature). */
+  requestId: string | null;
   audioBytes: number;
   aborted: () => boolean;
 }
@@ -89,7 +91,12 @@ export function stubGpuPool(
     const body = await request.text();
     const verdict = await verifyRequest(
       env.GPU_SHARED_SECRET!,
-      { method: request.method, path: url.pathname, body },
+      {
+        method: request.method,
+        path: url.pathname,
+        body,
+        requestId: request.headers.get('x-request-id') ?? undefined,
+      },
       { timestamp: request.headers.get(TIMESTAMP_HEADER), signature: request.headers.get(SIGNATURE_HEADER) },
     );
     const payload = JSON.parse(body) as TranscribeRequest;
@@ -101,6 +108,7 @@ export function stubGpuPool(
       origin: url.origin,
       request: payload,
       signatureOk: verdict.ok,
+      requestId: request.headers.get('x-request-id'),
       audioBytes,
       aborted: () => signal?.aborted === true,
     });

@@ -26,6 +26,8 @@ export interface GpuCall {
   resultTarget: ResultTarget | undefined;
   limits: WorkLimits | undefined;
   signatureOk: boolean;
+  /** The `x-request-id` the edge sent (covered by the signature). */
+  requestId: string | null;
 }
 
 /** A /health body in the contract's shape (shared's gpuHealthSchema), as a real GPU service sends it. */
@@ -52,7 +54,12 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
     const body = await request.text();
     const verdict = await verifyRequest(
       env.GPU_SHARED_SECRET!,
-      { method: request.method, path: url.pathname, body },
+      {
+        method: request.method,
+        path: url.pathname,
+        body,
+        requestId: request.headers.get('x-request-id') ?? undefined,
+      },
       { timestamp: request.headers.get(TIMESTAMP_HEADER), signature: request.headers.get(SIGNATURE_HEADER) },
     );
     const payload = JSON.parse(body) as {
@@ -75,6 +82,7 @@ export function stubGpuService(answer: (call: GpuCall) => Response | Promise<Res
       resultTarget: payload.result_target,
       limits: payload.limits,
       signatureOk: verdict.ok,
+      requestId: request.headers.get('x-request-id'),
     };
     calls.push(call);
     const answered = await answer(call);

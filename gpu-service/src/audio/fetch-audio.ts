@@ -1,4 +1,5 @@
 import { ApiError, type AudioSource } from '@whisper-edge/shared';
+import { logContext, REQUEST_ID_HEADER } from '@whisper-edge/shared/logging';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { DEFAULT_PACE, DownloadPace, type PaceLimits } from './download-pace.js';
 import { isPublicAddress, publicOnlyLookup } from './public-address.js';
@@ -46,12 +47,18 @@ async function request(url: string, options: OpenAudioOptions, fromByte = 0): Pr
       ),
     stallSeconds * 1000,
   );
+  // Our own store is told which request it serves (its logs then name it too); a caller's URL is not.
+  const requestId = source === 'edge' ? logContext().request_id : undefined;
+  const headers: Record<string, string> = {
+    ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+    // Range is not among a pre-signed URL's signed headers, so a resumed read needs no new signature.
+    ...(fromByte > 0 ? { range: `bytes=${fromByte}-` } : {}),
+  };
   // Redirects are refused: a signed URL never redirects, and following one could lead anywhere.
   const init = {
     redirect: 'manual' as const,
     signal: controller.signal,
-    // Range is not among a pre-signed URL's signed headers, so a resumed read needs no new signature.
-    ...(fromByte > 0 ? { headers: { range: `bytes=${fromByte}-` } } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
   };
   try {
     if (source === 'edge' || options.allowPrivateExternal) return await fetch(url, init);

@@ -9,6 +9,8 @@ export interface ClusterOptions {
   /** …but never end with more than `maxClusters`, nor merge below `minClusters`. */
   minClusters?: number;
   maxClusters?: number;
+  /** Points that are already clusters: how many members each stands for (average linkage weights). */
+  sizes?: ArrayLike<number>;
 }
 
 export function agglomerate(
@@ -26,7 +28,7 @@ export function agglomerate(
       d[b * count + a] = value;
     }
   }
-  const size = new Int32Array(count).fill(1);
+  const size = Float64Array.from({ length: count }, (_, i) => options.sizes?.[i] ?? 1);
   const active = new Uint8Array(count).fill(1);
   const nearest = new Int32Array(count).fill(-1);
   const nearestDistance = new Float64Array(count).fill(Number.POSITIVE_INFINITY);

@@ -59,21 +59,28 @@ export function speechWindows(
   return out;
 }
 
-/** Fewer voiced frames than this (0.3 s) describe a cough, not a voice. */
-const MIN_REGION_FRAMES = 30;
-
-/** Whole regions that got no window (short turns, "yes", "right"), for labelling after clustering. */
-export function leftoverRegions(
+/**
+ * Each region cut evenly into units of about `size` chunks (a region shorter than that is one unit),
+ * kept when at least `minFrames` of their frames are voiced: what BIC clustering starts from. Unlike
+ * windows they do not overlap, so each frame counts once in the pooled statistics.
+ */
+export function speechUnits(
   stats: ChunkStatistics,
   spans: ReadonlyArray<{ first: number; last: number }>,
-  windows: readonly SpeechWindow[],
+  size: number,
+  minFrames: number,
 ): SpeechWindow[] {
-  const covered = new Set(windows.map((w) => w.region));
   const out: SpeechWindow[] = [];
   for (const [r, { first, last }] of spans.entries()) {
-    if (covered.has(r) || stats.framesIn(first, Math.max(last, first + 1)) < MIN_REGION_FRAMES) continue;
-    const w = window(stats, r, first, Math.max(last, first + 1));
-    if (w) out.push(w);
+    const length = Math.max(1, last - first);
+    const pieces = Math.max(1, Math.round(length / size));
+    for (let p = 0; p < pieces; p++) {
+      const from = first + Math.round((p * length) / pieces);
+      const to = first + Math.round(((p + 1) * length) / pieces);
+      if (stats.framesIn(from, to) < minFrames) continue;
+      const w = window(stats, r, from, to);
+      if (w) out.push(w);
+    }
   }
   return out;
 }

@@ -1,8 +1,9 @@
 import { ApiError, asApiError, type GpuStreamEvent, NDJSON_TYPE, ndjsonLine } from '@whisper-edge/shared';
+import type { Logger } from '@whisper-edge/shared/logging';
 
 export interface NdjsonOptions {
   heartbeatMs: number;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /**
@@ -32,7 +33,7 @@ export function ndjsonResponse(
       work(emit, abort.signal)
         .catch((error: unknown): GpuStreamEvent => {
           if (abort.signal.aborted) return { type: 'heartbeat' };
-          if (!(error instanceof ApiError)) options.log(`stream failed: ${(error as Error).stack ?? error}`);
+          if (!(error instanceof ApiError)) options.log.error('stream failed', { error });
           const apiError = asApiError(error);
           return { type: 'error', status: apiError.status, error: apiError.toBody().error };
         })

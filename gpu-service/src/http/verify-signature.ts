@@ -6,6 +6,7 @@ import {
   TIMESTAMP_HEADER,
   verifyRequest,
 } from '@whisper-edge/shared';
+import { REQUEST_ID_HEADER } from '@whisper-edge/shared/logging';
 import type { Context, MiddlewareHandler } from 'hono';
 
 /** /internal bodies are small JSON (an audio URL and options), never audio. */
@@ -51,7 +52,12 @@ export function verifySignature(options: VerifySignatureOptions): MiddlewareHand
     const url = new URL(c.req.url);
     const verdict = await verifyRequest(
       options.secret,
-      { method: c.req.method, path: url.pathname + url.search, body },
+      {
+        method: c.req.method,
+        path: url.pathname + url.search,
+        body,
+        requestId: c.req.header(REQUEST_ID_HEADER),
+      },
       { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
       { maxSkewSeconds },
     );

@@ -50,6 +50,9 @@ describe('transcribe', () => {
       expect(word.start).toBeGreaterThanOrEqual(0);
       expect(word.end).toBeGreaterThanOrEqual(word.start);
       expect(word.end).toBeLessThanOrEqual(result.duration);
+      // Carried through to the canonical result, so editors can mark doubtful words.
+      expect(word.probability).toBeGreaterThan(0);
+      expect(word.probability).toBeLessThanOrEqual(1);
     }
   });
 

@@ -12,6 +12,7 @@ import type { LanguageGuess } from '../whisper/detect-language.js';
 import type { WindowInput } from '../whisper/encode-windows.js';
 import { EnginePool } from '../whisper/engine-pool.js';
 import { WhisperEngine } from '../whisper/whisper-engine.js';
+import { readVocab, type WhisperVocab } from '../whisper/whisper-vocab.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
 function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
@@ -77,16 +78,22 @@ export interface ModelEngine {
   /** On the main thread (WhisperEngine) or on engine worker threads (EnginePool, ENGINE_WORKERS). */
   engine: Pick<WhisperEngine, 'transcribeWindows' | 'detectLanguage'>;
   scheduler: BatchScheduler;
+  /** The model's special tokens, read on this thread whichever thread decodes. */
+  vocab: WhisperVocab;
 }
 
 async function startEngine(model: LoadedModel): Promise<ModelEngine> {
   if (model.engineWorkers > 0) {
     const pool = await EnginePool.start(model);
     model.onUnload(() => pool.close());
-    return { engine: pool, scheduler: new BatchScheduler(pool, model.batchSize, pool.workers) };
+    return {
+      engine: pool,
+      scheduler: new BatchScheduler(pool, model.batchSize, pool.workers),
+      vocab: readVocab(model.whisper.generationConfig, model.whisper.tokenizer),
+    };
   }
   const whisper = new WhisperEngine(model.whisper, await model.features(), { batchSize: model.batchSize });
-  return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize) };
+  return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize), vocab: whisper.vocab };
 }
 
 /**
@@ -245,6 +252,11 @@ function windowWords(window: AudioWindow, engineWords: readonly WindowWord[]): W
   return engineWords.map((w) => {
     const start = window.toSource(Math.min(w.start, windowSeconds), 'start');
     const end = window.toSource(Math.min(w.end, windowSeconds), 'end');
-    return { word: w.word.trim(), start: round(start), end: round(Math.max(start, end)) };
+    return {
+      word: w.word.trim(),
+      start: round(start),
+      end: round(Math.max(start, end)),
+      ...(w.probability !== undefined ? { probability: w.probability } : {}),
+    };
   });
 }

@@ -32,7 +32,7 @@ export const SILENCE_PEAK = 2 ** -12;
  * is then left there; the ungated model would drift on slowly (it has no fixed point on zeros), which
  * can move the next onset by a frame — measured, never more, on espeak and real recordings.
  */
-const SETTLE_FRAMES = 16;
+export const SETTLE_FRAMES = 16;
 
 /**
  * Voice activity detection over a stream of 16 kHz mono float PCM in blocks of any size. Segments

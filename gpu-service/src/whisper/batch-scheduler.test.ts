@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchScheduler } from './batch-scheduler.js';
+import { BatchScheduler, LIVE_STREAK_LIMIT, PRIORITY } from './batch-scheduler.js';
 import type { DecodeOptions, WindowResult } from './decode-types.js';
 
 /** An engine stand-in that records the batches it is given and answers with each window's length. */
@@ -79,5 +79,42 @@ describe('BatchScheduler', () => {
     ]);
     expect(first.status).toBe('rejected');
     expect(second).toMatchObject({ status: 'fulfilled', value: [{ text: 'ok' }] });
+  });
+
+  it('runs live steps before batch work already waiting, finals before partials', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 1);
+    await Promise.all([
+      scheduler.transcribeWindows(windows(1, 2), options('en')),
+      scheduler.transcribeWindows(windows(3), options('en'), PRIORITY.livePartial),
+      scheduler.transcribeWindows(windows(4), options('en'), PRIORITY.liveFinal),
+    ]);
+    expect(batches.map((x) => x.sizes[0])).toEqual([4, 3, 1, 2]);
+  });
+
+  it('never batches live and batch windows together, even with the same prompt', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 8);
+    await Promise.all([
+      scheduler.transcribeWindows(windows(1), options('en')),
+      scheduler.transcribeWindows(windows(2), options('en'), PRIORITY.livePartial),
+      scheduler.transcribeWindows(windows(3), options('en'), PRIORITY.livePartial),
+    ]);
+    expect(batches.map((x) => x.sizes)).toEqual([[2, 3], [1]]);
+  });
+
+  it('does not starve batch work: one batch runs after every few live batches while it waits', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 1);
+    const live = Array.from({ length: 2 * LIVE_STREAK_LIMIT + 2 }, (_, i) => 100 + i);
+    await Promise.all([
+      scheduler.transcribeWindows(windows(1, 2), options('en')),
+      ...live.map((n) => scheduler.transcribeWindows(windows(n), options('en'), PRIORITY.livePartial)),
+    ]);
+    const order = batches.map((x) => x.sizes[0]!);
+    // Batch windows come in after each streak of live ones, not after all of them.
+    expect(order.indexOf(1)).toBe(LIVE_STREAK_LIMIT);
+    expect(order.indexOf(2)).toBe(2 * LIVE_STREAK_LIMIT + 1);
+    expect(order.filter((n) => n >= 100)).toEqual(live);
   });
 });

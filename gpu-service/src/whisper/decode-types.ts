@@ -14,6 +14,11 @@ export interface DecodeOptions {
   seed?: number;
   /** Word timestamps, aligned from the same decode's cross-attention (costs a little memory and CPU). */
   withWords?: boolean;
+  /**
+   * Text tokens forced after the task tokens (openai/whisper's `prefix`): decoding continues from them,
+   * and the result holds only what follows. Live partials use it to keep text already shown.
+   */
+  prefixTokens?: number[];
 }
 
 export interface WindowSegment {
@@ -32,6 +37,8 @@ export interface WindowWord {
    */
   start: number;
   end: number;
+  /** Mean probability of the word's tokens as decoded (openai/whisper's word probability). */
+  probability?: number;
 }
 
 export interface WindowResult {

@@ -41,6 +41,8 @@ export interface AlignmentRequest {
 
 export interface DecodedSequence {
   tokens: number[];
+  /** Each token's log-probability as it was chosen (after the logit rules), for word confidence. */
+  logprobs: number[];
   sumLogprob: number;
   /** Probability of <|nospeech|> at the position after <|startoftranscript|>. */
   noSpeechProb: number;
@@ -90,6 +92,7 @@ export async function decodeBatch(
   const maxNew = Math.min(request.maxNewTokens ?? vocab.maxLength, vocab.maxLength - promptLength);
   const sequences: DecodedSequence[] = Array.from({ length: batch }, () => ({
     tokens: [],
+    logprobs: [],
     sumLogprob: 0,
     noSpeechProb: 0,
   }));
@@ -169,7 +172,9 @@ export async function decodeBatch(
         request.temperature > 0 && request.random
           ? sample(row, request.temperature, request.random())
           : argmax(row);
-      sequence.sumLogprob += logSoftmaxAt(row, token);
+      const logprob = logSoftmaxAt(row, token);
+      sequence.sumLogprob += logprob;
+      sequence.logprobs.push(logprob);
       sequence.tokens.push(token);
       if (token === vocab.eot) done[b] = true;
       next[b] = BigInt(token);

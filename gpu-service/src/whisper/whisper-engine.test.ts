@@ -158,8 +158,13 @@ describe('WhisperEngine fidelity', () => {
       for (const [j, word] of words.entries()) {
         expect(word.start).toBeGreaterThanOrEqual(j === 0 ? 0 : words[j - 1]!.start);
         expect(word.end).toBeLessThanOrEqual(seconds);
+        // The decode's own confidence in the word's tokens.
+        expect(word.probability).toBeGreaterThan(0);
+        expect(word.probability).toBeLessThanOrEqual(1);
       }
     }
+    // Confidence is measured per word, not one figure for everything.
+    expect(new Set(batched.flatMap((r) => r.words!.map((w) => w.probability))).size).toBeGreaterThan(1);
     // The windows differ in length and sound, so their alignments must too.
     expect(new Set(batched.map((r) => JSON.stringify(r.words!.map((w) => w.start)))).size).toBe(
       windows.length,

@@ -87,6 +87,7 @@ export class WhisperEngine {
       tokens.push(language, options.task === 'translate' ? this.vocab.translate : this.vocab.transcribe);
     }
     if (!options.withTimestamps) tokens.push(this.vocab.noTimestamps);
+    if (options.prefixTokens) tokens.push(...options.prefixTokens);
     return tokens;
   }
 
@@ -101,12 +102,12 @@ export class WhisperEngine {
     const tokens = final && looping ? collapseLoops(decoded.tokens) : decoded.tokens;
     // Text tokens only: some tokenizers (the .en ones) keep timestamp tokens despite skip_special_tokens,
     // and `<|0.00|>` in the text would skew the compression ratio the fallback is judged on.
-    const text = this.model.tokenizer
-      .decode(
-        tokens.filter((t) => t < this.vocab.eot),
-        { skip_special_tokens: true },
-      )
-      .trim();
+    const textTokens = tokens.filter((t) => t < this.vocab.eot);
+    // An empty list is an error to the tokenizer; a decode forced from a prefix can end at once.
+    const text =
+      textTokens.length > 0
+        ? this.model.tokenizer.decode(textTokens, { skip_special_tokens: true }).trim()
+        : '';
     const segments = tokensToSegments(tokens, this.vocab, windowSeconds).map((s) => ({
       ...s,
       text: this.model.tokenizer.decode(s.tokens, { skip_special_tokens: true }),
@@ -139,12 +140,19 @@ export class WhisperEngine {
       promptLength: context.promptLength,
       medianWidth: this.medianWidth,
     });
-    return groupWords(tokens, kept ? kept.map((i) => times[i]!) : times, this.vocab, {
-      decode: (ids) => this.model.tokenizer.decode(ids),
-      // Transformers.js strips the language token before grouping, so it always splits on spaces.
-      splitOnCharacters:
-        this.options.timestampRules !== 'transformers.js' && writesWithoutSpaces(context.language),
-    });
+    const probabilities = decoded.logprobs.map(Math.exp);
+    return groupWords(
+      tokens,
+      kept ? kept.map((i) => times[i]!) : times,
+      this.vocab,
+      {
+        decode: (ids) => this.model.tokenizer.decode(ids),
+        // Transformers.js strips the language token before grouping, so it always splits on spaces.
+        splitOnCharacters:
+          this.options.timestampRules !== 'transformers.js' && writesWithoutSpaces(context.language),
+      },
+      kept ? kept.map((i) => probabilities[i]!) : probabilities,
+    );
   }
 
   /** Which heads to keep and how many frames of each window: only the audio's, unless reproducing. */

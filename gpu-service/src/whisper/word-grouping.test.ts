@@ -25,6 +25,16 @@ describe('groupWords', () => {
     ]);
   });
 
+  it("gives each word its tokens' mean probability, punctuation merged in, timestamp tokens left out", () => {
+    const { tokens, times } = timed([ts(0), 0, 1, 2, 3, 4, ts(1), 100]);
+    // One probability per token, timestamps and the end token included (they are skipped).
+    const probabilities = [0.99, 0.9, 0.6, 0.2, 0.4, 0.9, 0.99, 1];
+    expect(groupWords(tokens, times, vocab, { decode }, probabilities)).toEqual([
+      { word: ' Hello,', start: 0.1, end: 0.22, probability: 0.75 },
+      { word: ' world.', start: 0.3, end: 0.52, probability: 0.5 },
+    ]);
+  });
+
   it('gives punctuation one timestamp step at most, so a pause after it is not part of the word', () => {
     const tokens = [ts(0), 0, 1, ts(2), 100];
     expect(groupWords(tokens, [0, 0.1, 0.3, 1.9, 1.9], vocab, { decode })).toEqual([

@@ -10,6 +10,8 @@ export interface TimedWord {
   word: string;
   start: number;
   end: number;
+  /** Mean of its tokens' probabilities, when they were given. */
+  probability?: number;
 }
 
 export interface WordGroupingVocab {
@@ -105,9 +107,12 @@ function mergePunctuation(words: Group[]): Group[] {
   return merged.filter((w) => w.text !== '' && w.indices.length > 0);
 }
 
+const round4 = (p: number) => Math.round(p * 10_000) / 10_000;
+
 function segmentWords(
   tokens: number[],
   spans: Array<[number, number]>,
+  probabilities: number[] | undefined,
   options: WordGroupingOptions,
 ): TimedWord[] {
   const split = options.splitOnCharacters ? splitOnCharacters : splitOnSpaces;
@@ -115,6 +120,9 @@ function segmentWords(
     word: w.text,
     start: spans[w.indices[0]!]![0],
     end: spans[w.indices.at(-1)!]![1],
+    ...(probabilities
+      ? { probability: round4(w.indices.reduce((sum, i) => sum + probabilities[i]!, 0) / w.indices.length) }
+      : {}),
   }));
 }
 
@@ -128,11 +136,14 @@ export function groupWords(
   times: readonly number[],
   vocab: WordGroupingVocab,
   options: WordGroupingOptions,
+  /** Each token's probability as decoded, aligned with `tokens`: words then carry their mean. */
+  tokenProbabilities?: readonly number[],
 ): TimedWord[] {
   const words: TimedWord[] = [];
   let segmentStart: number | undefined;
   let text: number[] = [];
   let spans: Array<[number, number]> = [];
+  let probabilities: number[] | undefined = tokenProbabilities ? [] : undefined;
   for (const [i, token] of tokens.entries()) {
     if (token >= vocab.timestampBegin) {
       const time = round2((token - vocab.timestampBegin) * SECONDS_PER_TIMESTAMP);
@@ -141,12 +152,13 @@ export function groupWords(
       } else if (time !== segmentStart) {
         // The segment's end also caps its words' ends, unless that would turn a word inside out.
         const end = time;
-        for (const word of segmentWords(text, spans, options)) {
+        for (const word of segmentWords(text, spans, probabilities, options)) {
           words.push(word.end > end && end >= word.start ? { ...word, end } : word);
         }
         segmentStart = undefined;
         text = [];
         spans = [];
+        if (probabilities) probabilities = [];
       }
       // A repeated timestamp is a model slip: it keeps the segment open rather than closing it.
     } else if (token < vocab.eot) {
@@ -156,9 +168,10 @@ export function groupWords(
         end = round2(Math.min(start + SECONDS_PER_TIMESTAMP, end));
       text.push(token);
       spans.push([start, end]);
+      probabilities?.push(tokenProbabilities![i]!);
     }
   }
   // A last segment the model left open keeps its words as aligned.
-  if (text.length > 0) words.push(...segmentWords(text, spans, options));
+  if (text.length > 0) words.push(...segmentWords(text, spans, probabilities, options));
   return words;
 }

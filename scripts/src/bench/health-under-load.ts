@@ -8,6 +8,7 @@
  * A 5 s request is timed alone and again arriving during the job (its windows queue with the job's,
  * batch by batch).
  */
+
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { diarizerFactory } from '@whisper-edge/gpu-service/diarization/create-di
 import { ModelManager } from '@whisper-edge/gpu-service/models/model-manager';
 import { ModelRegistry } from '@whisper-edge/gpu-service/models/model-registry';
 import { Transcriber } from '@whisper-edge/gpu-service/transcription/transcribe';
+import { createLogger } from '@whisper-edge/shared/logging';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 import { benchAudio } from './engine-bench.js';
 
@@ -45,7 +47,7 @@ async function healthDuringJob(dir: string, engineWorkers: number, audio: Float3
   });
   const models = new ModelRegistry({ defaultModel: dir, allowed: [], idleTtlMs: 0, create: () => manager });
   const diarizers = diarizerFactory();
-  const app = createApp({ config, models, diarizers, log: () => undefined });
+  const app = createApp({ config, models, diarizers, log: createLogger('bench', () => undefined) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;

@@ -5,12 +5,15 @@
  * 0.25 s collar and with none, missed speech / false alarm / confusion apart, and speaker counts.
  */
 
+import { randomBytes } from 'node:crypto';
 import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
+import { loadConfig } from '@whisper-edge/gpu-service/config';
 import { AcousticDiarizer } from '@whisper-edge/gpu-service/diarization/acoustic-diarizer';
 import type { Diarizer } from '@whisper-edge/gpu-service/diarization/diarizer';
+import { neuralFactory } from '@whisper-edge/gpu-service/diarization/neural-models';
 import { type DerBreakdown, diarizationErrorRate } from '@whisper-edge/gpu-service/testing/der';
 import { REAL_SPEECH_MISSING, realSpeechDir } from '@whisper-edge/gpu-service/testing/real-speech';
-import type { SpeakerTurn } from '@whisper-edge/shared';
+import { diarizationOptionsSchema, type SpeakerTurn } from '@whisper-edge/shared';
 import { loadRealSets, type ScoredFile } from './real-speech-sets.js';
 
 export type DiarizerFactory = () => Promise<Diarizer>;
@@ -137,10 +140,57 @@ export async function realDiarizationBench(
       `${name} conversations (${half.conversations.length}, 2–4 speakers)`,
       await scoreTurns(half.conversations, create, verbose),
     );
+    const joined = await diarizeFile(half.joined.pcm, create);
+    console.log(
+      `  ${name} long file (its ${half.joined.name.split(' ')[0]} four-speaker conversations joined, ${(half.joined.pcm.length / SAMPLE_RATE).toFixed(0)} s, ${half.joined.speakers} speakers): ${speakersIn(joined.turns)} found`,
+    );
     const single = await scoreSingle(half.single, create);
     console.log(
       `  ${name} single-speaker files: one speaker on ${single.one}/${single.files} (${pct(single.one / single.files)}, target ≥ 95 %)${single.split.length ? `; split: ${single.split.slice(0, 6).join(', ')}${single.split.length > 6 ? ', …' : ''}` : ''}`,
     );
   }
   printScore(`AMI meeting clips (${sets.meetings.length})`, await scoreTurns(sets.meetings, create, verbose));
+}
+
+/**
+ * The same sets on the neural backend, with the GPU service's own model settings (MODEL_DIR,
+ * DIARIZATION_*_MODEL, HF_ENDPOINT): run where its models are cached or can be downloaded; otherwise
+ * one line says why not (here, with no hub, that is always the case: the generated stand-ins have the
+ * real interfaces but random weights, so scoring them would mean nothing).
+ */
+export async function neuralRealDiarizationBench(): Promise<void> {
+  if (!realSpeechDir()) return;
+  // The bench serves nothing, but the service's config insists on a signing secret.
+  const config = loadConfig({
+    HUB_TIMEOUT_MS: '10000',
+    GPU_SHARED_SECRET: randomBytes(32).toString('hex'),
+    ...process.env,
+  });
+  const segmentation = config.DIARIZATION_SEGMENTATION_MODEL;
+  const embedding = config.DIARIZATION_EMBEDDING_MODEL;
+  const label = `neural backend (${segmentation}, ${embedding})`;
+  if (!segmentation || !embedding) {
+    console.log('\n# diarization on real speech (neural backend): not run, DIARIZATION_*_MODEL set empty');
+    return;
+  }
+  const neural = neuralFactory({
+    segmentation,
+    embedding,
+    modelDir: config.MODEL_DIR,
+    device: config.DEVICE,
+    remoteHost: config.HF_ENDPOINT,
+    hubTimeoutMs: config.HUB_TIMEOUT_MS,
+  });
+  if (!(await neural.preload())) {
+    console.log(
+      `\n# diarization on real speech (${label}): not run, its models did not load: ${neural.failure()}`,
+    );
+    return;
+  }
+  const options = diarizationOptionsSchema.parse({});
+  await realDiarizationBench(async () => {
+    const diarizer = await neural(options);
+    if (!diarizer) throw new Error('the neural models loaded once and are gone');
+    return diarizer;
+  }, label);
 }

@@ -33,6 +33,8 @@ export interface SpeakerHalf {
   speakers: string[];
   conversations: ScoredFile[];
   single: ScoredFile[];
+  /** The four-speaker conversations played one after another: many voices, minutes long. */
+  joined: ScoredFile;
 }
 
 export interface RealSets {
@@ -94,7 +96,21 @@ function half(
     const long = joinOneSpeaker(phrased.get(several[0])!, seedBase, LONG_SECONDS);
     single.push({ name: `${several[0]} ${LONG_SECONDS} s`, ...long, speakers: 1 });
   }
-  return { speakers, conversations, single };
+  return { speakers, conversations, single, joined: join(conversations.filter((c) => c.speakers === 4)) };
+}
+
+function join(files: readonly ScoredFile[]): ScoredFile {
+  const pcm = new Float32Array(files.reduce((n, f) => n + f.pcm.length, 0));
+  const reference: SpeakerTurn[] = [];
+  let at = 0;
+  for (const f of files) {
+    pcm.set(f.pcm, at);
+    const offset = at / 16_000;
+    for (const t of f.reference) reference.push({ ...t, start: t.start + offset, end: t.end + offset });
+    at += f.pcm.length;
+  }
+  const speakers = new Set(reference.map((t) => t.speaker)).size;
+  return { name: `${files.length} joined`, pcm, reference, speakers };
 }
 
 export async function loadRealSets(dir: string): Promise<RealSets> {

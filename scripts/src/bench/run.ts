@@ -2,7 +2,8 @@
  * `npm run bench`: measurements side by side in one run, printed as ratios.
  *
  * - diarization: acoustic-backend DER on 12 synthetic conversations, and the time it adds to transcription;
- *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there.
+ *   then on real voices (`diarization-real` alone; `--verbose` for a row per file), when ../shared is there,
+ *   per backend: acoustic, then neural where its models load.
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
@@ -11,6 +12,8 @@
  * - health: /health latency during a long transcription, engine on the main thread and on a worker.
  * - gpu (alone, DEVICE=cuda): real-time factor by dtype and batch size, per-step time split, peak device memory.
  * - words: word timestamps from the engine's single decode against the old second pipeline pass.
+ * - realtime: live transcription latency (speech → first delta, end of speech → completed, p50/p95)
+ *   through wrangler dev and one GPU service, and how many real-time sessions one service holds.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +29,8 @@ import { healthUnderLoadBench } from './health-under-load.js';
 import { jobsLoadBench } from './jobs-load.js';
 import { memoryBench } from './memory-bench.js';
 import { partBytes, runMultipartUpload } from './multipart-upload.js';
-import { realDiarizationBench } from './real-diarization-bench.js';
+import { neuralRealDiarizationBench, realDiarizationBench } from './real-diarization-bench.js';
+import { realtimeBench } from './realtime-bench.js';
 import { wordsBench } from './words-bench.js';
 
 const MiB = 1024 * 1024;
@@ -77,7 +81,10 @@ const engineOptions = {
   ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
 };
 if (which === 'all' || which === 'diarization') await diarizationBench();
-if (which === 'all' || which === 'diarization' || which === 'diarization-real') await realDiarizationBench();
+if (which === 'all' || which === 'diarization' || which === 'diarization-real') {
+  await realDiarizationBench();
+  await neuralRealDiarizationBench();
+}
 if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
@@ -87,6 +94,7 @@ if (which === 'all' || which === 'health')
 if (which === 'all' || which === 'memory') await memoryBench();
 if (which === 'all' || which === 'jobs') await jobsLoadBench();
 if (which === 'all' || which === 'words') await wordsBench();
+if (which === 'all' || which === 'realtime') await realtimeBench();
 // Not part of 'all': it needs DEVICE=cuda (DEVICE=cpu checks the bench itself).
 if (which === 'gpu')
   await gpuBench({

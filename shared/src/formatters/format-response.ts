@@ -1,6 +1,7 @@
 import type { ResponseFormat, TimestampGranularity, TranscriptionResult } from '../transcription.js';
 import type { CaptionOptions } from './captions.js';
 import { formatParagraphs } from './paragraphs.js';
+import type { TranscriptionJson, Usage } from './response-schemas.js';
 import { dialogueText, diarizedJson, hasSpeakers } from './speakers.js';
 import { formatSrt, formatVtt } from './subtitles.js';
 import { verboseJson } from './verbose-json.js';
@@ -12,7 +13,7 @@ export interface FormattedResponse {
 
 export interface FormatOptions {
   /** Added to the JSON formats (e.g. an export's storage_url); text formats send them as headers. */
-  extras?: Record<string, unknown>;
+  extras?: { storage_url?: string; export_error?: string };
   timestampGranularities?: readonly TimestampGranularity[] | undefined;
   /** Line length, lines per cue and cue length for srt and vtt. */
   captions?: CaptionOptions | undefined;
@@ -21,6 +22,9 @@ export interface FormatOptions {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
+/** Added to every JSON answer; an export's `storage_url` / `export_error` when there is one. */
+type Extras = { usage: Usage; storage_url?: string; export_error?: string };
+
 /** Renders the canonical result in the caller's response_format; pure so both services can use it. */
 export function formatResponse(
   result: TranscriptionResult,
@@ -28,10 +32,16 @@ export function formatResponse(
   options: FormatOptions = {},
 ): FormattedResponse {
   // OpenAI reports whisper-1's usage as billed audio seconds, rounded up, on every JSON answer.
-  const extras = { usage: { type: 'duration', seconds: Math.ceil(result.duration) }, ...options.extras };
+  const extras = {
+    usage: { type: 'duration', seconds: Math.ceil(result.duration) },
+    ...options.extras,
+  } as Extras;
   switch (format) {
     case 'json':
-      return { body: JSON.stringify({ text: result.text, ...extras }), contentType: JSON_TYPE };
+      return {
+        body: JSON.stringify({ text: result.text, ...extras } satisfies TranscriptionJson),
+        contentType: JSON_TYPE,
+      };
     case 'text':
       return {
         body: hasSpeakers(result) ? dialogueText(result) : `${result.text}\n`,

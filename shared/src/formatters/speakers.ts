@@ -1,4 +1,5 @@
 import type { SpeakerTurn, TranscriptionResult } from '../transcription.js';
+import type { DiarizedJson, Usage } from './response-schemas.js';
 
 type Segment = TranscriptionResult['segments'][number];
 
@@ -34,8 +35,8 @@ export function dialogueText(result: TranscriptionResult): string {
  */
 export function diarizedJson(
   result: TranscriptionResult,
-  extras: Record<string, unknown>,
-): Record<string, unknown> {
+  extras: { usage: Usage; storage_url?: string; export_error?: string },
+): DiarizedJson {
   return {
     task: result.task,
     duration: result.duration,
@@ -43,7 +44,7 @@ export function diarizedJson(
     segments: result.segments
       .filter((segment) => segment.text.trim() !== '')
       .map((segment, index) => ({
-        type: 'transcript.text.segment',
+        type: 'transcript.text.segment' as const,
         id: `seg_${index}`,
         start: segment.start,
         end: segment.end,

@@ -1,5 +1,6 @@
 import { languageName } from '../languages.js';
 import type { TimestampGranularity, TranscriptionResult } from '../transcription.js';
+import type { Usage, VerboseJson } from './response-schemas.js';
 
 /**
  * OpenAI's verbose_json: `language` as a full name, segments by default, words only when asked for
@@ -14,8 +15,8 @@ function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial
 export function verboseJson(
   result: TranscriptionResult,
   granularities: readonly TimestampGranularity[] | undefined,
-  extras: Record<string, unknown>,
-): Record<string, unknown> {
+  extras: { usage: Usage; storage_url?: string; export_error?: string },
+): VerboseJson {
   const wantSegments = !granularities || granularities.length === 0 || granularities.includes('segment');
   const wantWords = granularities?.includes('word') === true;
   return {

@@ -2,13 +2,14 @@ import type { ApiClient } from '../api/api-client.js';
 import { sseEvents } from '../api/sse.js';
 import type { TranscriptionRequest } from './transcription-request.js';
 
-interface JobDocument {
+export interface JobDocument {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress?: { processed_seconds: number; total_seconds: number | null; percent: number | null };
   storage_url?: string;
   export_error?: string;
   error?: { message: string };
+  name?: string | null;
 }
 
 export interface JobProgress {
@@ -34,18 +35,21 @@ function progressOf(job: JobDocument, text: string): JobProgress {
 /**
  * Runs a transcription as a job (`async=true`) and follows its live events: progress from
  * `job.progress`, text from `transcript.text.delta`. The events stream may end early (a restarted
- * edge); then the job is polled until it finishes. Resolves with the result and the job's export info.
+ * edge); then the job is polled until it finishes. Resolves with the finished job and its result
+ * (with the job's export info).
  */
 export async function transcribeAsJob(
   api: ApiClient,
   request: TranscriptionRequest,
   onProgress: (progress: JobProgress) => void,
-): Promise<Record<string, unknown>> {
+  onSubmitted: (job: JobDocument) => void = () => {},
+): Promise<{ job: JobDocument; result: Record<string, unknown> }> {
   const submitted = await api.json<JobDocument>(request.path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...request.body, async: true }),
   });
+  onSubmitted(submitted);
   let job = submitted;
   let text = '';
   const events = await api.request(`/v1/jobs/${job.id}/events`);
@@ -63,8 +67,11 @@ export async function transcribeAsJob(
   if (job.status !== 'succeeded') throw new Error(job.error?.message ?? `the job was ${job.status}`);
   const result = await api.json<Record<string, unknown>>(`/v1/jobs/${job.id}/result`);
   return {
-    ...result,
-    ...(job.storage_url ? { storage_url: job.storage_url } : {}),
-    ...(job.export_error ? { export_error: job.export_error } : {}),
+    job,
+    result: {
+      ...result,
+      ...(job.storage_url ? { storage_url: job.storage_url } : {}),
+      ...(job.export_error ? { export_error: job.export_error } : {}),
+    },
   };
 }

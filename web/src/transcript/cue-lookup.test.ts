@@ -54,4 +54,16 @@ describe('wordsBySegment', () => {
       ['c', 'd'],
     ]);
   });
+
+  it('keeps a word whose midpoint is a boundary with the segment ending there (as the GPU service does)', () => {
+    const segments = [
+      { start: 0, end: 2 },
+      { start: 2, end: 4 },
+    ];
+    const words = [
+      { word: 'x', start: 1.5, end: 2.5 },
+      { word: 'y', start: 2.5, end: 3 },
+    ];
+    expect(wordsBySegment(segments, words).map((g) => g.map((w) => w.word))).toEqual([['x'], ['y']]);
+  });
 });

@@ -26,7 +26,10 @@ export function findCueIndex(spans: readonly TimedSpan[], time: number): number 
   return time < span.end || (span.start === span.end && time === span.start) ? candidate : -1;
 }
 
-/** Words of a transcript grouped under the segment whose time range holds each word's midpoint. */
+/**
+ * Words of a transcript grouped under the segment whose time range holds each word's midpoint; one on
+ * a boundary stays with the segment ending there, as the GPU service assigns speakers.
+ */
 export function wordsBySegment<W extends TimedSpan>(
   segments: readonly TimedSpan[],
   words: readonly W[],
@@ -35,7 +38,7 @@ export function wordsBySegment<W extends TimedSpan>(
   let segmentIndex = 0;
   for (const word of words) {
     const middle = (word.start + word.end) / 2;
-    while (segmentIndex < segments.length - 1 && middle >= segments[segmentIndex]!.end) segmentIndex++;
+    while (segmentIndex < segments.length - 1 && middle > segments[segmentIndex]!.end) segmentIndex++;
     groups[segmentIndex]?.push(word);
   }
   return groups;

@@ -41,6 +41,23 @@ beforeEach(() => {
 const buttons = () => [...list.querySelectorAll<HTMLButtonElement>('button.segment')];
 
 describe('TranscriptView', () => {
+  it('marks the words the model doubted, and starts with the speaker names already chosen', () => {
+    const doubted = parseTranscript({
+      ...sample,
+      words: [
+        { word: ' Hello', start: 0, end: 0.6, probability: 0.92 },
+        { word: ' there.', start: 0.6, end: 1.5, probability: 0.31 },
+      ],
+    });
+    view.show(doubted, player, { SPEAKER_01: 'Grievous' });
+    expect([...list.querySelectorAll('.word.doubt')].map((el) => el.textContent)).toEqual(['there.']);
+    expect(view.speakerRenames).toEqual({ SPEAKER_01: 'Grievous' });
+    expect(speakers.querySelector<HTMLInputElement>('input[data-speaker="SPEAKER_01"]')!.value).toBe(
+      'Grievous',
+    );
+    expect([...list.querySelectorAll('.speaker-chip')].map((c) => c.textContent)).toContain('Grievous');
+  });
+
   it('renders one button per segment with its time, and word spans where words are known', () => {
     expect(buttons().map((b) => b.querySelector('.segment-time')!.textContent)).toEqual([
       '00:00',

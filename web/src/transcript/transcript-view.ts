@@ -1,3 +1,4 @@
+import { isDoubtfulWord } from '../editor/confidence.js';
 import { findCueIndex, wordsBySegment } from './cue-lookup.js';
 import { type Speaker, speakersOf } from './speakers.js';
 import type { Transcript, TranscriptWord } from './transcript.js';
@@ -76,10 +77,15 @@ export class TranscriptView {
     return { ...this.renames };
   }
 
-  show(transcript: Transcript, player: HTMLMediaElement): void {
+  /** Shows a transcript beside its player; `renames` are the speakers' names chosen so far. */
+  show(
+    transcript: Transcript,
+    player: HTMLMediaElement,
+    renames: Readonly<Record<string, string>> = {},
+  ): void {
     this.attach(player);
     this.transcript = transcript;
-    this.renames = {};
+    this.renames = { ...renames };
     this.currentSegment = -1;
     this.currentWord = undefined;
     const speakers = speakersOf(transcript.segments);
@@ -173,6 +179,16 @@ export class TranscriptView {
     return this.matches.length;
   }
 
+  /** The line with keyboard focus, else the one playing (-1 when neither). */
+  focusedLine(): number {
+    const focused = this.rendered.findIndex((r) => r.button === document.activeElement);
+    return focused >= 0 ? focused : this.currentSegment;
+  }
+
+  focusLine(index: number): void {
+    this.rendered[index]?.button.focus();
+  }
+
   /** Focuses the next matching line after the focused one (wrapping), answering its position. */
   focusNextMatch(): number {
     if (this.matches.length === 0) return -1;
@@ -207,6 +223,8 @@ export class TranscriptView {
       const el = document.createElement('span');
       el.className = 'word';
       el.textContent = piece.text;
+      // The model's own doubt, marked subtly so proofreading can start there.
+      if (isDoubtfulWord(words[piece.word]!)) el.classList.add('doubt');
       spans.push({ el, word: words[piece.word]! });
       return el;
     });
@@ -246,7 +264,7 @@ export class TranscriptView {
       caption.textContent = `Name for ${speaker.label} (${speaker.id})`;
       const input = document.createElement('input');
       input.type = 'text';
-      input.value = speaker.label;
+      input.value = this.renames[speaker.id] ?? speaker.label;
       input.dataset.speaker = speaker.id;
       input.addEventListener('input', () => {
         this.renames[speaker.id] = input.value;

@@ -3,6 +3,8 @@ export interface TranscriptWord {
   word: string;
   start: number;
   end: number;
+  /** The decode's confidence in the word (0-1), when the service measured it. */
+  probability?: number;
 }
 
 export interface TranscriptSegment {

@@ -12,6 +12,7 @@ import {
   type TranscribeResponse,
   transcribeResponseSchema,
 } from '@whisper-edge/shared';
+import { logContext } from '@whisper-edge/shared/logging';
 
 export interface GpuClientOptions {
   baseUrl: string;
@@ -60,7 +61,14 @@ async function signedPost(
 ): Promise<Response> {
   const url = new URL(path, options.baseUrl);
   const body = JSON.stringify(request);
-  const signature = await signRequest(options.secret, { method: 'POST', path: url.pathname, body });
+  // The request (or job) this call serves: signed, so the GPU service's logs name the same id.
+  const { request_id: requestId } = logContext();
+  const signature = await signRequest(options.secret, {
+    method: 'POST',
+    path: url.pathname,
+    body,
+    requestId,
+  });
   try {
     return await fetch(url, {
       method: 'POST',

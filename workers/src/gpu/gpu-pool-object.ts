@@ -88,6 +88,12 @@ export class GpuPoolObject extends DurableObject<Cloudflare.Env> {
     return { ok: true, lease: { id, url: chosen.url } };
   }
 
+  /** Work that outlives a lease's TTL (a live session) keeps it counting by renewing it. */
+  async renew(leaseId: string): Promise<void> {
+    const lease = this.leases.get(leaseId);
+    if (lease) lease.expires = Date.now() + LEASE_TTL_MS;
+  }
+
   async release(leaseId: string): Promise<void> {
     this.leases.delete(leaseId);
   }

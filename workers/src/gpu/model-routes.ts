@@ -1,13 +1,15 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv, Bindings } from '../env.js';
+import type { ApiOperation } from '../http/openapi/api-operation.js';
 import { GpuUnreachableError, gpuHealth } from './gpu-client.js';
 import { withGpu } from './with-gpu.js';
 
 // A fixed creation time: the model list is a description, not a record of when anything happened.
 const CREATED = 1_700_000_000;
 
-function modelObject(id: string) {
+function modelObject(id: string): z.infer<typeof modelSchema> {
   return { id, object: 'model', created: CREATED, owned_by: 'whisper-edge' };
 }
 
@@ -32,10 +34,41 @@ async function servedModels(env: Bindings): Promise<string[]> {
 export const modelRoutes = new Hono<AppEnv>()
   .get('/v1/models', async (c) => {
     const ids = ['whisper-1', ...(await servedModels(c.env))];
-    return c.json({ object: 'list', data: ids.map(modelObject) });
+    return c.json({ object: 'list' as const, data: ids.map(modelObject) });
   })
   .get('/v1/models/:id{.+}', async (c) => {
     const id = c.req.param('id');
     if (id === 'whisper-1' || (await servedModels(c.env)).includes(id)) return c.json(modelObject(id));
     throw new ApiError(404, `The model '${id}' does not exist`, { code: 'model_not_found', param: 'model' });
   });
+
+export const modelSchema = z
+  .object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string() })
+  .meta({ id: 'Model' });
+
+export const modelApi: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/v1/models',
+    operationId: 'listModels',
+    tags: ['Models'],
+    summary: 'The models a request may name: whisper-1 (the default) and what the GPU pool serves',
+    responses: {
+      200: {
+        description: 'OpenAI’s model list',
+        content: { 'application/json': z.object({ object: z.literal('list'), data: z.array(modelSchema) }) },
+      },
+    },
+    errors: [401, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{id}',
+    operationId: 'getModel',
+    tags: ['Models'],
+    summary: 'One model',
+    params: { path: z.object({ id: z.string().meta({ description: 'May contain / (hub ids)' }) }) },
+    responses: { 200: { description: 'The model', content: { 'application/json': modelSchema } } },
+    errors: [401, 404, 503],
+  },
+];

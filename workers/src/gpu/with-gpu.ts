@@ -80,6 +80,8 @@ export async function withGpu<T>(
     }
     const { lease } = acquired;
     let committed = false;
+    // Long work (a live session lasts hours) renews its lease well inside the pool's 20 min TTL.
+    const renewal = setInterval(() => void pool.renew(lease.id).catch(() => undefined), 5 * 60_000);
     try {
       return await work({
         baseUrl: lease.url,
@@ -96,6 +98,7 @@ export async function withGpu<T>(
       if (!lastError || lastError instanceof GpuUnreachableError) lastError = error;
       tried.push(lease.url);
     } finally {
+      clearInterval(renewal);
       await pool.release(lease.id);
     }
   }

@@ -1,7 +1,9 @@
 import { ApiError } from '@whisper-edge/shared';
+import { withLogContext } from '@whisper-edge/shared/logging';
 import { edgeConfig } from '../config.js';
 import type { Bindings } from '../env.js';
 import { GpuCapacityError } from '../gpu/with-gpu.js';
+import { log } from '../http/log.js';
 import type { JobMessage, JobState } from './job-types.js';
 import { AttemptStopped, isPermanent, jobStub, runJob } from './run-job.js';
 
@@ -54,15 +56,26 @@ async function handle(message: Message<JobMessage>, env: Bindings): Promise<void
   if (begun.action === 'skip') return message.ack();
   // Another delivery of the same message is running it: look again once its lease could have lapsed.
   if (begun.action === 'busy' || !begun.state) return message.retry({ delaySeconds: 30 });
+  const { state, action } = begun;
+  // The attempt runs under the submitting request's id: its GPU calls send it, its log lines carry it.
+  const context = { job_id: state.id, ...(state.spec.requestId ? { request_id: state.spec.requestId } : {}) };
+  await withLogContext(context, () => attempt(message, env, state, action, leaseId));
+}
+
+async function attempt(
+  message: Message<JobMessage>,
+  env: Bindings,
+  state: JobState,
+  action: 'run' | 'finish',
+  leaseId: string,
+): Promise<void> {
+  const job = jobStub(env, message.body.job_id);
   try {
-    await runJob(env, begun.state, leaseId, begun.action);
+    await runJob(env, state, leaseId, action);
     message.ack();
   } catch (error) {
     if (error instanceof AttemptStopped) return message.ack();
-    if (
-      error instanceof GpuCapacityError &&
-      (await waitForCapacity(env, message, begun.state, leaseId, error))
-    )
+    if (error instanceof GpuCapacityError && (await waitForCapacity(env, message, state, leaseId, error)))
       return;
     if (isPermanent(error)) {
       await job.fail(error.toBody().error);
@@ -71,9 +84,11 @@ async function handle(message: Message<JobMessage>, env: Bindings): Promise<void
     const reason = error instanceof ApiError ? error.message : `internal error: ${(error as Error).message}`;
     const delaySeconds = retryDelaySeconds(message.attempts, edgeConfig(env).jobRetryBaseSeconds);
     // Operators see why work is repeated; the caller sees it as the job's last_error.
-    console.warn(
-      `job ${message.body.job_id}: attempt ${message.attempts} failed (${reason}); retry in ${delaySeconds} s`,
-    );
+    log.warn('job attempt failed; retrying', {
+      attempt: message.attempts,
+      reason,
+      retry_in_seconds: delaySeconds,
+    });
     await job.retryLater(leaseId, reason);
     message.retry({ delaySeconds });
   }

@@ -1,9 +1,20 @@
 import { formatResponse, putWithRetry, type TranscriptionResult } from '@whisper-edge/shared';
 import type { Bindings } from '../env.js';
 import { jobScope } from '../http/request-scope.js';
+import { parseStorageUrl } from '../storage/storage-url.js';
 import { planExport } from '../transcription/result-export.js';
 import { parseOutputFormat } from '../transcription/transcription-params.js';
 import type { JobSpec } from './job-types.js';
+
+const toBinding = (spec: JobSpec, bucket: string, bucketName: string) =>
+  bucket === bucketName &&
+  (!spec.fields.output_bucket || /^(true|1|yes|on)$/i.test(spec.fields.output_use_r2 ?? ''));
+
+/** The key of the job's export when it went to the bound bucket (the only one the Worker can delete in). */
+export function boundExportKey(spec: JobSpec, bucketName: string): string | undefined {
+  const target = spec.storageUrl ? parseStorageUrl(spec.storageUrl) : undefined;
+  return target && toBinding(spec, target.bucket, bucketName) ? target.key : undefined;
+}
 
 /**
  * Writes a finished job's formatted result to its export target. The job's key is fixed at submit time,
@@ -22,7 +33,7 @@ export async function exportJobResult(
     captions,
   });
   try {
-    const scope = jobScope(env, tenant, spec.origin);
+    const scope = jobScope(env, tenant, spec.origin, spec.requestId ?? '');
     const planned = await planExport(spec.fields, {
       scope,
       format: spec.responseFormat,
@@ -31,10 +42,7 @@ export async function exportJobResult(
     });
     if (!planned) return { ok: true };
     const { bucket, key } = planned;
-    const toBoundBucket =
-      bucket === scope.config.bucketName &&
-      (!spec.fields.output_bucket || /^(true|1|yes|on)$/i.test(spec.fields.output_use_r2 ?? ''));
-    if (toBoundBucket && key) {
+    if (toBinding(spec, bucket, scope.config.bucketName) && key) {
       await env.UPLOADS.put(key, formatted.body, { httpMetadata: { contentType: formatted.contentType } });
       return { ok: true };
     }

@@ -4,7 +4,8 @@ import { edgeConfig } from '../config.js';
 import { requestClipKeys } from '../speakers/known-speaker-fields.js';
 import { doneEvent, segmentEvents, speakerSegmentEvents } from '../transcription/transcript-events.js';
 import { jobEvent } from './job-events.js';
-import { isTerminal, type JobState, publicJob } from './job-types.js';
+import { storedJobKeys, summarize, withRevision } from './job-revisions.js';
+import { isTerminal, type JobState, publicJob, type ResultSummary, type RevisionInfo } from './job-types.js';
 import { JobWatchers } from './job-watchers.js';
 import { recoverLapsed } from './lapsed-attempt.js';
 import { tenantJobs } from './tenant-jobs-object.js';
@@ -52,7 +53,7 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     const at = (state.completed_at ?? Date.now()) + retention * 1000;
     if (Date.now() < at) return this.ctx.storage.setAlarm(at);
     const keys = [
-      state.result_key,
+      ...(await storedJobKeys(this.env, state)),
       state.spec.ownsAudio ? state.spec.fields.storage_key : undefined,
       ...requestClipKeys(state.spec.fields),
     ];
@@ -61,17 +62,68 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     await this.ctx.storage.deleteAll();
   }
 
-  /** The transcript goes (stored result, segments, text); the job's record stays, saying so. */
+  /** The transcript goes (stored result and its revisions, segments, text); the record stays, saying so. */
   async deleteResult(): Promise<JobState | undefined> {
     const state = await this.load();
     if (!state || !isTerminal(state.status)) return state;
-    if (state.result_key) await this.env.UPLOADS.delete(state.result_key);
+    const keys = await storedJobKeys(this.env, state);
+    if (keys.length > 0) await this.env.UPLOADS.delete(keys);
     await this.ctx.storage.delete([...(await this.ctx.storage.list({ prefix: 'seg:' })).keys()]);
     delete state.result_key;
     delete state.text;
+    delete state.revisions;
     state.result_deleted_at ??= Date.now();
     await this.save(state);
     return state;
+  }
+
+  /** Forgets the job entirely (its stored objects are the caller's to delete first). */
+  async purge(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.watchers.closeAll();
+  }
+
+  async rename(name: string | null): Promise<JobState | undefined> {
+    const state = await this.load();
+    if (!state) return undefined;
+    if (name === null) delete state.name;
+    else state.name = name;
+    await this.save(state);
+    return state;
+  }
+
+  /**
+   * A number for an edit about to be stored. Storage calls close the object's input gate, so two saves
+   * racing never get the same number; `base` (the revision the editor started from) must still be the
+   * latest, or the save would silently undo someone else's.
+   */
+  async reserveRevision(base?: number): Promise<{ revision: number } | { conflict: number } | undefined> {
+    const state = await this.load();
+    if (!state?.result_key) return undefined;
+    const latest = state.revisions?.at(-1)?.revision ?? 0;
+    if (base !== undefined && base !== latest) return { conflict: latest };
+    const revision = state.next_revision ?? 1;
+    state.next_revision = revision + 1;
+    await this.save(state);
+    return { revision };
+  }
+
+  /** The stored edit becomes the latest (unless `base` moved meanwhile); answers revisions to delete. */
+  async commitRevision(
+    info: RevisionInfo,
+    summary: ResultSummary,
+    base?: number,
+  ): Promise<{ state: JobState; dropped: number[] } | { conflict: number } | undefined> {
+    const state = await this.load();
+    if (!state?.result_key) return undefined;
+    const latest = state.revisions?.at(-1)?.revision ?? 0;
+    if (base !== undefined && base !== latest) return { conflict: latest };
+    const { kept, dropped } = withRevision(state.revisions ?? [], info);
+    state.revisions = kept;
+    if (kept.at(-1)?.revision === info.revision) state.summary = summary;
+    await this.save(state);
+    return { state, dropped };
   }
 
   async init(state: JobState): Promise<JobState> {
@@ -130,6 +182,7 @@ export class JobObject extends DurableObject<Cloudflare.Env> {
     if (!state || state.lease?.id !== leaseId) throw new Error('lost the job lease');
     state.result_key = key;
     state.text = result.text;
+    state.summary = summarize(result);
     state.progress = { processed_seconds: result.duration, total_seconds: result.duration };
     // Diarized segments (split at speaker changes, labelled) replace the streamed ones for replays.
     if (result.segments.some((s) => s.speaker)) {

@@ -37,7 +37,7 @@ async function transcribeAttempt(
 ): Promise<TranscriptionResult> {
   const job = jobStub(env, state.id);
   const { spec } = state;
-  const scope = jobScope(env, state.tenant, spec.origin);
+  const scope = jobScope(env, state.tenant, spec.origin, spec.requestId ?? '');
   const params = parseTranscriptionParams(spec.fields, spec.task);
   const input = await resolveAudioInput(spec.fields, undefined, scope);
   const request = transcribeRequest(input, params, scope.config.limits.job, {
@@ -56,7 +56,11 @@ async function transcribeAttempt(
           await env.UPLOADS.put(key, JSON.stringify(event.result), {
             httpMetadata: { contentType: 'application/json' },
           });
-          await job.resultStored(leaseId, key, event.result);
+          // A job cancelled (or purged) meanwhile keeps nothing behind.
+          await job.resultStored(leaseId, key, event.result).catch(async (error: unknown) => {
+            await env.UPLOADS.delete(key);
+            throw error;
+          });
           await recordUsage(env, scope.tenant, {
             jobs: 1,
             audioSeconds: event.result.duration,

@@ -1,4 +1,5 @@
 import { ApiError, sha256Hex } from '@whisper-edge/shared';
+import { log } from '../http/log.js';
 import type { Scope } from '../http/request-scope.js';
 import { CLIP_KEYS_FIELD, requestClipKeys } from '../speakers/known-speaker-fields.js';
 import type { PlannedExport } from '../transcription/result-export.js';
@@ -37,9 +38,19 @@ async function fingerprint(
   );
 }
 
+/** An uploaded file's own name, made printable and short enough to be a job's name. */
+function defaultName(file: StoredFile | undefined): string | undefined {
+  const name = file?.filename
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what goes
+    ?.replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  return name || undefined;
+}
+
 /** Registers, stores and enqueues a job; the same Idempotency-Key gives back the first job. */
 export async function submitJob(
-  { env, tenant, origin }: Scope,
+  { env, tenant, origin, requestId }: Scope,
   submission: JobSubmission,
 ): Promise<{ job: ReturnType<typeof publicJob>; replayed: boolean }> {
   const { fields, file, params, plannedExport } = submission;
@@ -68,6 +79,7 @@ export async function submitJob(
       });
     return { job: publicJob(state), replayed: true };
   }
+  const name = defaultName(file);
   // What a later attempt needs, with nothing that expires: the upload by key, the export at a fixed key.
   const stored: Record<string, string> = { ...fields };
   delete stored.async;
@@ -87,11 +99,13 @@ export async function submitJob(
       responseFormat: params.responseFormat,
       ...(params.timestampGranularities ? { timestampGranularities: params.timestampGranularities } : {}),
       origin,
+      requestId,
       ...(file ? { ownsAudio: true } : {}),
       ...(submission.callbackUrl ? { callbackUrl: submission.callbackUrl } : {}),
       ...(plannedExport ? { storageUrl: plannedExport.storageUrl } : {}),
     },
     progress: { processed_seconds: 0, total_seconds: null },
+    ...(name ? { name } : {}),
     ...(submission.callbackUrl
       ? { webhook: { url: submission.callbackUrl, status: 'pending' as const, attempts: 0 } }
       : {}),
@@ -100,7 +114,7 @@ export async function submitJob(
     await jobStub(env, id).init(state);
     await env.JOBS_QUEUE.send({ job_id: id });
   } catch (error) {
-    console.error('job enqueue failed', { job: id, error: String(error) });
+    log.error('job enqueue failed', { job_id: id, error });
     // A key must not stay bound to a job that never started: the client's retry has to create it.
     await index.release(id);
     await jobStub(env, id)

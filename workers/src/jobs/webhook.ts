@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { EdgeConfig } from '../config.js';
-import { type JobState, publicJob } from './job-types.js';
+import { type JobState, jobSchema, publicJob } from './job-types.js';
 import { assertPublicCallbackHost, BlockedCallbackError } from './resolve-public.js';
 
 /**
@@ -66,7 +67,13 @@ export async function deliverWebhook(
     );
     const response = await fetch(webhook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'whisper-edge-webhooks/1', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'whisper-edge-webhooks/1',
+        // The submitting request's id, so a receiver can tie the delivery to the call that made the job.
+        ...(state.spec.requestId ? { 'x-request-id': state.spec.requestId } : {}),
+        ...headers,
+      },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(config.timeoutMs),
@@ -88,3 +95,20 @@ export async function deliverWebhook(
   else return webhookDelaySeconds(webhook.attempts, config.retryBaseSeconds) * 1000;
   return undefined;
 }
+
+/** The webhook a finished job sends to its callback_url, as the OpenAPI document describes it. */
+export const jobWebhook = {
+  summary: 'A job finished (succeeded, failed or cancelled)',
+  description:
+    'POSTed to the job’s callback_url, signed in the Standard Webhooks scheme with WEBHOOK_SECRET; retried with ' +
+    'backoff on 5xx, 408, 429 and network errors (8 attempts).',
+  body: jobSchema,
+  headers: z.object({
+    'webhook-id': z.string().meta({ description: '`<job id>.<status>`' }),
+    'webhook-timestamp': z.string().meta({ description: 'Unix seconds' }),
+    'webhook-signature': z
+      .string()
+      .meta({ description: '`v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`' }),
+    'x-request-id': z.string().meta({ description: 'The id of the request that submitted the job' }),
+  }),
+};

@@ -1,6 +1,8 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../env.js';
+import type { ApiOperation } from '../http/openapi/api-operation.js';
 import { requestScope } from '../http/request-scope.js';
 import { readCappedBody } from '../uploads/intake/capped-body.js';
 import { type AudioClip, checkClip, clipFromDataUrl, MAX_CLIP_BYTES } from './audio-clip.js';
@@ -69,3 +71,84 @@ export const speakerRoutes = new Hono<AppEnv>()
     await c.env.UPLOADS.delete(voice.key);
     return c.json({ id: voice.id, object: 'speaker', deleted: true });
   });
+
+export const speakerSchema = z
+  .object({
+    id: z.string().meta({ description: '`spk_…`' }),
+    object: z.literal('speaker'),
+    name: z.string(),
+    created_at: z.number().int(),
+    bytes: z.number().int(),
+    content_type: z.string(),
+  })
+  .meta({ id: 'Speaker' });
+
+const speakerId = z.object({ id: z.string() });
+
+export const speakerApi: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/v1/speakers',
+    operationId: 'createSpeaker',
+    tags: ['Speakers'],
+    summary: 'Store a voice profile: a named 2–10 s clip of one person',
+    body: {
+      content: {
+        'multipart/form-data': z.object({ name: z.string().min(1).max(64), file: z.file() }),
+        'application/json': z.object({
+          name: z.string().min(1).max(64),
+          audio: z.string().startsWith('data:').meta({ description: 'The clip as a data URL' }),
+        }),
+      },
+    },
+    responses: { 201: { description: 'Stored', content: { 'application/json': speakerSchema } } },
+    errors: [400, 401, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/v1/speakers',
+    operationId: 'listSpeakers',
+    tags: ['Speakers'],
+    summary: 'The caller’s voice profiles, newest first',
+    responses: {
+      200: {
+        description: 'Profiles',
+        content: {
+          'application/json': z.object({ object: z.literal('list'), data: z.array(speakerSchema) }),
+        },
+      },
+    },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/v1/speakers/{id}',
+    operationId: 'getSpeaker',
+    tags: ['Speakers'],
+    summary: 'One voice profile',
+    params: { path: speakerId },
+    responses: { 200: { description: 'The profile', content: { 'application/json': speakerSchema } } },
+    errors: [401, 404],
+  },
+  {
+    method: 'delete',
+    path: '/v1/speakers/{id}',
+    operationId: 'deleteSpeaker',
+    tags: ['Speakers'],
+    summary: 'Delete a voice profile',
+    params: { path: speakerId },
+    responses: {
+      200: {
+        description: 'Deleted',
+        content: {
+          'application/json': z.object({
+            id: z.string(),
+            object: z.literal('speaker'),
+            deleted: z.literal(true),
+          }),
+        },
+      },
+    },
+    errors: [401, 404],
+  },
+];

@@ -1,8 +1,10 @@
 import { ApiError } from '@whisper-edge/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { edgeConfig, objectUrlSecret } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { corsFromEnv } from '../http/middleware/cors-from-env.js';
+import type { ApiOperation } from '../http/openapi/api-operation.js';
 import { keyFromObjectPath, OBJECT_ROUTE_PREFIX, partOf, verifyObjectUrl } from './object-urls.js';
 import { recordPart } from './part-ledger.js';
 
@@ -128,3 +130,68 @@ objectRoutes.on(['GET', 'HEAD'], `${OBJECT_ROUTE_PREFIX}*`, async (c) => {
   headers.set('content-length', String(length));
   return new Response(object.body, { status, headers });
 });
+
+const objectParams = {
+  path: z.object({ key: z.string().meta({ description: 'The object key (may contain /)' }) }),
+  query: z.object({
+    method: z.enum(['GET', 'PUT']).meta({ description: 'The method the URL was signed for' }),
+    expires: z.number().int().meta({ description: 'Unix seconds' }),
+    signature: z.string().meta({ description: 'HMAC-SHA256 (OBJECT_URL_SECRET), hex' }),
+    uploadId: z.string().optional().meta({ description: 'Part URLs only' }),
+    partNumber: z.number().int().optional().meta({ description: 'Part URLs only' }),
+  }),
+};
+
+const internal =
+  'Not called directly: the Worker mints these URLs for the GPU service and for browsers (when R2’s S3 API is not configured).';
+
+export const objectApi: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/internal/objects/{key}',
+    operationId: 'readObject',
+    tags: ['Signed object URLs'],
+    summary: 'Read an object through a signed URL (one byte range supported)',
+    description: internal,
+    auth: 'signedUrl',
+    params: {
+      ...objectParams,
+      header: z.object({ range: z.string().optional().meta({ description: '`bytes=a-b`' }) }),
+    },
+    responses: {
+      200: { description: 'The object', content: { 'application/octet-stream': z.string() } },
+      206: { description: 'The requested range', content: { 'application/octet-stream': z.string() } },
+    },
+    errors: [400, 401, 403, 404, 416],
+  },
+  {
+    method: 'head',
+    path: '/internal/objects/{key}',
+    operationId: 'headObject',
+    tags: ['Signed object URLs'],
+    summary: 'An object’s size and type through a signed GET URL',
+    description: internal,
+    auth: 'signedUrl',
+    params: objectParams,
+    responses: { 200: { description: 'Headers only' } },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'put',
+    path: '/internal/objects/{key}',
+    operationId: 'writeObject',
+    tags: ['Signed object URLs'],
+    summary: 'Write an object (a result, or one part of a multipart upload) through a signed URL',
+    description: internal,
+    auth: 'signedUrl',
+    params: objectParams,
+    body: { content: { 'application/octet-stream': z.string() } },
+    responses: {
+      200: {
+        description: 'Stored (ETag header)',
+        headers: { etag: { description: 'The part’s or object’s ETag' } },
+      },
+    },
+    errors: [400, 401, 403, 404, 411],
+  },
+];

@@ -8,9 +8,12 @@ import { presign, r2S3Endpoint } from './storage-clients.js';
  * S3 API is configured (the GPU service then reads R2 directly); otherwise the Worker's signed object
  * route, which streams it from the binding.
  */
-export async function signedReadUrl(scope: Scope, key: string): Promise<string> {
+export async function signedReadUrl(
+  scope: Scope,
+  key: string,
+  ttlSeconds = scope.config.audioUrlTtlSeconds,
+): Promise<string> {
   const { config } = scope;
-  const ttlSeconds = config.audioUrlTtlSeconds;
   const r2 = r2S3Endpoint(config);
   return r2
     ? presign(r2, config.bucketName, key, { method: 'GET', expiresSeconds: ttlSeconds })

@@ -3,12 +3,22 @@ import { z } from 'zod';
 import { parseBoolean } from '../http/field-values.js';
 import { wantsKnownSpeakers } from '../speakers/known-speaker-fields.js';
 
+/** POST /v1/audio/diarization's `response_format`. */
+export const diarizationFormatSchema = z
+  .enum(['json', 'rttm'])
+  .default('json')
+  .meta({ description: 'json (turns) or rttm (NIST RTTM, one SPEAKER line per turn)' });
+
 const count = z.coerce.number().int().min(1).max(32).optional();
-const fieldsSchema = z.object({
-  num_speakers: count,
+/** The speaker fields, as validated here (with or without diarization switched on). */
+export const speakerFieldsSchema = z.object({
+  num_speakers: count.meta({ description: 'Exactly this many speakers' }),
   min_speakers: count,
   max_speakers: count,
-  diarization_backend: z.enum(diarizationBackends).optional(),
+  diarization_backend: z
+    .enum(diarizationBackends)
+    .optional()
+    .meta({ description: 'Default: neural where its models load, else acoustic' }),
 });
 
 const SPEAKER_FIELDS = ['num_speakers', 'min_speakers', 'max_speakers', 'diarization_backend'] as const;
@@ -28,7 +38,7 @@ export function parseSpeakerParams(fields: Record<string, string>): {
       fields[key]!.trim(),
     ]),
   );
-  const parsed = fieldsSchema.safeParse(present);
+  const parsed = speakerFieldsSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalid(String(issue.path[0] ?? ''), issue.message);

@@ -1,7 +1,18 @@
 import { ApiError } from '@whisper-edge/shared';
+import { z } from 'zod';
 
 const MAX_KEYWORDS = 100;
 const MAX_KEYWORD_CHARS = 64;
+
+/** `keywords[]` once split and cleaned: what the prompt's glossary is built from. */
+export const keywordsSchema = z
+  .array(z.string().min(1).max(MAX_KEYWORD_CHARS))
+  .max(MAX_KEYWORDS)
+  .meta({
+    description:
+      'Names and terms to spell right (≤ 100 of ≤ 64 characters; repeated, comma-separated or a JSON array). ' +
+      'Whisper has no vocabulary biasing: they go into the prompt as a glossary, which nudges spelling, not hearing.',
+  });
 
 const invalid = (message: string) =>
   new ApiError(400, `Invalid 'keywords': ${message}`, { param: 'keywords', code: 'invalid_value' });
@@ -26,11 +37,13 @@ export function parseKeywords(fields: Record<string, string>): string[] | undefi
     }
   } else values = raw.split(',');
   const terms = [...new Set(values.map((v) => String(v).replace(/\s+/g, ' ').trim()).filter(Boolean))];
-  if (terms.length > MAX_KEYWORDS) throw invalid(`at most ${MAX_KEYWORDS} terms (got ${terms.length})`);
-  const long = terms.find((t) => t.length > MAX_KEYWORD_CHARS);
-  if (long)
+  const checked = keywordsSchema.safeParse(terms);
+  if (!checked.success) {
+    if (terms.length > MAX_KEYWORDS) throw invalid(`at most ${MAX_KEYWORDS} terms (got ${terms.length})`);
+    const long = terms.find((t) => t.length > MAX_KEYWORD_CHARS) ?? '';
     throw invalid(`a term may have at most ${MAX_KEYWORD_CHARS} characters ('${long.slice(0, 20)}…')`);
-  return terms.length > 0 ? terms : undefined;
+  }
+  return terms.length > 0 ? checked.data : undefined;
 }
 
 /** The prompt field's limit on the GPU side (shared's transcribeOptionsSchema). */

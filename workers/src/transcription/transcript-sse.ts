@@ -12,7 +12,7 @@ import { doneEvent, segmentEvents, speakerSegmentEvents, sseFrame } from './tran
  * arrives as an `error` event (the status line was already sent).
  */
 export async function transcriptSse(
-  { env, tenant }: Scope,
+  { env, tenant, requestId }: Scope,
   request: TranscribeRequest,
   plannedExport: PlannedExport | undefined,
   waitUntil: (promise: Promise<unknown>) => void,
@@ -76,7 +76,7 @@ export async function transcriptSse(
     } catch (error) {
       // The reader left: nothing to tell; the abort already stopped the GPU service's work.
       if (abort.signal.aborted) return;
-      await send({ type: 'error', ...asApiError(error).toBody() }).catch(() => undefined);
+      await send({ type: 'error', ...asApiError(error).toBody(requestId) }).catch(() => undefined);
     } finally {
       await writer.close().catch(() => undefined);
     }

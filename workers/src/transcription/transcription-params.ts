@@ -14,13 +14,30 @@ import { parseChunkingStrategy } from './chunking-strategy.js';
 import { parseDiarizationParams } from './diarization-params.js';
 import { parseKeywords, promptWithKeywords } from './keywords.js';
 
-const paramsSchema = z.object({
-  response_format: z.enum(responseFormats).default('json'),
-  language: z.string().max(32).optional(),
-  prompt: z.string().max(4000).optional(),
+/** The fields OpenAI's transcription endpoint has, as this route validates them. */
+export const paramsSchema = z.object({
+  response_format: z.enum(responseFormats).default('json').meta({
+    description:
+      'json, text, srt, vtt, verbose_json, diarized_json (implies diarization) or paragraphs (text in paragraphs)',
+  }),
+  language: z
+    .string()
+    .max(32)
+    .optional()
+    .meta({ description: 'ISO-639-1 code or name (transcriptions only); detected when absent' }),
+  prompt: z.string().max(4000).optional().meta({ description: 'Text the decoder continues from' }),
   temperature: z.coerce.number().min(0).max(1).optional(),
-  model: z.string().max(200).optional(),
+  model: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: '`whisper-1` (the default model) or one of GET /v1/models' }),
 });
+
+/** `timestamp_granularities[]`: repeated, comma-listed or a JSON array; needs verbose_json. */
+export const granularitiesSchema = z
+  .array(z.enum(timestampGranularities))
+  .meta({ description: 'segment and/or word (words come from the same decode); needs verbose_json' });
 
 export interface TranscriptionParams {
   responseFormat: ResponseFormat;
@@ -44,12 +61,12 @@ function parseGranularities(fields: Record<string, string>): TimestampGranularit
     throw invalid('timestamp_granularities', 'expected a list of "segment" and/or "word"');
   }
   const list = (Array.isArray(values) ? values : [values]).map((v) => String(v).trim());
-  for (const value of list) {
-    if (!(timestampGranularities as readonly string[]).includes(value)) {
-      throw invalid('timestamp_granularities', `'${value}' is not one of segment, word`);
-    }
+  const checked = granularitiesSchema.safeParse(list);
+  if (!checked.success) {
+    const bad = list.find((v) => !(timestampGranularities as readonly string[]).includes(v));
+    throw invalid('timestamp_granularities', `'${bad}' is not one of segment, word`);
   }
-  return [...new Set(list)] as TimestampGranularity[];
+  return [...new Set(checked.data)];
 }
 
 const CAPTION_FIELDS = ['max_line_chars', 'max_lines_per_cue', 'max_cue_seconds'] as const;

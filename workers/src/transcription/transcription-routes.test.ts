@@ -132,6 +132,7 @@ describe('POST /v1/audio/transcriptions', () => {
         code: 'invalid_input',
         param: 'file',
       },
+      request_id: response.headers.get('x-request-id'),
     });
   });
 

@@ -1,8 +1,17 @@
-import { ApiError, formatResponse } from '@whisper-edge/shared';
+import {
+  ApiError,
+  diarizedJsonSchema,
+  formatResponse,
+  transcriptionJsonSchema,
+  verboseJsonSchema,
+} from '@whisper-edge/shared';
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../env.js';
 import { transcribeOnGpu } from '../gpu/gpu-client.js';
 import { withGpu } from '../gpu/with-gpu.js';
+import type { ApiOperation } from '../http/openapi/api-operation.js';
+import { jobSchema } from '../jobs/job-types.js';
 import { submitJob } from '../jobs/submit-job.js';
 import { requestClipKeys, resolveKnownSpeakers } from '../speakers/known-speaker-fields.js';
 import { recordUsage, timed } from '../usage/record-usage.js';
@@ -12,6 +21,7 @@ import { transcribeRequest } from './gpu-request.js';
 import { requestMode } from './request-mode.js';
 import { planExport } from './result-export.js';
 import { transcriptSse } from './transcript-sse.js';
+import { transcriptionFormSchema } from './transcription-form.js';
 import { parseTranscriptionParams } from './transcription-params.js';
 
 function isInputRefusal(error: unknown): boolean {
@@ -109,3 +119,54 @@ function audioHandler(task: 'transcribe' | 'translate') {
 export const transcriptionRoutes = new Hono<AppEnv>()
   .post('/v1/audio/transcriptions', audioHandler('transcribe'))
   .post('/v1/audio/translations', audioHandler('translate'));
+
+const formBody = {
+  content: {
+    'multipart/form-data': transcriptionFormSchema,
+    'application/x-www-form-urlencoded': transcriptionFormSchema.omit({ file: true }),
+    'application/json': transcriptionFormSchema.omit({ file: true }),
+  },
+};
+
+const textBody = z.string().meta({ description: 'text, srt or paragraphs (text/plain); vtt (text/vtt)' });
+
+function audioApi(task: 'transcribe' | 'translate'): ApiOperation {
+  const translate = task === 'translate';
+  return {
+    method: 'post',
+    path: translate ? '/v1/audio/translations' : '/v1/audio/transcriptions',
+    operationId: translate ? 'createTranslation' : 'createTranscription',
+    tags: ['Audio'],
+    summary: translate
+      ? 'Translate speech into English text (same fields, English output)'
+      : 'Transcribe audio (OpenAI-compatible), sync, streamed or as a job',
+    description:
+      'Sync by default; `stream=true` answers server-sent events (`transcript.text.delta`, `transcript.text.segment`, ' +
+      '`transcript.text.done`, or `error`); `async=true`, a `callback_url` or a large stored input make it a job (202).',
+    body: formBody,
+    responses: {
+      200: {
+        description: 'The transcript in the requested response_format',
+        headers: {
+          'x-storage-url': { description: 'Where the exported copy went (text formats)' },
+          'x-export-error': { description: 'Why the export failed (text formats)' },
+          'x-diarization-backend': { description: 'neural or acoustic, when diarized' },
+        },
+        content: {
+          'application/json': z.union([verboseJsonSchema, diarizedJsonSchema, transcriptionJsonSchema]),
+          'text/plain': textBody,
+          'text/vtt': textBody,
+          'text/event-stream': z.string().meta({ description: 'stream=true: OpenAI’s transcription events' }),
+        },
+      },
+      202: {
+        description: 'Queued as a job (GET /v1/jobs/{id} follows it)',
+        headers: { location: { description: '/v1/jobs/{id}' } },
+        content: { 'application/json': jobSchema },
+      },
+    },
+    errors: [400, 401, 403, 404, 409, 413, 429, 500, 503, 504],
+  };
+}
+
+export const transcriptionApi: ApiOperation[] = [audioApi('transcribe'), audioApi('translate')];

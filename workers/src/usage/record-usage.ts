@@ -1,4 +1,5 @@
 import type { Bindings, Tenant } from '../env.js';
+import { log } from '../http/log.js';
 import type { UsageRecord } from './usage-object.js';
 
 export function tenantUsage(env: Bindings, tenant: Tenant) {
@@ -15,7 +16,7 @@ export async function recordUsage(env: Bindings, tenant: Tenant, usage: UsageRec
   try {
     await tenantUsage(env, tenant).record(usageDay(Date.now()), usage);
   } catch (error) {
-    console.error('usage not recorded', { tenant: tenant.id, error: String(error) });
+    log.error('usage not recorded', { tenant: tenant.id, error });
   }
 }
 

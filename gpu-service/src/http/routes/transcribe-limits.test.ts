@@ -52,6 +52,7 @@ describe('MAX_AUDIO_SECONDS on /internal/transcribe', () => {
         code: 'audio_too_long',
         param: 'file',
       },
+      request_id: expect.stringMatching(/^req_[0-9a-f]{32}$/),
     });
     expect(await waitForIdle(2000)).toBe(0);
   });

@@ -4,6 +4,7 @@ import {
   type TranscriptionResult,
   transcribeRequestSchema,
 } from '@whisper-edge/shared';
+import { type Logger, withLogContext } from '@whisper-edge/shared/logging';
 import { Hono } from 'hono';
 import { type AudioIntake, openRequestAudio } from '../../audio/request-audio.js';
 import { SAMPLE_RATE } from '../../audio/sample-rate.js';
@@ -27,7 +28,7 @@ export interface TranscribeRouteOptions {
   maxRequestSeconds: number;
   /** Gap between heartbeat lines of a streamed answer. */
   heartbeatMs?: number;
-  log?: (message: string) => void;
+  log: Logger;
 }
 
 type Request = ReturnType<typeof transcribeRequestSchema.parse>;
@@ -68,6 +69,13 @@ async function runTranscription(
     },
   );
   const seconds = (performance.now() - started) / 1000;
+  options.log.info('transcribed', {
+    model: loaded.name,
+    device: loaded.device,
+    audio_seconds: result.duration,
+    seconds: Math.round(seconds * 1000) / 1000,
+    segments: result.segments.length,
+  });
   options.metrics.audioSeconds.inc(result.duration);
   options.metrics.processingSeconds.inc(seconds);
   if (seconds > 0) options.metrics.realTimeFactor.observe(result.duration / seconds);
@@ -84,7 +92,7 @@ async function* counted(blocks: AsyncIterable<Float32Array>, progress: AudioProg
 }
 
 export function transcribeRoutes(options: TranscribeRouteOptions) {
-  const log = options.log ?? console.error;
+  const { log } = options;
   return new Hono().post('/internal/transcribe', async (c) => {
     const parsed = transcribeRequestSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
@@ -93,13 +101,25 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
       });
     }
     const request = parsed.data;
-    const upstream = c.req.raw.signal;
+    // A job's attempts share the submitting request's id; the job id tells them apart from sync calls.
+    return withLogContext(request.job_id ? { job_id: request.job_id } : {}, () =>
+      answer(request, c.req.raw.signal),
+    );
+  });
+
+  async function answer(request: Request, upstream: AbortSignal): Promise<Response> {
+    log.info('transcribe', {
+      audio_source: request.audio_source,
+      stream: request.stream === true,
+      model: request.options.model ?? null,
+      diarization: request.options.diarization !== undefined,
+    });
     const deadlineSeconds = Math.min(
       options.maxRequestSeconds,
       request.limits?.deadline_seconds ?? Number.POSITIVE_INFINITY,
     );
     if (!request.stream) {
-      return c.json(
+      return Response.json(
         await options.admission.run(() =>
           withDeadline(deadlineSeconds, upstream, (signal) => runTranscription(options, request, { signal })),
         ),
@@ -129,5 +149,5 @@ export function transcribeRoutes(options: TranscribeRouteOptions) {
       upstream,
       release,
     );
-  });
+  }
 }

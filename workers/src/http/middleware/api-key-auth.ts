@@ -7,7 +7,8 @@ import {
 } from '@whisper-edge/shared';
 import type { MiddlewareHandler } from 'hono';
 import { edgeConfig } from '../../config.js';
-import type { AppEnv } from '../../env.js';
+import type { AppEnv, Bindings, Tenant } from '../../env.js';
+import { log } from '../log.js';
 
 interface ConfiguredKey {
   tenant: string;
@@ -37,7 +38,7 @@ async function configuredKeys(raw: string | undefined): Promise<ConfiguredKey[]>
     } catch (error) {
       // Fail closed: a value that does not parse exactly admits nobody, and says why (never the key).
       if (!(error instanceof ApiKeysConfigError)) throw error;
-      console.error(error.message);
+      log.error('API_KEYS is invalid', { reason: error.message });
       throw new ApiError(500, `The server's ${error.message}`, { code: 'server_misconfigured' });
     }
   }
@@ -48,23 +49,34 @@ function unauthorized(message: string): ApiError {
   return new ApiError(401, message, { code: 'invalid_api_key', type: 'authentication_error' });
 }
 
+/**
+ * The tenant a presented key belongs to; without API_KEYS everyone is the single tenant. Undefined when
+ * keys are configured and this is none of them (or no key was presented).
+ */
+export async function tenantForKey(
+  env: Bindings,
+  presentedKey: string | undefined,
+): Promise<Tenant | undefined> {
+  const keys = await configuredKeys(edgeConfig(env).apiKeys);
+  if (keys.length === 0) return { id: null };
+  if (!presentedKey) return undefined;
+  const presented = await sha256Hex(presentedKey);
+  // Compare against every key so the time taken does not reveal which one matched.
+  let tenant: string | undefined;
+  for (const key of keys) if (timingSafeEqualHex(key.keyHash, presented)) tenant = key.tenant;
+  return tenant ? { id: tenant } : undefined;
+}
+
 /** When API keys are configured, every route behind this needs `Authorization: Bearer <key>`. */
 export function apiKeyAuth(): MiddlewareHandler<AppEnv> {
   return async function apiKeyAuthMiddleware(c, next) {
-    const keys = await configuredKeys(edgeConfig(c.env).apiKeys);
-    if (keys.length === 0) {
-      c.set('tenant', { id: null });
-      return next();
-    }
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match) throw unauthorized("Missing API key: send 'Authorization: Bearer <key>'");
-    const presented = await sha256Hex(match[1]!.trim());
-    // Compare against every key so the time taken does not reveal which one matched.
-    let tenant: string | undefined;
-    for (const key of keys) if (timingSafeEqualHex(key.keyHash, presented)) tenant = key.tenant;
-    if (!tenant) throw unauthorized('Incorrect API key provided');
-    c.set('tenant', { id: tenant });
+    const match = /^Bearer\s+(.+)$/i.exec((c.req.header('authorization') ?? '').trim());
+    const tenant = await tenantForKey(c.env, match?.[1]?.trim());
+    if (!tenant)
+      throw unauthorized(
+        match ? 'Incorrect API key provided' : "Missing API key: send 'Authorization: Bearer <key>'",
+      );
+    c.set('tenant', tenant);
     return next();
   };
 }

@@ -14,8 +14,8 @@ export function corsFromEnv(): MiddlewareHandler<AppEnv> {
     const handler = cors({
       origin: allowed.includes('*') ? '*' : allowed,
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-      exposeHeaders: ['etag', 'x-storage-url', 'x-export-error', 'retry-after'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposeHeaders: ['etag', 'x-storage-url', 'x-export-error', 'retry-after', 'x-request-id'],
       maxAge: 600,
     });
     return handler(c, next);

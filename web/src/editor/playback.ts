@@ -1,0 +1,13 @@
+/** Playback speeds the slower/faster keys step through (transcribers slow down to catch words). */
+export const PLAYBACK_RATES = [0.5, 0.6, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2] as const;
+
+/** The next rate slower (-1) or faster (+1) than `current`, staying within the list. */
+export function stepRate(current: number, direction: 1 | -1): number {
+  if (direction === 1) return PLAYBACK_RATES.find((r) => r > current + 1e-9) ?? PLAYBACK_RATES.at(-1)!;
+  return [...PLAYBACK_RATES].reverse().find((r) => r < current - 1e-9) ?? PLAYBACK_RATES[0];
+}
+
+/** Where "back" lands: `seconds` earlier, never before the start. */
+export function backBy(current: number, seconds = 5): number {
+  return Math.max(0, current - seconds);
+}
