@@ -30,10 +30,21 @@ describe('BatchScheduler', () => {
     ]);
     expect(a.map((r) => r.text)).toEqual(['1', '2', '3']);
     expect(b.map((r) => r.text)).toEqual(['4', '5', '6']);
+    // One window of each request in turn.
     expect(batches.map((x) => x.sizes)).toEqual([
-      [1, 2, 3, 4],
-      [5, 6],
+      [1, 4, 2, 5],
+      [3, 6],
     ]);
+  });
+
+  it('lets a short request in after one batch of a long one that queued many windows', async () => {
+    const { engine, batches } = recordingEngine();
+    const scheduler = new BatchScheduler(engine, 1);
+    const long = scheduler.transcribeWindows(windows(1, 2, 3, 4, 5), options('en'));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const short = scheduler.transcribeWindows(windows(9), options('en'));
+    await Promise.all([long, short]);
+    expect(batches.map((x) => x.sizes)).toEqual([[1], [9], [2], [3], [4], [5]]);
   });
 
   it('never mixes windows that need different prompts', async () => {
@@ -45,7 +56,7 @@ describe('BatchScheduler', () => {
       scheduler.transcribeWindows(windows(4), options('en')),
     ]);
     expect(batches).toEqual([
-      { sizes: [1, 2, 4], language: 'en' },
+      { sizes: [1, 4, 2], language: 'en' },
       { sizes: [3], language: 'de' },
     ]);
   });

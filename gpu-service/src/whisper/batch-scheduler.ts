@@ -18,6 +18,8 @@ export const LIVE_STREAK_LIMIT = 3;
 interface Job {
   window: WindowInput;
   key: string;
+  /** Which transcribeWindows call it came from: batch work is shared out fairly between them. */
+  submission: number;
   options: DecodeOptions;
   priority: Priority;
   resolve: (result: WindowResult) => void;
@@ -29,12 +31,18 @@ interface Job {
  * decoded together, up to the batch size, whenever they can share a prompt (same language, task,
  * prompt and decoding settings). `concurrency` batches run at a time (one per engine worker), so a
  * busy service fills its batches and a quiet one answers a lone window at once. The queue is ordered by
- * priority (stable within one).
+ * priority (stable within one). Batch work takes one window per request in turn, the request served
+ * longest ago (or never) first, so a short request waits one batch behind a long one however many
+ * windows the long one has queued.
  */
 export class BatchScheduler {
   private readonly queue: Job[] = [];
   private running = 0;
   private liveStreak = 0;
+  private submissions = 0;
+  private batches = 0;
+  /** The batch each request with windows still queued was last served in. */
+  private readonly lastServed = new Map<number, number>();
 
   constructor(
     private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
@@ -58,10 +66,11 @@ export class BatchScheduler {
       options.seed ?? null,
       options.prefixTokens ?? null,
     ]);
+    const submission = this.submissions++;
     const results = windows.map(
       (window) =>
         new Promise<WindowResult>((resolve, reject) =>
-          this.enqueue({ window, key, options, priority, resolve, reject }),
+          this.enqueue({ window, key, submission, options, priority, resolve, reject }),
         ),
     );
     for (let lane = this.running; lane < this.concurrency; lane++) void this.drain();
@@ -75,11 +84,54 @@ export class BatchScheduler {
     this.queue.splice(at, 0, job);
   }
 
-  /** The job whose kind runs next: the most urgent, unless batch work has waited out a live streak. */
+  /**
+   * The job whose kind runs next: the most urgent, unless batch work has waited out a live streak; for
+   * batch work, a window of the request served longest ago.
+   */
   private leader(): Job {
     const first = this.queue[0]!;
-    if (first.priority === PRIORITY.batch || this.liveStreak < LIVE_STREAK_LIMIT) return first;
-    return this.queue.find((job) => job.priority === PRIORITY.batch) ?? first;
+    if (first.priority !== PRIORITY.batch && this.liveStreak < LIVE_STREAK_LIMIT) return first;
+    let best: Job | undefined;
+    for (const job of this.queue) {
+      if (job.priority !== PRIORITY.batch) continue;
+      if (!best || this.served(job) < this.served(best)) best = job;
+    }
+    return best ?? first;
+  }
+
+  private served(job: Job): number {
+    return this.lastServed.get(job.submission) ?? -1;
+  }
+
+  /** Jobs of the leader's prompt and kind; for batch work one per request in turn, least recently served first. */
+  private nextBatch(leader: Job): Job[] {
+    const eligible = (job: Job) =>
+      job.key === leader.key && (job.priority === PRIORITY.batch) === (leader.priority === PRIORITY.batch);
+    const batch: Job[] = [];
+    if (leader.priority !== PRIORITY.batch) {
+      for (let i = 0; i < this.queue.length && batch.length < this.batchSize; ) {
+        if (eligible(this.queue[i]!)) batch.push(...this.queue.splice(i, 1));
+        else i++;
+      }
+      return batch;
+    }
+    const waiting = [...new Set(this.queue.filter(eligible).map((job) => job.submission))];
+    waiting.sort((a, b) => (this.lastServed.get(a) ?? -1) - (this.lastServed.get(b) ?? -1));
+    for (let progressed = true; progressed && batch.length < this.batchSize; ) {
+      progressed = false;
+      for (const submission of waiting) {
+        if (batch.length === this.batchSize) break;
+        const i = this.queue.findIndex((job) => eligible(job) && job.submission === submission);
+        if (i < 0) continue;
+        batch.push(...this.queue.splice(i, 1));
+        progressed = true;
+      }
+    }
+    const turn = this.batches++;
+    for (const job of batch) this.lastServed.set(job.submission, turn);
+    for (const submission of waiting)
+      if (!this.queue.some((job) => job.submission === submission)) this.lastServed.delete(submission);
+    return batch;
   }
 
   private async drain(): Promise<void> {
@@ -91,17 +143,8 @@ export class BatchScheduler {
       while (this.queue.length > 0) {
         const leader = this.leader();
         this.liveStreak = leader.priority === PRIORITY.batch ? 0 : this.liveStreak + 1;
-        const batch: Job[] = [];
-        for (let i = 0; i < this.queue.length && batch.length < this.batchSize; ) {
-          const job = this.queue[i]!;
-          // Same prompt and the same kind of work (live or batch) as the leader.
-          if (
-            job.key === leader.key &&
-            (job.priority === PRIORITY.batch) === (leader.priority === PRIORITY.batch)
-          )
-            batch.push(...this.queue.splice(i, 1));
-          else i++;
-        }
+        // Same prompt and the same kind of work (live or batch) as the leader.
+        const batch = this.nextBatch(leader);
         try {
           const results = await this.engine.transcribeWindows(
             batch.map((job) => job.window),

@@ -151,7 +151,8 @@ async function printPerTokenCost(run: {
     high > low
       ? (side.seconds.get(high)! - side.seconds.get(low)!) / side.windows / (high - low)
       : Number.NaN;
-  const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  // A difference of two runs: on a busy machine it can come out at nothing or below; then it says so.
+  const ms = (s: number) => (s > 0 ? `${(s * 1000).toFixed(1)} ms` : 'n/a (runs too noisy)');
   console.log(`  ${run.sides[0]!.label.padEnd(31)} ${ms(endToEnd(run.sides[0]!))}/token end to end`);
   for (const [i, file] of ['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx'].entries()) {
     const side = run.sides[i + 1]!;
@@ -163,7 +164,7 @@ async function printPerTokenCost(run: {
     });
     const floor = (bytes.weights + bytes.caches) / bandwidth;
     console.log(
-      `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): ${(endToEnd(side) / floor).toFixed(2)}x / ${(alone[i]! / floor).toFixed(2)}x the floor`,
+      `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): the step alone ${(alone[i]! / floor).toFixed(2)}x the floor${endToEnd(side) > 0 ? `, end to end ${(endToEnd(side) / floor).toFixed(2)}x` : ''}`,
     );
   }
   return alone;

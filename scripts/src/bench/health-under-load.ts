@@ -4,6 +4,7 @@
  * process a long transcription (base-sized random model, word timestamps) on the same models. A
  * client in that process asks for /health every 20 ms; each answer's latency is counted from when the
  * request was due, so a blocked event loop counts against it whether it delayed the send or the reply.
+ * The job's audio goes in 1 s blocks, as the service feeds ffmpeg's output.
  * A 5 s request is timed alone and again arriving during the job (its windows queue with the job's,
  * batch by batch).
  */
@@ -68,10 +69,14 @@ async function healthDuringJob(dir: string, engineWorkers: number, audio: Float3
     }
     const latencies: number[] = [];
     let running = true;
+    // In 1 s blocks, as the service reads ffmpeg's output.
+    async function* blocks() {
+      for (let s = 0; s < audio.length; s += SAMPLE_RATE) yield audio.subarray(s, s + SAMPLE_RATE);
+    }
     const job = transcriber
-      .transcribe(
+      .transcribeStream(
         model,
-        audio,
+        blocks(),
         { task: 'transcribe', language: 'en', timestamp_granularities: ['word', 'segment'] },
         noFallback,
       )
