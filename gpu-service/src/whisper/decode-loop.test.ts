@@ -120,6 +120,31 @@ describe('DecodeLoop (continuous batching)', () => {
       expect(result.tokens).toEqual(await alone(request(row, 6 + row)));
   });
 
+  it('takes an urgent (live) sequence in at once, past a full batch', async () => {
+    const steps: Step[] = [];
+    let urgent: Promise<{ tokens: number[] }> | undefined;
+    const loop = new DecodeLoop(
+      recorded(steps, (count) => {
+        if (count === 3) urgent = loop.decode({ ...request(1, 5), urgent: true });
+      }),
+      vocab,
+      decoderShape(model.whisper.config),
+      1,
+    );
+    const running = loop.decode(request(0, 12));
+    const waiting = loop.decode(request(2, 4));
+    expect((await running).tokens).toEqual(await alone(request(0, 12)));
+    expect((await urgent!).tokens).toEqual(await alone(request(1, 5)));
+    // Its prompt ran at the next step while the full batch still had tokens to go...
+    expect(steps[3]).toEqual({ batch: 1, past: 0 });
+    // ...while the ordinary sequence waited for the place to come free.
+    expect((await waiting).tokens).toEqual(await alone(request(2, 4)));
+    const waitingStart = steps.findIndex((s, i) => i > 3 && s.past === 0);
+    expect(waitingStart).toBeGreaterThan(3 + 5);
+    // The batch held two only while the urgent one ran: one beyond the batch size, never more.
+    expect(Math.max(...steps.map((s) => s.batch))).toBe(2);
+  });
+
   it('fails the sequences of a step that throws, and goes on with later ones', async () => {
     let broken = true;
     const session = model.whisper.sessions.decoder;

@@ -21,6 +21,8 @@ export interface SequenceRequest {
   strictTimestamps?: boolean;
   /** Keep the alignment heads' cross-attention over this many encoder frames (word timestamps). */
   alignment?: { heads: Array<[number, number]>; frames: number };
+  /** Someone is watching (a live session): taken in at once, past the batch size, ahead of the queue. */
+  urgent?: boolean;
 }
 
 interface Member {
@@ -91,7 +93,10 @@ export class DecodeLoop {
     // A prompt that fills the context leaves nothing to generate.
     if (maxNew <= 0) return Promise.resolve(sequence);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ request, sequence, maxNew, resolve, reject });
+      const member = { request, sequence, maxNew, resolve, reject };
+      const firstNotUrgent = this.waiting.findIndex((m) => !m.request.urgent);
+      if (request.urgent && firstNotUrgent >= 0) this.waiting.splice(firstNotUrgent, 0, member);
+      else this.waiting.push(member);
       if (!this.running) void this.run();
     });
   }
@@ -118,14 +123,20 @@ export class DecodeLoop {
     }
   }
 
-  /** Waiting sequences take free places, grouped by prompt length (a first step needs equal lengths). */
+  /**
+   * Waiting sequences take free places, grouped by prompt length (a first step needs equal lengths);
+   * urgent ones do not wait for a place.
+   */
   private admit(): void {
     let free = this.maxBatch - this.cohorts.reduce((n, c) => n + c.members.length, 0);
-    while (free > 0 && this.waiting.length > 0) {
-      const length = this.waiting[0]!.request.prompt.length;
+    while (this.waiting.length > 0 && (free > 0 || this.waiting[0]!.request.urgent)) {
+      const { length } = this.waiting[0]!.request.prompt;
+      const urgent = this.waiting[0]!.request.urgent === true;
       const members: Member[] = [];
-      for (let i = 0; i < this.waiting.length && members.length < free; ) {
-        if (this.waiting[i]!.request.prompt.length === length) members.push(...this.waiting.splice(i, 1));
+      for (let i = 0; i < this.waiting.length; ) {
+        const candidate = this.waiting[i]!.request;
+        const fits = candidate.urgent ? urgent : members.length < free;
+        if (candidate.prompt.length === length && fits) members.push(...this.waiting.splice(i, 1));
         else i++;
       }
       free -= members.length;

@@ -1,5 +1,4 @@
 import { ApiError } from '@whisper-edge/shared';
-import type * as ort from 'onnxruntime-node';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
@@ -8,6 +7,7 @@ import { DecodeLoop } from './decode-loop.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
 import { type DecodedSequence, type DecoderShape, decoderShape } from './decoder-runner.js';
 import { detectLanguage, type LanguageGuess } from './detect-language.js';
+import { type EncodedRow, EncodeQueue } from './encode-queue.js';
 import { type EncodedWindow, encodeWindows, samplesOf, type WindowInput } from './encode-windows.js';
 import {
   compressionRatio,
@@ -37,6 +37,8 @@ export class WhisperEngine {
   private readonly medianWidth: number;
   /** Every call's windows decode through this one loop: concurrent calls share its batch. */
   private readonly loop: DecodeLoop;
+  /** ...and are encoded together as places in that batch come free. */
+  private readonly encoder: EncodeQueue;
 
   constructor(
     private readonly model: WhisperModel,
@@ -52,6 +54,7 @@ export class WhisperEngine {
     this.shape = decoderShape(model.config);
     this.medianWidth = model.config.median_filter_width ?? 7;
     this.loop = new DecodeLoop(model.sessions.decoder, this.vocab, this.shape, options.batchSize);
+    this.encoder = new EncodeQueue(model, features, this.loop, options.batchSize);
   }
 
   /**
@@ -173,31 +176,23 @@ export class WhisperEngine {
    * encoder output, while the others go on.
    */
   async transcribeWindows(inputs: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
-    const windows = inputs.map(samplesOf);
     const prompt = this.promptTokens(options);
     const temperatures = options.temperatures ?? [0, 0.2, 0.4, 0.6, 0.8, 1.0];
-    const decodings: Promise<WindowResult>[] = [];
-    for (let next = 0; next < inputs.length; ) {
-      await this.loop.room();
-      const count = Math.max(1, this.options.batchSize - this.loop.load);
-      const indices = Array.from({ length: Math.min(count, inputs.length - next) }, (_, k) => next + k);
-      next += indices.length;
-      const hidden = await encodeWindows(
-        this.model,
-        this.features,
-        indices.map((index) => inputs[index]!),
-      );
-      for (const [row, index] of indices.entries())
-        decodings.push(
-          this.decodeWindow({ hidden, row }, windows[index]!, { prompt, temperatures, options, index }),
-        );
-    }
-    return Promise.all(decodings);
+    return Promise.all(
+      inputs.map(async (input, index) =>
+        this.decodeWindow(await this.encoder.encode(input, options.urgent), samplesOf(input), {
+          prompt,
+          temperatures,
+          options,
+          index,
+        }),
+      ),
+    );
   }
 
   /** One window, temperature after temperature until its output passes (or the last one). */
   private async decodeWindow(
-    encoded: { hidden: ort.Tensor; row: number },
+    encoded: EncodedRow,
     window: Float32Array,
     context: { prompt: number[]; temperatures: number[]; options: DecodeOptions; index: number },
   ): Promise<WindowResult> {
@@ -214,6 +209,7 @@ export class WhisperEngine {
         strictTimestamps: this.options.timestampRules !== 'transformers.js',
         ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
         ...(options.withWords ? { alignment: this.alignmentFor(window) } : {}),
+        ...(options.urgent ? { urgent: true } : {}),
       });
       const last = attempt === temperatures.length - 1;
       const result = this.toResult(sequence, window.length / SAMPLE_RATE, temperature, last);
