@@ -33,6 +33,8 @@ interface Member {
   reject: (error: unknown) => void;
 }
 
+const ordinary = (cohort: Cohort) => cohort.members.filter((m) => !m.request.urgent).length;
+
 /** Sequences at the same position, decoded as one batch; `past` holds their caches, batch-first. */
 interface Cohort {
   members: Member[];
@@ -128,7 +130,7 @@ export class DecodeLoop {
    * urgent ones do not wait for a place.
    */
   private admit(): void {
-    let free = this.maxBatch - this.cohorts.reduce((n, c) => n + c.members.length, 0);
+    let free = this.maxBatch - this.cohorts.reduce((n, c) => n + ordinary(c), 0);
     while (this.waiting.length > 0 && (free > 0 || this.waiting[0]!.request.urgent)) {
       const { length } = this.waiting[0]!.request.prompt;
       const urgent = this.waiting[0]!.request.urgent === true;
@@ -242,7 +244,8 @@ export class DecodeLoop {
       for (let j = i + 1; j < this.cohorts.length; j++) {
         const [a, b] = [this.cohorts[i]!, this.cohorts[j]!];
         if (a.position === 0 || a.position !== b.position) continue;
-        if (a.members.length + b.members.length > this.maxBatch) continue;
+        // Urgent sequences were let in past the batch size: they may share a step, not take a place.
+        if (ordinary(a) + ordinary(b) > this.maxBatch) continue;
         a.members = [...a.members, ...b.members];
         a.hidden = stackTensors([a.hidden, b.hidden]);
         for (const name of Object.keys(a.past)) a.past[name] = stackTensors([a.past[name]!, b.past[name]!]);
