@@ -4,6 +4,7 @@ import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import { type KnownVoice, nameKnownSpeakers } from '../diarization/known-speakers.js';
+import { encoderBatchIsExact } from '../models/dtype-map.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { canAlignWords } from '../models/whisper-model.js';
 import { BatchScheduler, windowsInHand } from '../whisper/batch-scheduler.js';
@@ -92,7 +93,10 @@ async function startEngine(model: LoadedModel): Promise<ModelEngine> {
       vocab: readVocab(model.whisper.generationConfig, model.whisper.tokenizer),
     };
   }
-  const whisper = new WhisperEngine(model.whisper, await model.features(), { batchSize: model.batchSize });
+  const whisper = new WhisperEngine(model.whisper, await model.features(), {
+    batchSize: model.batchSize,
+    encoderBatchSize: encoderBatchIsExact(model.loadSpec.dtype) ? model.batchSize : 1,
+  });
   return {
     engine: whisper,
     scheduler: new BatchScheduler(whisper, 1, windowsInHand(model.batchSize)),

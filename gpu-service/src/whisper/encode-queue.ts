@@ -31,7 +31,7 @@ export class EncodeQueue {
     private readonly model: WhisperModel,
     private readonly features: FeatureExtractor,
     private readonly loop: DecodeLoop,
-    private readonly batchSize: number,
+    private readonly sizes: { batchSize: number; encoderBatchSize: number },
   ) {}
 
   encode(input: WindowInput, urgent = false): Promise<EncodedRow> {
@@ -51,12 +51,16 @@ export class EncodeQueue {
         // A turn of the event loop first: windows handed in together are encoded together, and those
         // just encoded have reached the loop, so its load counts them.
         await new Promise((resolve) => setImmediate(resolve));
-        if (!this.pending[0]!.urgent && this.loop.load >= this.batchSize) {
+        if (!this.pending[0]!.urgent && this.loop.load >= this.sizes.batchSize) {
           await this.loop.room();
           continue;
         }
         const urgent = this.pending.filter((p) => p.urgent).length;
-        const count = Math.min(this.pending.length, Math.max(1, urgent, this.batchSize - this.loop.load));
+        const count = Math.min(
+          this.pending.length,
+          this.sizes.encoderBatchSize,
+          Math.max(1, urgent, this.sizes.batchSize - this.loop.load),
+        );
         const batch = this.pending.splice(0, count);
         try {
           const hidden = await encodeWindows(

@@ -45,6 +45,8 @@ export class WhisperEngine {
     private readonly features: FeatureExtractor,
     private readonly options: {
       batchSize: number;
+      /** Windows per encoder run (default batchSize): 1 where batching would change outputs (q8). */
+      encoderBatchSize?: number;
       thresholds?: QualityThresholds;
       /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
       timestampRules?: 'openai' | 'transformers.js';
@@ -54,7 +56,10 @@ export class WhisperEngine {
     this.shape = decoderShape(model.config);
     this.medianWidth = model.config.median_filter_width ?? 7;
     this.loop = new DecodeLoop(model.sessions.decoder, this.vocab, this.shape, options.batchSize);
-    this.encoder = new EncodeQueue(model, features, this.loop, options.batchSize);
+    this.encoder = new EncodeQueue(model, features, this.loop, {
+      batchSize: options.batchSize,
+      encoderBatchSize: options.encoderBatchSize ?? options.batchSize,
+    });
   }
 
   /**
