@@ -42,7 +42,7 @@ export function agreement(a: WindowResult[], b: WindowResult[]): string {
     prefix += k;
     total += x.tokens.length;
   }
-  return `${same}/${a.length} windows token-for-token equal to fp32, ${prefix}/${total} tokens before the first difference`;
+  return `${same}/${a.length} windows token-for-token equal, ${prefix}/${total} tokens before the first difference`;
 }
 
 /**

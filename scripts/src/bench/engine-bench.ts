@@ -193,9 +193,9 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       console.log(
         `  ratio to stock: fp32 ${ratio(ours)}, q8 ${ratio(oursQ8)}; batch ${batch}: fp32 ${ratio(oursBatched)}, q8 ${ratio(oursQ8Batched)}`,
       );
-      console.log(`  q8 fidelity (greedy, same windows): ${agreement(reference!, quantised!)}`);
+      console.log(`  q8 against fp32 (greedy, same windows): ${agreement(reference!, quantised!)}`);
       console.log(
-        `  batch ${batch} vs one at a time, same tokens: fp32 ${agreement(reference!, together[0]!)}; q8 ${agreement(quantised!, together[1]!)}`,
+        `  batch ${batch} vs one at a time: fp32 ${agreement(reference!, together[0]!)}; q8 ${agreement(quantised!, together[1]!)}`,
       );
     }
     const perToken = await printPerTokenCost({
