@@ -1,4 +1,4 @@
-import { formatClock } from '../transcript/transcript-view.js';
+import { formatClock } from '../transcript/clock.js';
 
 /** A job as `GET /v1/jobs` lists it: the fields the library shows. */
 export interface LibraryJob {
