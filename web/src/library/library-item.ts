@@ -18,6 +18,14 @@ export interface LibraryJob {
   export_error?: string;
 }
 
+/** Where the job's result was copied to (or why that failed), as the export panel shows it. */
+export function jobStorage(job: Pick<LibraryJob, 'storage_url' | 'export_error'>) {
+  return {
+    ...(job.storage_url ? { storage_url: job.storage_url } : {}),
+    ...(job.export_error ? { export_error: job.export_error } : {}),
+  };
+}
+
 export const isUnfinished = (job: Pick<LibraryJob, 'status'>) =>
   job.status === 'queued' || job.status === 'running';
 
