@@ -16,7 +16,8 @@ import { objectApi, objectRoutes } from './storage/object-routes.js';
 import { diarizationApi, diarizationRoutes } from './transcription/diarization-routes.js';
 import { transcriptionApi, transcriptionRoutes } from './transcription/transcription-routes.js';
 import { deleteUploadApi, deleteUploadRoutes } from './uploads/delete-upload-routes.js';
-import { multipartUploadApi, multipartUploadRoutes } from './uploads/multipart-routes.js';
+import { multipartUploadApi } from './uploads/multipart-api.js';
+import { multipartUploadRoutes } from './uploads/multipart-routes.js';
 import { uploadApi, uploadRoutes } from './uploads/upload-routes.js';
 import { usageApi, usageRoutes } from './usage/usage-routes.js';
 
