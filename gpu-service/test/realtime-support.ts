@@ -1,7 +1,8 @@
 import type { GpuRealtimeEvent } from '@whisper-edge/shared';
 import { diarizerFactory } from '../src/diarization/create-diarizer.js';
 import type { LoadedModel } from '../src/models/model-manager.js';
-import { RealtimeSession, type RealtimeSessionDeps } from '../src/realtime/realtime-session.js';
+import { RealtimeSession } from '../src/realtime/realtime-session.js';
+import type { RealtimeSessionDeps } from '../src/realtime/session-options.js';
 import { Transcriber } from '../src/transcription/transcribe.js';
 import { loadSileroVad } from '../src/vad/silero-model.js';
 
