@@ -6,7 +6,7 @@ import {
 } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import type { ModelEngine } from '../transcription/transcribe.js';
+import type { ModelEngine } from '../transcription/model-engine.js';
 import type { SileroVadModel } from '../vad/silero-model.js';
 import type { PartialOptions } from './partial-transcript.js';
 
