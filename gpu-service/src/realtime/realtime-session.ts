@@ -5,6 +5,7 @@ import {
   type GpuRealtimeEvent,
   type GpuTurnDetection,
 } from '@whisper-edge/shared';
+import { pcm16ToFloat } from '@whisper-edge/shared/pcm16';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { LiveVad } from '../vad/live-vad.js';
 import type { TurnEvent } from '../vad/turn-detector.js';
@@ -12,7 +13,6 @@ import { AudioTape } from './audio-tape.js';
 import { FinalDecodes } from './final-decodes.js';
 import { LiveEngine } from './live-engine.js';
 import type { PartialOptions, PartialTranscript } from './partial-transcript.js';
-import { pcm16ToFloat } from './pcm16.js';
 import { SessionLanguage } from './session-language.js';
 import {
   type Configure,
