@@ -1,22 +1,13 @@
 import type { GpuRealtimeEvent } from '@whisper-edge/shared';
+import { toPcm16 } from '@whisper-edge/shared/pcm16';
 import { diarizerFactory } from '../src/diarization/create-diarizer.js';
 import type { LoadedModel } from '../src/models/model-manager.js';
-import { RealtimeSession, type RealtimeSessionDeps } from '../src/realtime/realtime-session.js';
+import { RealtimeSession } from '../src/realtime/realtime-session.js';
+import type { RealtimeSessionDeps } from '../src/realtime/session-options.js';
 import { Transcriber } from '../src/transcription/transcribe.js';
 import { loadSileroVad } from '../src/vad/silero-model.js';
 
 const SR = 16_000;
-
-/** Float samples as the edge sends them: 16-bit little-endian PCM. */
-export function toPcm16(samples: Float32Array): Uint8Array {
-  const out = new Uint8Array(samples.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < samples.length; i++) {
-    const v = Math.max(-1, Math.min(1, samples[i]!));
-    view.setInt16(i * 2, Math.round(v < 0 ? v * 32768 : v * 32767), true);
-  }
-  return out;
-}
 
 /** `seconds` of quiet, then the clip, then `after` seconds of quiet. */
 export function padded(clip: Float32Array, before: number, after: number): Float32Array {

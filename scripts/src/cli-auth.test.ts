@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
 import { type PartProxy, startPartProxy } from './test-support/part-proxy.js';
-import { runCli, startCli } from './test-support/run-cli.js';
+import { partByPartUpload, runCli, startCli } from './test-support/run-cli.js';
 import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
@@ -83,17 +83,7 @@ describe('whisper-edge with API keys', () => {
       '2',
       file,
     ]);
-    const args = [
-      'upload',
-      file,
-      '--multipart-threshold',
-      '0',
-      '--part-size',
-      '5MiB',
-      '--concurrency',
-      '1',
-      '-v',
-    ];
+    const args = partByPartUpload(file);
     const withKey = { ...env, WHISPER_EDGE_API_KEY: key };
 
     // Part 3 is held by the proxy: Ctrl-C lands while it is on the wire, after parts 1 and 2 were stored.
@@ -134,17 +124,7 @@ describe('whisper-edge with API keys', () => {
 
   it('starts over when the stored upload was aborted at the store meanwhile', async () => {
     const file = path.join(work, 'long.wav');
-    const args = [
-      'upload',
-      file,
-      '--multipart-threshold',
-      '0',
-      '--part-size',
-      '5MiB',
-      '--concurrency',
-      '1',
-      '-v',
-    ];
+    const args = partByPartUpload(file);
     const withKey = { ...env, WHISPER_EDGE_API_KEY: key };
     const held = proxy.hold(2);
     const first = startCli(args, withKey);

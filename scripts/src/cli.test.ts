@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3Client } from './test-support/local-s3.js';
-import { runCli, startCli } from './test-support/run-cli.js';
+import { partByPartUpload, runCli, startCli } from './test-support/run-cli.js';
 import { freePort, type RunningStack, root, startStack } from './test-support/stack.js';
 
 /**
@@ -175,17 +175,7 @@ describe('whisper-edge transcribe', () => {
 describe('whisper-edge upload', () => {
   it('resumes after Ctrl-C mid-upload: the parts already stored are not sent again', async () => {
     const file = speechWav(55); // ≈ 59 MB: 12 parts of 5 MiB
-    const args = [
-      'upload',
-      file,
-      '--multipart-threshold',
-      '0',
-      '--part-size',
-      '5MiB',
-      '--concurrency',
-      '1',
-      '-v',
-    ];
+    const args = partByPartUpload(file);
     const stateDir = path.join(env.WHISPER_EDGE_STATE_DIR!, 'uploads');
     const storedParts = () => {
       if (!existsSync(stateDir)) return 0;

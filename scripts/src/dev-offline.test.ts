@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, root } from './test-support/stack.js';
+import { collectOutput, freePort, root } from './test-support/stack.js';
 
 /**
  * `npm start` on a machine that cannot reach the model hub, with nothing downloaded: it must say so in
@@ -35,17 +35,12 @@ describe('npm start without the model hub', () => {
         detached: true,
       },
     );
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
+    const collected = collectOutput(child);
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 150_000);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearTimeout(timer);
     hub.close();
+    const output = collected();
     expect(code, output.slice(-3000)).toBe(1);
     const said = output.split('\n').filter((line) => line.includes('--test-model'));
     expect(said, output.slice(-3000)).toHaveLength(1);

@@ -13,7 +13,6 @@
  *   npm start -- --gpus 2          # a pool of two GPU services on --gpu-port, --gpu-port+1
  *   npm start -- --api-keys me:sk-…  # auth on (or API_KEYS in the environment); the web app asks for the key
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiKeysConfigError, parseApiKeyEntries } from '@whisper-edge/shared';
 import { buildWeb } from './build-web.js';
+import { DevProcesses, waitForHealth } from './dev-processes.js';
 import { modelFailureLine } from './model-failure.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -123,84 +123,12 @@ writeFileSync(envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
 // The page wrangler serves from web/dist (wrangler.toml [assets]); rebuilt only when its sources changed.
 buildWeb();
 
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function start(
-  name: string,
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  essential = true,
-): ChildProcess {
-  // Own process group, so stopping kills wrangler's workerd and tsx's node too.
-  const child = spawn(command, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: 'inherit',
-    detached: true,
-  });
-  children.push(child);
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    // One service of a pool may die (that is what the pool is for); the edge routes around it.
-    if (!essential) {
-      log(`${name} exited (${signal ?? code}); the rest of the pool carries on`);
-      return;
-    }
-    log(`${name} exited (${signal ?? code}); stopping`);
-    void stop(1);
-  });
-  return child;
-}
-
-async function stop(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const exits = children
-    .filter((child) => child.exitCode === null && child.signalCode === null)
-    .map((child) => {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const force = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 8000);
-      return exited.finally(() => clearTimeout(force));
-    });
-  await Promise.all(exits);
+const processes = new DevProcesses(root, log, () => {
   rmSync(envFile, { force: true });
   rmSync(webhookSecretFile, { force: true });
-  log('stopped');
-  process.exit(exitCode);
-}
-
-/**
- * Polls a /health until it answers; for the GPU service, until its model has loaded or failed to.
- * Returns the GPU service's model error, if its model could not load.
- */
-async function waitFor(url: string, timeoutMs: number): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !stopping) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { model_loaded?: boolean; model_error?: string };
-      if (body.model_error) return body.model_error;
-      if (response.ok && body.model_loaded !== false) return undefined;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
-}
+});
+const start = processes.start.bind(processes);
+const stop = (code: number) => processes.stop(code);
 
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
@@ -240,7 +168,9 @@ start(
 
 try {
   const services = values['edge-only'] ? [edgeUrl] : [...gpuUrls, edgeUrl];
-  const modelErrors = await Promise.all(services.map((url) => waitFor(`${url}/health`, 120_000)));
+  const modelErrors = await Promise.all(
+    services.map((url) => waitForHealth(`${url}/health`, 120_000, () => processes.stopped)),
+  );
   const modelError = modelErrors.find((e) => e !== undefined);
   if (modelError) {
     log(modelFailureLine(modelError, model ?? 'onnx-community/whisper-base'));

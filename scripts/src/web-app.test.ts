@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { convertSpeech, probeDuration, speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
 import {
   encodeConversation,
   synthesizeConversation,
 } from '@whisper-edge/gpu-service/testing/synthetic-conversation';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningStack, root, startStack } from './test-support/stack.js';
+import { accessibilityFindings, launchChromium, screenshots } from './test-support/browser.js';
+import { type RunningStack, startStack } from './test-support/stack.js';
 
 /**
  * The web app end to end: Debian's real Chromium (driven by playwright-core) opens the page the Worker
@@ -17,9 +17,6 @@ import { type RunningStack, root, startStack } from './test-support/stack.js';
  * uploads through Uppy straight to R2's S3 endpoint, transcribes, reads and exports. Nothing is mocked;
  * one part upload is cut off on purpose to check the page retries it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const screenshots = path.join(root, 'test-output/screenshots');
 const MiB = 1024 * 1024;
 /** Network-bound waits get room: the CI machine is shared, and a busy one is slow, not wrong. */
 const eventually = { timeout: 15_000, interval: 100 };
@@ -73,20 +70,6 @@ async function addFiles(page: Page, files: string[]): Promise<void> {
     .setInputFiles(files);
 }
 
-/**
- * WCAG 2.1 A/AA findings of axe-core on the page as it is. Uppy 5's Dashboard puts its file rows
- * (role=listitem) in a virtual list whose inner wrapper sits between them and role=list; that markup is
- * Uppy's, so it is the one finding let through.
- */
-async function accessibilityFindings(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const report = await page.evaluate<{
-    violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  }>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`);
-  const found = report.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-  return found.filter((finding) => !/^aria-required-parent: #uppy_/.test(finding));
-}
-
 interface VerboseJson {
   duration: number;
   text: string;
@@ -117,11 +100,7 @@ async function transcribe(page: Page): Promise<VerboseJson> {
 }
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loopSpeech } from '@whisper-edge/gpu-service/testing/fixtures';
 import {
@@ -7,9 +6,10 @@ import {
   synthesizeConversation,
 } from '@whisper-edge/gpu-service/testing/synthetic-conversation';
 import type { TranscriptionResult } from '@whisper-edge/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningStack, root, startStack } from './test-support/stack.js';
+import { accessibilityFindings, launchChromium, screenshots } from './test-support/browser.js';
+import { type RunningStack, startStack } from './test-support/stack.js';
 
 /**
  * The library and the editor end to end: Debian's Chromium (playwright-core) on the page the Worker
@@ -17,9 +17,6 @@ import { type RunningStack, root, startStack } from './test-support/stack.js';
  * the GPU service on the generated model, real diarization). Jobs are submitted through the API, then
  * found, opened, edited by keyboard, saved and deleted through the page. Nothing is mocked.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const screenshots = path.join(root, 'test-output/screenshots');
 const eventually = { timeout: 20_000, interval: 100 };
 // wrangler dev keeps its local R2 and Durable Objects between runs: tenants of their own per run.
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -61,16 +58,6 @@ async function finished(id: string): Promise<{ status: string }> {
   }
 }
 
-/** WCAG 2.1 A/AA findings (Uppy's virtual list markup is the one let through, as in web-app.test.ts). */
-async function accessibilityFindings(): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const report = await page.evaluate<{
-    violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  }>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`);
-  const found = report.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-  return found.filter((finding) => !/^aria-required-parent: #uppy_/.test(finding));
-}
-
 // Page-side expressions are strings: the scripts project compiles without the DOM's types.
 const player = (expression: string) =>
   page.evaluate<number | boolean>(`document.querySelector('#audio-player').${expression}`);
@@ -89,12 +76,8 @@ async function useKey(key: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
   stack = await startStack(['--test-model', '--api-keys', `editor-${RUN}:${KEY},other-${RUN}:${OTHER_KEY}`]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
@@ -307,10 +290,10 @@ describe('web library and editor, auth on', () => {
   });
 
   it('has no WCAG 2 A/AA findings that axe-core reports, reading and editing', async () => {
-    expect(await accessibilityFindings()).toEqual([]);
+    expect(await accessibilityFindings(page)).toEqual([]);
     await page.getByRole('button', { name: 'Edit transcript' }).click();
     await rows().first().waitFor();
-    expect(await accessibilityFindings()).toEqual([]);
+    expect(await accessibilityFindings(page)).toEqual([]);
   });
 
   it('edits at phone width without horizontal scrolling', async () => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { speechFlac } from '@whisper-edge/gpu-service/testing/fixtures';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningStack, root, startStack } from './test-support/stack.js';
+import { CHROMIUM, screenshots } from './test-support/browser.js';
+import { type RunningStack, startStack } from './test-support/stack.js';
 
 /**
  * The web app's microphone mode end to end: Debian's real Chromium with a fake microphone that plays
@@ -13,9 +14,7 @@ import { type RunningStack, root, startStack } from './test-support/stack.js';
  * and the GPU service on the generated model. Auth is on, so the page mints a client secret with its
  * key and opens the WebSocket with it as a subprotocol, as a browser must.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = 'sk-web-live-0123456789abc';
-const screenshots = path.join(root, 'test-output/screenshots');
 let stack: RunningStack;
 let browser: Browser;
 

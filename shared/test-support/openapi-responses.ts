@@ -101,14 +101,7 @@ export async function checkAnswer(
   const type = response.headers.get('content-type') ?? '';
   if (!schema || !type.includes('json')) return [];
   const body: unknown = await response.clone().json();
-  const root = { ...(withLocalRefs(schema) as Json), $defs: withLocalRefs(doc.components.schemas) as Json };
-  const result = new Validator(root, '2020-12', false).validate(body);
-  if (result.valid) return [];
-  // The leaf errors say what is wrong; the wrappers (anyOf, properties, $ref) only that something is.
-  const leaves = result.errors.filter((e) => !['anyOf', 'properties', '$ref'].includes(e.keyword));
-  return (leaves.length > 0 ? leaves : result.errors)
-    .slice(0, 8)
-    .map((e) => `${where}: ${e.instanceLocation} ${e.error}`);
+  return schemaProblems(doc, schema, body, where);
 }
 
 /** Validates a JSON request body against the operation's documented request body. */
@@ -121,9 +114,15 @@ export function checkJsonRequest(doc: OpenApiDocument, method: string, url: stri
     ?.content;
   const schema = content?.['application/json']?.schema;
   if (!schema) return [`${where}: no JSON request body is described`];
+  return schemaProblems(doc, schema, body, where);
+}
+
+/** What is wrong with `body` against `schema` (the document's components resolvable), at most eight. */
+function schemaProblems(doc: OpenApiDocument, schema: Json, body: unknown, where: string): string[] {
   const root = { ...(withLocalRefs(schema) as Json), $defs: withLocalRefs(doc.components.schemas) as Json };
   const result = new Validator(root, '2020-12', false).validate(body);
   if (result.valid) return [];
+  // The leaf errors say what is wrong; the wrappers (anyOf, properties, $ref) only that something is.
   const leaves = result.errors.filter((e) => !['anyOf', 'properties', '$ref'].includes(e.keyword));
   return (leaves.length > 0 ? leaves : result.errors)
     .slice(0, 8)

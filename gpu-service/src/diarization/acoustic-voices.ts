@@ -2,13 +2,13 @@ import type { SpeakerTurn } from '@whisper-edge/shared';
 import type { AcousticTuning } from './acoustic-clustering.js';
 import { CHUNK_SECONDS, ChunkStatistics } from './chunk-statistics.js';
 import type { VoiceDistances } from './diarizer.js';
-import { glrDistance, logDeterminant } from './gaussian-glr.js';
+import { logDeterminant } from './gaussian-glr.js';
 import { MfccStream } from './mfcc-stream.js';
 import { type SpeechWindow, speechWindows } from './speech-windows.js';
+import { averageLinkage, subsample } from './window-linkage.js';
 
 /** Windows compared per side: average linkage over a subsample is as good and bounded in cost. */
 const MAX_COMPARED = 32;
-const FAR = 10;
 
 /** A span's Gaussian as one window, when it is too short or too unvoiced for 3 s windows. */
 function wholeSpan(stats: ChunkStatistics, first: number, last: number): SpeechWindow[] {
@@ -38,24 +38,6 @@ export function voiceWindows(
   return windowsOf(stats, [{ first: 0, last: stats.chunks }], tuning);
 }
 
-function subsample<T>(items: readonly T[]): T[] {
-  const stride = Math.ceil(items.length / MAX_COMPARED);
-  return items.filter((_, i) => i % stride === 0);
-}
-
-/** Average linkage, as the clustering merges: would this voice have joined that speaker's cluster? */
-function averageDistance(a: readonly SpeechWindow[], b: readonly SpeechWindow[]): number {
-  if (a.length === 0 || b.length === 0) return FAR;
-  let sum = 0;
-  for (const x of a) {
-    for (const y of b) {
-      const d = glrDistance(x.gaussian, x.logDet, y.gaussian, y.logDet);
-      sum += Number.isNaN(d) ? FAR : d;
-    }
-  }
-  return sum / (a.length * b.length);
-}
-
 /** Each speaker's turns as windows of the file's chunk statistics, against each reference's windows. */
 export function acousticVoiceDistances(
   stats: ChunkStatistics,
@@ -64,13 +46,13 @@ export function acousticVoiceDistances(
   tuning: AcousticTuning,
 ): VoiceDistances {
   const speakers = [...new Set(turns.map((t) => t.speaker))];
-  const references = voices.map(subsample);
+  const references = voices.map((windows) => subsample(windows, MAX_COMPARED));
   const distances = speakers.map((speaker) => {
     const spans = turns
       .filter((t) => t.speaker === speaker)
       .map((t) => ({ first: Math.floor(t.start / CHUNK_SECONDS), last: Math.ceil(t.end / CHUNK_SECONDS) }));
-    const own = subsample(windowsOf(stats, spans, tuning));
-    return references.map((reference) => averageDistance(own, reference));
+    const own = subsample(windowsOf(stats, spans, tuning), MAX_COMPARED);
+    return references.map((reference) => averageLinkage(own, reference));
   });
   return { speakers, distances, threshold: tuning.threshold };
 }

@@ -7,6 +7,7 @@
  * can be told apart, or kept together, far more surely than 3 s windows can.
  */
 import { addInto, emptyGaussian, type Gaussian, GLR_CEPSTRA, logDeterminant } from './gaussian-glr.js';
+import { MergeTable } from './merge-table.js';
 
 /** Free parameters of one full-covariance Gaussian: the ΔBIC penalty counts the second one's. */
 const PARAMETERS = GLR_CEPSTRA + (GLR_CEPSTRA * (GLR_CEPSTRA + 1)) / 2;
@@ -156,68 +157,17 @@ function agglomerateClusters(initial: readonly Cluster[], options: BicOptions): 
     gaussian: { frames: c.gaussian.frames, sum: c.gaussian.sum.slice(), outer: c.gaussian.outer.slice() },
     logDet: c.logDet,
   }));
-  const cost = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = a + 1; b < n; b++) {
-      const value = mergeCost(clusters[a]!, clusters[b]!, options.lambda);
-      cost[a * n + b] = value;
-      cost[b * n + a] = value;
-    }
-  }
-  const active = new Uint8Array(n).fill(1);
-  const nearest = new Int32Array(n).fill(-1);
-  const nearestCost = new Float64Array(n);
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const refresh = (a: number) => {
-    nearest[a] = -1;
-    nearestCost[a] = Number.POSITIVE_INFINITY;
-    for (let b = 0; b < n; b++) {
-      if (b !== a && active[b] && cost[a * n + b]! < nearestCost[a]!) {
-        nearestCost[a] = cost[a * n + b]!;
-        nearest[a] = b;
-      }
-    }
-  };
-  for (let a = 0; a < n; a++) refresh(a);
-
+  const table = new MergeTable(n, (a, b) => mergeCost(clusters[a]!, clusters[b]!, options.lambda));
   const minClusters = Math.max(1, options.minClusters);
   for (let count = n; count > minClusters; count--) {
-    let a = -1;
-    for (let i = 0; i < n; i++) {
-      if (active[i] && nearest[i]! >= 0 && (a < 0 || nearestCost[i]! < nearestCost[a]!)) a = i;
-    }
-    if (a < 0) break;
-    if (nearestCost[a]! > 0 && count <= options.maxClusters) break;
-    const b = nearest[a]!;
+    const pair = table.cheapest();
+    if (!pair) break;
+    if (pair.cost > 0 && count <= options.maxClusters) break;
+    const { a, b } = pair;
     addInto(clusters[a]!.gaussian, clusters[b]!.gaussian);
     clusters[a]!.logDet = logDeterminant(clusters[a]!.gaussian);
-    active[b] = 0;
-    parent[b] = a;
     // Only the merged cluster's costs change: pooled statistics, not a linkage of the old ones.
-    for (let k = 0; k < n; k++) {
-      if (!active[k] || k === a) continue;
-      const value = mergeCost(clusters[a]!, clusters[k]!, options.lambda);
-      cost[a * n + k] = value;
-      cost[k * n + a] = value;
-    }
-    for (let k = 0; k < n; k++) {
-      if (!active[k]) continue;
-      if (k === a || nearest[k] === a || nearest[k] === b) refresh(k);
-      else if (cost[k * n + a]! < nearestCost[k]!) {
-        nearestCost[k] = cost[k * n + a]!;
-        nearest[k] = a;
-      }
-    }
+    table.merge(a, b, (k) => mergeCost(clusters[a]!, clusters[k]!, options.lambda));
   }
-  const root = (i: number): number => {
-    let r = i;
-    while (parent[r] !== r) r = parent[r]!;
-    return r;
-  };
-  const ids = new Map<number, number>();
-  return Int32Array.from({ length: n }, (_, i) => {
-    const r = root(i);
-    if (!ids.has(r)) ids.set(r, ids.size);
-    return ids.get(r)!;
-  });
+  return table.labels();
 }

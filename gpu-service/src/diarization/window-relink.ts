@@ -1,11 +1,9 @@
 import { agglomerate } from './agglomerative.js';
-import { glrDistance } from './gaussian-glr.js';
 import type { SpeechWindow } from './speech-windows.js';
+import { averageLinkage, subsample } from './window-linkage.js';
 
 /** Windows compared per cluster: the average over a subsample is as good and bounded in cost. */
 const MAX_COMPARED = 48;
-/** Stand-in for a distance that could not be computed (a singular covariance): far, never NaN. */
-const FAR = 10;
 
 /**
  * Second look at BIC's clusters, on a scale that does not grow with the data: the average per-frame
@@ -38,22 +36,8 @@ export function relinkClusters(
   }
   const judged = members.flatMap((m, i) => (m.length > 0 ? [i] : []));
   if (judged.length < 2) return identity;
-  const sampled = judged.map((i) => {
-    const m = members[i]!;
-    const stride = Math.ceil(m.length / MAX_COMPARED);
-    return m.filter((_, k) => k % stride === 0);
-  });
-  const average = (a: readonly SpeechWindow[], b: readonly SpeechWindow[]) => {
-    let sum = 0;
-    for (const x of a) {
-      for (const y of b) {
-        const d = glrDistance(x.gaussian, x.logDet, y.gaussian, y.logDet);
-        sum += Number.isNaN(d) ? FAR : d;
-      }
-    }
-    return sum / (a.length * b.length);
-  };
-  const labels = agglomerate(judged.length, (a, b) => average(sampled[a]!, sampled[b]!), {
+  const sampled = judged.map((i) => subsample(members[i]!, MAX_COMPARED));
+  const labels = agglomerate(judged.length, (a, b) => averageLinkage(sampled[a]!, sampled[b]!), {
     threshold,
     minClusters: Math.max(1, minClusters - (clusters - judged.length)),
     sizes: judged.map((i) => members[i]!.length),

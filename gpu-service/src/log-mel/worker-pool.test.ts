@@ -30,7 +30,11 @@ describe('WorkerPool', () => {
       // The first waits longest: answers come back out of order, each still to its own job.
       const inputs = [60_000, 30_000, 1_000];
       const results = await Promise.all(
-        inputs.map((n) => pool.run(job(n)).then((value) => (finished.push(n), value))),
+        inputs.map(async (n) => {
+          const value = await pool.run(job(n));
+          finished.push(n);
+          return value;
+        }),
       );
       expect(results).toEqual(inputs.map((n) => 2 * n));
       expect(finished).toEqual([1_000, 30_000, 60_000]);

@@ -1,7 +1,7 @@
 import { ApiError } from '@whisper-edge/shared';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import type { ModelEngine } from '../transcription/transcribe.js';
+import type { ModelEngine } from '../transcription/model-engine.js';
 import { PRIORITY } from '../whisper/batch-scheduler.js';
 
 /** What one utterance is decoded with, fixed when it starts. */

@@ -5,51 +5,27 @@ import {
   type GpuRealtimeEvent,
   type GpuTurnDetection,
 } from '@whisper-edge/shared';
+import { pcm16ToFloat } from '@whisper-edge/shared/pcm16';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
-import type { LoadedModel } from '../models/model-manager.js';
-import type { ModelEngine } from '../transcription/transcribe.js';
 import { LiveVad } from '../vad/live-vad.js';
-import type { SileroVadModel } from '../vad/silero-model.js';
 import type { TurnEvent } from '../vad/turn-detector.js';
 import { AudioTape } from './audio-tape.js';
-import { type LiveDecodeOptions, LiveEngine } from './live-engine.js';
-import { type PartialOptions, PartialTranscript } from './partial-transcript.js';
-import { pcm16ToFloat } from './pcm16.js';
-
-type Configure = Extract<GpuRealtimeClientMessage, { type: 'configure' }>;
-
-export interface RealtimeSessionDeps {
-  /** The loaded model a `configure` names (a 400 ApiError for a name the service does not run). */
-  model: (name: string | undefined) => Promise<LoadedModel>;
-  engineFor: (model: LoadedModel) => Promise<ModelEngine>;
-  vad: () => Promise<SileroVadModel>;
-  emit: (event: GpuRealtimeEvent) => void;
-  partial?: Partial<PartialOptions>;
-  /** A VAD turn longer than this is cut there and goes on as a new utterance (28 s: one window). */
-  maxTurnSamples?: number;
-  /** Temperatures of final decodes (REALTIME_TEMPERATURE_FALLBACK=false gives `[0]`). */
-  finalTemperatures?: number[];
-  /** A manual buffer never committed commits itself at this length (10 min). */
-  maxBufferSamples?: number;
-  log?: (message: string) => void;
-  /** Each partial decode as it finishes (tests and the bench watch the cadence). */
-  onPartialDecode?: (decode: { utterance: number; samples: number; tokens: number; ms: number }) => void;
-}
-
-/** Audio kept after the closing silence begins (and before speech in manual mode's partials). */
-const TAIL_PAD_SAMPLES = Math.round(0.2 * SAMPLE_RATE);
-/** OpenAI refuses to commit less than 100 ms of audio. */
-const MIN_COMMIT_SAMPLES = Math.round(0.1 * SAMPLE_RATE);
-/** Audio kept before the present while no turn is open: the prefix padding reaches back into it. */
-const LOOK_BEHIND_SAMPLES = 7 * SAMPLE_RATE;
-const ms = (samples: number) => Math.round((samples * 1000) / SAMPLE_RATE);
-
-interface Utterance {
-  n: number;
-  start: number;
-  partial: PartialTranscript | null;
-  options: () => Promise<LiveDecodeOptions>;
-}
+import { FinalDecodes } from './final-decodes.js';
+import { LiveEngine } from './live-engine.js';
+import type { PartialOptions, PartialTranscript } from './partial-transcript.js';
+import { SessionLanguage } from './session-language.js';
+import {
+  type Configure,
+  commitTooSmall,
+  LOOK_BEHIND_SAMPLES,
+  MIN_COMMIT_SAMPLES,
+  ms,
+  type RealtimeSessionDeps,
+  sameTurns,
+  TAIL_PAD_SAMPLES,
+  vadSettings,
+} from './session-options.js';
+import { newUtterance, startPartial, type Utterance } from './utterance.js';
 
 /**
  * One live transcription session on this service: PCM in, VAD turns (or the caller's commits) cut it
@@ -60,7 +36,7 @@ interface Utterance {
 export class RealtimeSession {
   private readonly tape = new AudioTape();
   private chain: Promise<void> = Promise.resolve();
-  private finals: Promise<void> = Promise.resolve();
+  private readonly finals: FinalDecodes;
   private config: Configure | null = null;
   private engine: LiveEngine | null = null;
   private vad: LiveVad | null = null;
@@ -68,7 +44,7 @@ export class RealtimeSession {
   private nextUtterance = 0;
   /** Where audio that belongs to no closed utterance starts: the manual buffer, or after the last turn. */
   private bufferStart = 0;
-  private language: Promise<string> | null = null;
+  private readonly language = new SessionLanguage();
   private closed = false;
   private readonly maxTurn: number;
   private readonly maxBuffer: number;
@@ -78,6 +54,7 @@ export class RealtimeSession {
     this.maxTurn = deps.maxTurnSamples ?? 28 * SAMPLE_RATE;
     this.maxBuffer = deps.maxBufferSamples ?? 600 * SAMPLE_RATE;
     this.partialOptions = { stepSamples: Math.round(0.5 * SAMPLE_RATE), ...deps.partial };
+    this.finals = new FinalDecodes(deps, (event) => this.emit(event));
   }
 
   /** Samples received so far. */
@@ -106,7 +83,7 @@ export class RealtimeSession {
   /** Resolves once every message so far is handled and every closed utterance is completed. */
   async settled(): Promise<void> {
     await this.chain;
-    await this.finals;
+    await this.finals.settled;
   }
 
   private serial(work: () => Promise<void> | void): Promise<void> {
@@ -140,19 +117,12 @@ export class RealtimeSession {
     const turnsChanged = !previous || !sameTurns(previous.turn_detection, message.turn_detection);
     // Turns are judged one way for a whole utterance: the open one ends where the change came.
     if (previous && turnsChanged && this.open) this.closeUtterance(this.tape.end);
-    if (model !== this.engine?.model || message.language !== previous?.language) this.language = null;
+    if (model !== this.engine?.model || message.language !== previous?.language) this.language.reset();
     this.config = message;
     this.engine = engine;
     if (turnsChanged) {
       // Manual mode runs VAD too, only to know when the buffer has speech worth partial decodes.
-      this.vad = new LiveVad(
-        await this.deps.vad(),
-        {
-          threshold: message.turn_detection?.threshold ?? 0.5,
-          silenceDurationMs: message.turn_detection?.silence_duration_ms ?? 500,
-        },
-        this.tape.end,
-      );
+      this.vad = new LiveVad(await this.deps.vad(), vadSettings(message.turn_detection), this.tape.end);
     }
     this.emit({
       type: 'configured',
@@ -206,20 +176,12 @@ export class RealtimeSession {
   }
 
   private openUtterance(start: number, announce: boolean): Utterance {
-    const n = this.nextUtterance++;
-    let options: Promise<LiveDecodeOptions> | null = null;
-    const utterance: Utterance = {
-      n,
-      start,
-      partial: null,
-      options: () => {
-        options ??= this.decodeOptions(this.tape.slice(start));
-        return options;
-      },
-    };
+    const utterance = newUtterance(this.nextUtterance++, start, () =>
+      this.language.options(this.engine!, this.config!, this.tape.slice(start)),
+    );
     this.open = utterance;
     if (announce) {
-      this.emit({ type: 'speech_started', utterance: n, audio_start_ms: ms(start) });
+      this.emit({ type: 'speech_started', utterance: utterance.n, audio_start_ms: ms(start) });
       utterance.partial = this.newPartial(utterance, start);
     }
     return utterance;
@@ -231,30 +193,11 @@ export class RealtimeSession {
   }
 
   private newPartial(utterance: Utterance, from: number): PartialTranscript {
-    const partial = new PartialTranscript(
-      this.engine!,
-      utterance.options,
-      this.tape,
-      from,
-      this.partialOptions,
-      (delta) => this.emit({ type: 'delta', utterance: utterance.n, delta }),
-      (error) => this.deps.log?.(`partial decode failed: ${(error as Error).message}`),
-    );
-    const observe = this.deps.onPartialDecode;
-    if (observe) partial.onDecoded = (decode) => observe({ utterance: utterance.n, ...decode });
-    return partial;
-  }
-
-  /** The session's language (detected once, on the first utterance, when not given) and prompt. */
-  private decodeOptions(audio: Float32Array): Promise<LiveDecodeOptions> {
-    const engine = this.engine!;
-    const config = this.config!;
-    this.language ??= engine.language(config.language, audio);
-    const language = this.language;
-    language.catch(() => {
-      if (this.language === language) this.language = null;
+    return startPartial(this.engine!, this.tape, utterance, from, this.partialOptions, {
+      emit: (event) => this.emit(event),
+      log: this.deps.log,
+      onDecode: this.deps.onPartialDecode,
     });
-    return language.then((lang) => ({ language: lang, prompt: config.prompt }));
   }
 
   private commit(ref: string | undefined): void {
@@ -263,12 +206,7 @@ export class RealtimeSession {
     const start = this.open?.start ?? Math.max(this.bufferStart, this.tape.start);
     const buffered = this.tape.end - start;
     if (buffered < MIN_COMMIT_SAMPLES) {
-      const error = new ApiError(
-        400,
-        `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${ms(buffered)}ms of audio.`,
-        { code: 'input_audio_buffer_commit_empty' },
-      );
-      this.fail(error, ref);
+      this.fail(commitTooSmall(ms(buffered)), ref);
       return;
     }
     if (this.open && this.config.turn_detection)
@@ -299,42 +237,13 @@ export class RealtimeSession {
     });
     // A partial still decoding is dropped when it ends; the final does not wait for it.
     void utterance.partial?.stop();
-    const engine = this.engine!;
-    const model = this.config?.model;
-    this.finals = this.finals.then(async () => {
-      try {
-        const options = await utterance.options();
-        // Counts as use of the model, so the idle-unload sweep leaves alone a model sessions need.
-        await this.deps.model(model);
-        const transcript = await engine.final(audio, {
-          ...options,
-          temperatures: this.deps.finalTemperatures,
-        });
-        this.emit({
-          type: 'completed',
-          utterance: utterance.n,
-          transcript,
-          language: options.language,
-          audio_seconds: Math.round((audio.length / SAMPLE_RATE) * 1000) / 1000,
-        });
-      } catch (error) {
-        if (!(error instanceof ApiError)) this.deps.log?.(`final decode failed: ${(error as Error).stack}`);
-        this.emit({ type: 'failed', utterance: utterance.n, error: asApiError(error).toBody().error });
-      }
-    });
+    this.finals.add(utterance.n, audio, utterance.options, this.engine!, this.config?.model);
   }
 
   /** Keeps the open utterance, the manual buffer, or VAD's look-behind; nothing older. */
   private trim(): void {
-    let keep: number;
-    if (this.open) keep = this.open.start;
-    else if (this.config?.turn_detection)
-      keep = Math.max(this.bufferStart, this.tape.end - LOOK_BEHIND_SAMPLES);
-    else keep = this.bufferStart;
-    this.tape.dropBefore(keep);
+    const vad = this.config?.turn_detection;
+    const idle = vad ? Math.max(this.bufferStart, this.tape.end - LOOK_BEHIND_SAMPLES) : this.bufferStart;
+    this.tape.dropBefore(this.open ? this.open.start : idle);
   }
-}
-
-function sameTurns(a: GpuTurnDetection | null, b: GpuTurnDetection | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

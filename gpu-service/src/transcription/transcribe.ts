@@ -1,107 +1,27 @@
-import type { Segment, SpeakerTurn, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
-import { ApiError } from '@whisper-edge/shared';
+import type { Segment, TranscribeOptions, TranscriptionResult } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
-import { type KnownVoice, nameKnownSpeakers } from '../diarization/known-speakers.js';
-import { encoderBatchIsExact } from '../models/dtype-map.js';
+import { nameKnownSpeakers } from '../diarization/known-speakers.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { canAlignWords } from '../models/whisper-model.js';
-import { BatchScheduler, windowsInHand } from '../whisper/batch-scheduler.js';
 import type { WindowWord } from '../whisper/decode-types.js';
 import type { LanguageGuess } from '../whisper/detect-language.js';
 import type { WindowInput } from '../whisper/encode-windows.js';
-import { EnginePool } from '../whisper/engine-pool.js';
-import { WhisperEngine } from '../whisper/whisper-engine.js';
-import { readVocab, type WhisperVocab } from '../whisper/whisper-vocab.js';
+import { type ModelEngine, startEngine } from './model-engine.js';
+import {
+  assertSupported,
+  type TranscribeHooks,
+  type TranscribeTuning,
+  temperatureSchedule,
+} from './transcribe-options.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
 
-function assertSupported(model: LoadedModel, options: TranscribeOptions): void {
-  if (
-    !model.whisper.multilingual &&
-    (options.task === 'translate' || (options.language && options.language !== 'en'))
-  ) {
-    const what = options.task === 'translate' ? 'translate' : `transcribe '${options.language}'`;
-    throw new ApiError(400, `Model '${model.name}' is English-only: it cannot ${what}`, {
-      code: 'unsupported_language',
-      param: options.task === 'translate' ? 'model' : 'language',
-    });
-  }
-  if (options.timestamp_granularities?.includes('word') && !canAlignWords(model.whisper)) {
-    throw new ApiError(400, `Model '${model.name}' cannot give word timestamps (no alignment heads)`, {
-      code: 'unsupported_timestamp_granularity',
-      param: 'timestamp_granularities',
-    });
-  }
-}
-
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
-
-/** A caller's temperature starts the fallback ladder; the default (0) is Whisper's full schedule. */
-function temperatureSchedule(temperature: number | undefined): { temperatures?: number[] } {
-  if (temperature === undefined || temperature <= 0) return {};
-  return { temperatures: [temperature, ...[0.2, 0.4, 0.6, 0.8, 1.0].filter((t) => t > temperature)] };
-}
-
-export interface TranscribeTuning {
-  /** e.g. `[0]` turns temperature fallback off (tests and benchmarks). */
-  temperatures?: number[];
-  /** Called with the samples held after each block: lets tests see memory stays bounded. */
-  onRetained?: (samples: number) => void;
-  /** Called with the speaker turns when diarization ran (tests and benchmarks). */
-  onDiarized?: (turns: SpeakerTurn[]) => void;
-}
-
-export interface WindowsDone {
-  /** Source seconds transcribed so far: everything before this point is final. */
-  processedSeconds: number;
-  /** Segments finished by this batch, with their final ids and source times. */
-  segments: Segment[];
-}
-
-export interface TranscribeHooks {
-  /** Called after each batch of windows, in order: the source of live progress and streamed text. */
-  onWindows?: (update: WindowsDone) => void | Promise<void>;
-  /** Stops the work between blocks and batches (a cancelled job, a caller that went away). */
-  signal?: AbortSignal;
-  /** Reference voices (decoded `diarization.known_speakers`): matching speakers take their names. */
-  voices?: readonly KnownVoice[];
-}
 
 type Word = NonNullable<TranscriptionResult['words']>[number];
 
 async function* single(audio: Float32Array): AsyncGenerator<Float32Array> {
   yield audio;
-}
-
-/** A loaded model's engine, and the scheduler that batches its windows across concurrent requests. */
-export interface ModelEngine {
-  /** On the main thread (WhisperEngine) or on engine worker threads (EnginePool, ENGINE_WORKERS). */
-  engine: Pick<WhisperEngine, 'transcribeWindows' | 'detectLanguage'>;
-  scheduler: BatchScheduler;
-  /** The model's special tokens, read on this thread whichever thread decodes. */
-  vocab: WhisperVocab;
-}
-
-async function startEngine(model: LoadedModel): Promise<ModelEngine> {
-  if (model.engineWorkers > 0) {
-    const pool = await EnginePool.start(model);
-    model.onUnload(() => pool.close());
-    return {
-      engine: pool,
-      scheduler: new BatchScheduler(pool, 1, pool.workers * windowsInHand(model.batchSize)),
-      vocab: readVocab(model.whisper.generationConfig, model.whisper.tokenizer),
-    };
-  }
-  const whisper = new WhisperEngine(model.whisper, await model.features(), {
-    batchSize: model.batchSize,
-    encoderBatchSize: encoderBatchIsExact(model.loadSpec.dtype) ? model.batchSize : 1,
-  });
-  return {
-    engine: whisper,
-    scheduler: new BatchScheduler(whisper, 1, windowsInHand(model.batchSize)),
-    vocab: whisper.vocab,
-  };
 }
 
 /**

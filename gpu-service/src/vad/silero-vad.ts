@@ -1,12 +1,7 @@
-import { loadSileroVad, MODEL_INPUT_SAMPLES, type SileroVadModel, STATE_SIZE } from './silero-model.js';
+import { InOrder, SileroFrames } from './silero-frames.js';
+import { loadSileroVad, type SileroVadModel } from './silero-model.js';
 import { SpeechSegmenter } from './speech-segmenter.js';
-import {
-  CONTEXT_SAMPLES,
-  FRAME_SAMPLES,
-  resolveVadOptions,
-  type SpeechSegment,
-  type VadOptions,
-} from './vad-options.js';
+import { resolveVadOptions, type SpeechSegment, type VadOptions } from './vad-options.js';
 
 export { DEFAULT_VAD_OPTIONS, type SpeechSegment, type VadOptions } from './vad-options.js';
 
@@ -20,19 +15,7 @@ export interface VadRetained {
   segments: number;
 }
 
-/**
- * Below this peak (-72 dBFS, the lowest four bits of 16-bit audio) a frame is digital silence or
- * dither: no speech Silero could hear. Real room noise sits well above it, so only true silence is
- * gated, and that is what a decode bomb or a long-silent recording is made of.
- */
-export const SILENCE_PEAK = 2 ** -12;
-/**
- * Quiet frames still run through the model before gating starts (half a second), so a short digital
- * gap inside speech is judged by the model and its recurrent state settles into silence. The state
- * is then left there; the ungated model would drift on slowly (it has no fixed point on zeros), which
- * can move the next onset by a frame — measured, never more, on espeak and real recordings.
- */
-export const SETTLE_FRAMES = 16;
+export { SETTLE_FRAMES, SILENCE_PEAK } from './silero-frames.js';
 
 /**
  * Voice activity detection over a stream of 16 kHz mono float PCM in blocks of any size. Segments
@@ -41,31 +24,24 @@ export const SETTLE_FRAMES = 16;
  * state. Results are identical however the audio is split into blocks.
  */
 export class VadStream {
-  /** The model input: 64 samples of context from the previous frame, then the frame being filled. */
-  private readonly input = new Float32Array(MODEL_INPUT_SAMPLES);
-  private readonly state = new Float32Array(STATE_SIZE);
-  private filled = 0;
-  private received = 0;
+  private readonly frames: SileroFrames;
   private readonly segmenter: SpeechSegmenter;
-  private tail: Promise<unknown> = Promise.resolve();
-  private failure: unknown = null;
+  private readonly order = new InOrder();
   private ended = false;
-  /** Consecutive frames below SILENCE_PEAK, and how many frames skipped the model because of it. */
-  private quietFrames = 0;
-  private gated = 0;
 
   constructor(
-    private readonly model: SileroVadModel,
+    model: SileroVadModel,
     options: Partial<VadOptions> = {},
     /** `false` runs the model on every frame: the reference the gate is checked against. */
-    private readonly gateSilence = true,
+    gateSilence = true,
   ) {
+    this.frames = new SileroFrames(model, gateSilence);
     this.segmenter = new SpeechSegmenter(resolveVadOptions(options));
   }
 
   get retained(): VadRetained {
     return {
-      samples: this.filled,
+      samples: this.frames.pending,
       pauses: this.segmenter.retainedPauses,
       segments: this.segmenter.heldSegments,
     };
@@ -73,12 +49,12 @@ export class VadStream {
 
   /** Frames judged silent without running the model (cheap silence: seconds for hours of it). */
   get gatedFrames(): number {
-    return this.gated;
+    return this.frames.gatedFrames;
   }
 
   /** Samples received so far; segment positions count from the first one. */
   get position(): number {
-    return this.received;
+    return this.frames.received;
   }
 
   /**
@@ -87,65 +63,26 @@ export class VadStream {
    */
   push(samples: Float32Array): Promise<SpeechSegment[]> {
     if (this.ended) return Promise.reject(new Error('VadStream: push after flush'));
-    return this.serialize(() => this.consume(samples));
+    return this.order.run(() => this.consume(samples));
   }
 
   /** Ends the stream: runs the zero-padded last partial frame and returns the remaining segments. */
   flush(): Promise<SpeechSegment[]> {
     if (this.ended) return Promise.reject(new Error('VadStream: flushed twice'));
     this.ended = true;
-    return this.serialize(async () => {
+    return this.order.run(async () => {
       const out: SpeechSegment[] = [];
-      if (this.filled > 0) {
-        this.input.fill(0, CONTEXT_SAMPLES + this.filled);
-        await this.runFrame(out);
-      }
-      out.push(...this.segmenter.finish(this.received));
+      const last = await this.frames.flush();
+      if (last !== undefined) out.push(...this.segmenter.push(last));
+      out.push(...this.segmenter.finish(this.frames.received));
       return out;
     });
   }
 
-  private serialize(work: () => Promise<SpeechSegment[]>): Promise<SpeechSegment[]> {
-    const result = this.tail.then(() => {
-      // A failed frame leaves state half-updated; later results would be silently wrong.
-      if (this.failure !== null) throw this.failure;
-      return work().catch((error: unknown) => {
-        this.failure = error;
-        throw error;
-      });
-    });
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-
   private async consume(samples: Float32Array): Promise<SpeechSegment[]> {
     const out: SpeechSegment[] = [];
-    let offset = 0;
-    while (offset < samples.length) {
-      const take = Math.min(FRAME_SAMPLES - this.filled, samples.length - offset);
-      this.input.set(samples.subarray(offset, offset + take), CONTEXT_SAMPLES + this.filled);
-      this.filled += take;
-      offset += take;
-      this.received += take;
-      if (this.filled === FRAME_SAMPLES) await this.runFrame(out);
-    }
+    await this.frames.push(samples, (probability) => out.push(...this.segmenter.push(probability)));
     return out;
-  }
-
-  private async runFrame(out: SpeechSegment[]): Promise<void> {
-    let peak = 0;
-    for (let i = 0; i < MODEL_INPUT_SAMPLES; i++) {
-      const v = Math.abs(this.input[i]!);
-      if (v > peak) peak = v;
-    }
-    this.quietFrames = peak < SILENCE_PEAK ? this.quietFrames + 1 : 0;
-    // The state is left as the settled frames made it: speech after the silence starts from there.
-    const gate = this.gateSilence && this.quietFrames > SETTLE_FRAMES;
-    if (gate) this.gated++;
-    const probability = gate ? 0 : await this.model.infer(this.input, this.state);
-    for (const segment of this.segmenter.push(probability)) out.push(segment);
-    this.input.copyWithin(0, FRAME_SAMPLES, MODEL_INPUT_SAMPLES);
-    this.filled = 0;
   }
 }
 

@@ -42,3 +42,8 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
 }
 
 export const runCli = (args: string[], env: Record<string, string> = {}) => startCli(args, env).done;
+
+/** `whisper-edge upload` of `file` as a multipart upload of 5 MiB parts sent one at a time, verbose. */
+export function partByPartUpload(file: string): string[] {
+  return ['upload', file, '--multipart-threshold', '0', '--part-size', '5MiB', '--concurrency', '1', '-v'];
+}

@@ -6,6 +6,17 @@ import { descendantsNamed } from './processes.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Everything a child process writes, stdout and stderr interleaved as they arrive. */
+export function collectOutput(child: ChildProcess): () => string {
+  let output = '';
+  const add = (d: Buffer) => {
+    output += d.toString();
+  };
+  child.stdout!.on('data', add);
+  child.stderr!.on('data', add);
+  return () => output;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -49,13 +60,7 @@ export async function startStack(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  const output = collectOutput(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   /**
    * Stops the runner the way a person would (Ctrl-C) so it stops its own children, then makes sure:
@@ -79,10 +84,10 @@ export async function startStack(
     return code;
   };
   const deadline = Date.now() + readyTimeoutMs;
-  while (!output.includes('[dev] ready:')) {
+  while (!output().includes('[dev] ready:')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop('SIGKILL');
-      throw new Error(`stack did not become ready:\n${output.slice(-4000)}`);
+      throw new Error(`stack did not become ready:\n${output().slice(-4000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -91,7 +96,7 @@ export async function startStack(
     edge: `http://127.0.0.1:${edgePort}`,
     edgePort,
     gpuPort,
-    output: () => output,
+    output,
     exited,
     stop,
   };

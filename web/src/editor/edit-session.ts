@@ -17,6 +17,13 @@ export interface SavedRevision {
 /** The API says the result moved on since this editor loaded it (another tab, another person). */
 export class RevisionConflict extends Error {}
 
+/** Loads a job's latest revision, ready to read and edit. */
+export async function openSession(api: ApiClient, jobId: string): Promise<EditSession> {
+  const response = await api.request(`/v1/jobs/${jobId}/result/revisions/latest`);
+  const revision = Number(response.headers.get('x-result-revision') ?? 0);
+  return new EditSession(jobId, (await response.json()) as TranscriptionResult, revision);
+}
+
 /**
  * An open job's transcript being edited: the document with its history, and the revision it was
  * loaded from, which every save names so that it never silently undoes a newer one.

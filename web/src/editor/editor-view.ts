@@ -1,6 +1,6 @@
+import { formatClock } from '../transcript/clock.js';
 import { findCueIndex } from '../transcript/cue-lookup.js';
 import { speakersOf } from '../transcript/speakers.js';
-import { formatClock } from '../transcript/transcript-view.js';
 import { alignWords } from '../transcript/word-spans.js';
 import { isDoubtfulSegment, isDoubtfulWord } from './confidence.js';
 import type { EditDocument, EditSegment } from './edit-document.js';

@@ -1,3 +1,5 @@
+import type { EditorAction } from './shortcuts.js';
+
 /** Playback speeds the slower/faster keys step through (transcribers slow down to catch words). */
 export const PLAYBACK_RATES = [0.5, 0.6, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2] as const;
 
@@ -10,4 +12,33 @@ export function stepRate(current: number, direction: 1 | -1): number {
 /** Where "back" lands: `seconds` earlier, never before the start. */
 export function backBy(current: number, seconds = 5): number {
   return Math.max(0, current - seconds);
+}
+
+/**
+ * The player's own keys: play/pause, back and forward 5 s, slower and faster. Answers whether
+ * `action` was one of them.
+ */
+export function playerAction(
+  player: HTMLMediaElement,
+  action: EditorAction,
+  seek: (time: number) => void,
+): boolean {
+  switch (action) {
+    case 'play-pause':
+      if (player.paused) void player.play().catch(() => undefined);
+      else player.pause();
+      return true;
+    case 'back':
+      seek(backBy(player.currentTime, 5));
+      return true;
+    case 'forward':
+      seek(Math.min(player.duration || Number.POSITIVE_INFINITY, player.currentTime + 5));
+      return true;
+    case 'slower':
+    case 'faster':
+      player.playbackRate = stepRate(player.playbackRate, action === 'faster' ? 1 : -1);
+      return true;
+    default:
+      return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { formatClock } from '../transcript/transcript-view.js';
+import { formatClock } from '../transcript/clock.js';
 
 /** A job as `GET /v1/jobs` lists it: the fields the library shows. */
 export interface LibraryJob {
@@ -16,6 +16,14 @@ export interface LibraryJob {
   result_deleted_at?: number;
   storage_url?: string;
   export_error?: string;
+}
+
+/** Where the job's result was copied to (or why that failed), as the export panel shows it. */
+export function jobStorage(job: Pick<LibraryJob, 'storage_url' | 'export_error'>) {
+  return {
+    ...(job.storage_url ? { storage_url: job.storage_url } : {}),
+    ...(job.export_error ? { export_error: job.export_error } : {}),
+  };
 }
 
 export const isUnfinished = (job: Pick<LibraryJob, 'status'>) =>

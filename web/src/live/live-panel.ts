@@ -1,9 +1,10 @@
+import { toPcm16 } from '@whisper-edge/shared/pcm16';
 import type { ApiClient } from '../api/api-client.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { type LiveSession, openLiveSession } from './live-session.js';
 import { type LiveLine, LiveTranscript } from './live-transcript.js';
 import { captureMicrophone, type MicCapture } from './mic-capture.js';
-import { levelDb, toPcm16, wavBlob } from './pcm.js';
+import { levelDb, wavBlob } from './pcm.js';
 
 export interface LiveElements {
   start: HTMLButtonElement;

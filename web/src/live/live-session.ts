@@ -1,5 +1,6 @@
+import { toPcm16 } from '@whisper-edge/shared/pcm16';
 import type { ApiClient } from '../api/api-client.js';
-import { base64Of, toPcm16 } from './pcm.js';
+import { base64Of } from './pcm.js';
 
 export type ServerEvent = { type: string; item_id?: string } & Record<string, unknown>;
 

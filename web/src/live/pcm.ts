@@ -1,14 +1,3 @@
-/** Floats in [-1, 1] as PCM16 little-endian, the Realtime API's `audio/pcm`. */
-export function toPcm16(samples: Float32Array): Uint8Array {
-  const out = new Uint8Array(samples.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < samples.length; i++) {
-    const v = Math.max(-1, Math.min(1, samples[i]!));
-    view.setInt16(i * 2, Math.round(v < 0 ? v * 32768 : v * 32767), true);
-  }
-  return out;
-}
-
 export function base64Of(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000)

@@ -1,25 +1,9 @@
-import { isDoubtfulWord } from '../editor/confidence.js';
 import { findCueIndex, wordsBySegment } from './cue-lookup.js';
+import { followPlayer } from './follow-player.js';
+import { type RenderedSegment, renderMarks, renderSegment, renderText } from './segment-render.js';
 import { type Speaker, speakersOf } from './speakers.js';
 import type { Transcript, TranscriptWord } from './transcript.js';
 import { searchSegments } from './transcript-search.js';
-import { alignWords } from './word-spans.js';
-
-export function formatClock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const hms = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60];
-  const [h, m, sec] = hms.map((n) => String(n).padStart(2, '0'));
-  return hms[0] ? `${h}:${m}:${sec}` : `${m}:${sec}`;
-}
-
-interface RenderedSegment {
-  item: HTMLLIElement;
-  button: HTMLButtonElement;
-  textEl: HTMLSpanElement;
-  chip: HTMLSpanElement | undefined;
-  words: Array<{ el: HTMLSpanElement; word: TranscriptWord }>;
-  text: string;
-}
 
 /**
  * The transcript beside the player: one button per segment (click or Enter seeks), the playing segment
@@ -34,7 +18,6 @@ export class TranscriptView {
   private allWords: Array<{ el: HTMLSpanElement; word: TranscriptWord }> = [];
   private wordTimes: TranscriptWord[] = [];
   private matches: number[] = [];
-  private frame = 0;
 
   private player: HTMLMediaElement | undefined;
   private playerListeners = new AbortController();
@@ -55,22 +38,7 @@ export class TranscriptView {
     this.playerListeners.abort();
     this.playerListeners = new AbortController();
     this.player = player;
-    const options = { signal: this.playerListeners.signal };
-    player.addEventListener('timeupdate', () => this.highlightAt(player.currentTime), options);
-    player.addEventListener('seeked', () => this.highlightAt(player.currentTime), options);
-    // timeupdate fires ~4 times a second: too coarse for words, so follow frames while playing.
-    const follow = () => {
-      this.highlightAt(player.currentTime);
-      if (!player.paused && this.player === player) this.frame = requestAnimationFrame(follow);
-    };
-    player.addEventListener(
-      'play',
-      () => {
-        cancelAnimationFrame(this.frame);
-        this.frame = requestAnimationFrame(follow);
-      },
-      options,
-    );
+    followPlayer(player, (time) => this.highlightAt(time), this.playerListeners.signal);
   }
 
   get speakerRenames(): Record<string, string> {
@@ -92,33 +60,8 @@ export class TranscriptView {
     const colours = new Map(speakers.map((s) => [s.id, s]));
     const words = wordsBySegment(transcript.segments, transcript.words ?? []);
     this.rendered = transcript.segments.map((segment, index) => {
-      const item = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'segment';
-      button.dataset.start = String(segment.start);
-      const time = document.createElement('span');
-      time.className = 'segment-time';
-      time.textContent = formatClock(segment.start);
-      button.append(time);
-      let chip: HTMLSpanElement | undefined;
       const speaker = segment.speaker ? colours.get(segment.speaker) : undefined;
-      if (speaker) {
-        chip = document.createElement('span');
-        chip.className = 'speaker-chip';
-        chip.dataset.speaker = speaker.id;
-        chip.style.setProperty('--speaker-colour', speaker.colour);
-        button.style.setProperty('--speaker-colour', speaker.colour);
-        button.classList.add('has-speaker');
-        button.append(chip);
-      }
-      const textEl = document.createElement('span');
-      textEl.className = 'segment-text';
-      button.append(textEl);
-      item.append(button);
-      const rendered: RenderedSegment = { item, button, textEl, chip, words: [], text: segment.text.trim() };
-      rendered.words = this.renderText(rendered, words[index] ?? []);
-      return rendered;
+      return renderSegment(segment, speaker, words[index] ?? []);
     });
     this.collectWords();
     this.elements.list.replaceChildren(...this.rendered.map((r) => r.item));
@@ -165,9 +108,9 @@ export class TranscriptView {
     this.rendered.forEach((rendered, index) => {
       const ranges = byIndex.get(index);
       rendered.item.classList.toggle('match', ranges !== undefined);
-      if (ranges) this.renderMarks(rendered, ranges);
+      if (ranges) renderMarks(rendered, ranges);
       else if (rendered.textEl.querySelector('mark')) {
-        rendered.words = this.renderText(
+        rendered.words = renderText(
           rendered,
           rendered.words.map((w) => w.word),
         );
@@ -214,37 +157,6 @@ export class TranscriptView {
   private collectWords(): void {
     this.allWords = this.rendered.flatMap((r) => r.words);
     this.wordTimes = this.allWords.map((w) => w.word);
-  }
-
-  private renderText(rendered: RenderedSegment, words: TranscriptWord[]): RenderedSegment['words'] {
-    const spans: RenderedSegment['words'] = [];
-    const nodes = alignWords(rendered.text, words).map((piece) => {
-      if (piece.word === undefined) return piece.text;
-      const el = document.createElement('span');
-      el.className = 'word';
-      el.textContent = piece.text;
-      // The model's own doubt, marked subtly so proofreading can start there.
-      if (isDoubtfulWord(words[piece.word]!)) el.classList.add('doubt');
-      spans.push({ el, word: words[piece.word]! });
-      return el;
-    });
-    rendered.textEl.replaceChildren(...nodes);
-    return spans;
-  }
-
-  private renderMarks(rendered: RenderedSegment, ranges: Array<[number, number]>): void {
-    const parts: Array<string | HTMLElement> = [];
-    let at = 0;
-    for (const [start, end] of ranges) {
-      parts.push(rendered.text.slice(at, start));
-      const mark = document.createElement('mark');
-      mark.textContent = rendered.text.slice(start, end);
-      parts.push(mark);
-      at = end;
-    }
-    parts.push(rendered.text.slice(at));
-    rendered.textEl.replaceChildren(...parts);
-    rendered.words = rendered.words.map(({ word }) => ({ el: document.createElement('span'), word }));
   }
 
   private renderSpeakers(speakers: Speaker[]): void {

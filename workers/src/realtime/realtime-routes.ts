@@ -6,13 +6,13 @@ import type { AppEnv } from '../env.js';
 import type { ApiOperation } from '../http/openapi/api-operation.js';
 import { CLIENT_SECRET_TTL, mintClientSecret } from './client-secrets.js';
 import { authenticateRealtime, chosenProtocol } from './realtime-auth.js';
-import { SESSION_START_HEADER, type SessionStart } from './realtime-session-object.js';
 import {
   applySessionConfig,
   DEFAULT_SETTINGS,
   describeSession,
   parseSessionConfig,
 } from './session-config.js';
+import { SESSION_START_HEADER, type SessionStart } from './session-state.js';
 
 /**
  * Accepts the upgrade only to say why it is refused: a browser cannot read an HTTP status, so the

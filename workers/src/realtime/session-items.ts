@@ -1,11 +1,5 @@
-import type { GpuRealtimeEvent, RealtimeServerEvent } from '@whisper-edge/shared';
-
-/** What a client event becomes before its event_id is stamped on. */
-export type Outgoing = RealtimeServerEvent extends infer E
-  ? E extends { event_id: string }
-    ? Omit<E, 'event_id'>
-    : never
-  : never;
+import type { GpuRealtimeEvent } from '@whisper-edge/shared';
+import { itemEvents, type Outgoing } from './item-events.js';
 
 const SR = 16_000;
 const toSamples = (ms: number) => Math.round((ms * SR) / 1000);
@@ -173,21 +167,13 @@ export class SessionItems {
         item.start ??= at(event.audio_start_ms);
         if (item.started) return [];
         item.started = true;
-        return [
-          { type: 'input_audio_buffer.speech_started', audio_start_ms: toMs(item.start), item_id: item.id },
-        ];
+        return [itemEvents.speechStarted(item.id, toMs(item.start))];
       }
       case 'speech_stopped': {
         const item = this.item(event.utterance);
         if (item.stopped) return [];
         item.stopped = true;
-        return [
-          {
-            type: 'input_audio_buffer.speech_stopped',
-            audio_end_ms: toMs(at(event.audio_end_ms)),
-            item_id: item.id,
-          },
-        ];
+        return [itemEvents.speechStopped(item.id, toMs(at(event.audio_end_ms)))];
       }
       case 'committed': {
         const item = this.item(event.utterance);
@@ -201,7 +187,7 @@ export class SessionItems {
         item.committed = true;
         const previous = this.lastCommitted;
         this.lastCommitted = item.id;
-        return [{ type: 'input_audio_buffer.committed', item_id: item.id, previous_item_id: previous }];
+        return [itemEvents.committed(item.id, previous)];
       }
       case 'delta': {
         const item = this.item(event.utterance);
@@ -209,14 +195,7 @@ export class SessionItems {
         if (item.said.length <= item.shown.length) return [];
         const delta = item.said.slice(item.shown.length);
         item.shown = item.said;
-        return [
-          {
-            type: 'conversation.item.input_audio_transcription.delta',
-            item_id: item.id,
-            content_index: 0,
-            delta,
-          },
-        ];
+        return [itemEvents.delta(item.id, delta)];
       }
       case 'completed': {
         const item = this.item(event.utterance);
@@ -228,27 +207,12 @@ export class SessionItems {
           transcript: event.transcript,
           language: event.language,
         });
-        return [
-          {
-            type: 'conversation.item.input_audio_transcription.completed',
-            item_id: item.id,
-            content_index: 0,
-            transcript: event.transcript,
-            usage: { type: 'duration', seconds: event.audio_seconds },
-          },
-        ];
+        return [itemEvents.completed(item.id, event.transcript, event.audio_seconds)];
       }
       case 'failed': {
         const item = this.item(event.utterance);
         this.pending = this.pending.filter((i) => i !== item);
-        return [
-          {
-            type: 'conversation.item.input_audio_transcription.failed',
-            item_id: item.id,
-            content_index: 0,
-            error: event.error,
-          },
-        ];
+        return [itemEvents.failed(item.id, event.error)];
       }
       default:
         return [];
@@ -257,14 +221,7 @@ export class SessionItems {
 
   /** Nothing will finish them (no GPU service left): each pending item fails, once. */
   failAll(error: { message: string; type: string; code: string | null; param: string | null }): Outgoing[] {
-    const failed = this.pending.map(
-      (item): Outgoing => ({
-        type: 'conversation.item.input_audio_transcription.failed',
-        item_id: item.id,
-        content_index: 0,
-        error,
-      }),
-    );
+    const failed = this.pending.map((item) => itemEvents.failed(item.id, error));
     this.pending = [];
     this.marks = [];
     return failed;

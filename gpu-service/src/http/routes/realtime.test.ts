@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type GpuRealtimeEvent, REALTIME_PATH } from '@whisper-edge/shared';
+import { toPcm16 } from '@whisper-edge/shared/pcm16';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { padded, toPcm16 } from '../../../test/realtime-support.js';
+import { padded } from '../../../test/realtime-support.js';
 import { createTestApp, signedUpgradeHeaders } from '../../../test/test-app.js';
 import { speechSamples } from '../../../test/test-model.js';
 import { listen } from '../../../test/test-server.js';
