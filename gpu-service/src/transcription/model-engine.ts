@@ -14,6 +14,13 @@ export interface ModelEngine {
   vocab: WhisperVocab;
 }
 
+/**
+ * Windows of one request decoding at once: enough to keep every engine's batch full (and one ready
+ * for each), so a lone long request uses the whole batch; the scheduler still serves requests in turn.
+ */
+export const windowsInFlight = (model: Pick<LoadedModel, 'batchSize' | 'engineWorkers'>) =>
+  Math.max(1, model.engineWorkers) * windowsInHand(model.batchSize);
+
 export async function startEngine(model: LoadedModel): Promise<ModelEngine> {
   if (model.engineWorkers > 0) {
     const pool = await EnginePool.start(model);

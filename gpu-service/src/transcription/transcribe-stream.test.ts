@@ -4,6 +4,7 @@ import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import { diarizerFactory } from '../diarization/create-diarizer.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { ModelManager } from '../models/model-manager.js';
+import { windowsInFlight } from './model-engine.js';
 import { Transcriber } from './transcribe.js';
 
 const transcriber = new Transcriber({ diarizers: diarizerFactory() });
@@ -37,9 +38,9 @@ describe('streaming transcription', () => {
       { temperatures: [0], onRetained: (n) => (maxRetained = Math.max(maxRetained, n)) },
     );
     expect(result.duration).toBe(480);
-    // The windows waiting to fill a batch (≤ 30 s of speech each, the last being assembled) plus VAD's
-    // look-behind (35 s): never the whole 8 min.
-    expect(maxRetained / SR).toBeLessThanOrEqual(66 + (model.batchSize - 1) * 30);
+    // The windows decoding (≤ 30 s of speech each), the one being assembled and VAD's look-behind
+    // (35 s): never the whole 8 min.
+    expect(maxRetained / SR).toBeLessThanOrEqual(66 + windowsInFlight(model) * 30);
     expect(result.segments.length).toBeGreaterThan(0);
     const clipSeconds = clip.length / SR;
     for (const segment of result.segments) {

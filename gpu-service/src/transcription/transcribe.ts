@@ -4,10 +4,11 @@ import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import { nameKnownSpeakers } from '../diarization/known-speakers.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import type { WindowWord } from '../whisper/decode-types.js';
+import { PRIORITY } from '../whisper/batch-scheduler.js';
+import type { WindowResult, WindowWord } from '../whisper/decode-types.js';
 import type { LanguageGuess } from '../whisper/detect-language.js';
 import type { WindowInput } from '../whisper/encode-windows.js';
-import { type ModelEngine, startEngine } from './model-engine.js';
+import { type ModelEngine, startEngine, windowsInFlight } from './model-engine.js';
 import {
   assertSupported,
   type TranscribeHooks,
@@ -15,6 +16,7 @@ import {
   temperatureSchedule,
 } from './transcribe-options.js';
 import { type AudioWindow, WindowAssembler } from './window-assembler.js';
+import { WindowPipeline } from './window-pipeline.js';
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
@@ -65,8 +67,9 @@ export class Transcriber {
   }
 
   /**
-   * The streaming form: PCM blocks in (from ffmpeg), windows out as soon as they are final, decoded in
-   * batches. Memory holds one window being assembled plus one batch, whatever the input's length.
+   * The streaming form: PCM blocks in (from ffmpeg), windows out to the engine as soon as they are
+   * final, a few in flight while reading goes on. Memory holds one window being assembled plus those
+   * in flight, whatever the input's length.
    */
   async transcribeStream(
     model: LoadedModel,
@@ -85,34 +88,23 @@ export class Transcriber {
     const diarizer = options.diarization ? await this.deps.diarizers(options.diarization) : undefined;
     const wantWords = askedWords || diarizer !== undefined;
     let language: string | undefined = model.whisper.multilingual ? options.language : 'en';
-    let queue: AudioWindow[] = [];
+    const decodeOptions = () => ({
+      language,
+      task: options.task,
+      prompt: options.prompt,
+      withTimestamps: true,
+      withWords: wantWords,
+      ...(tuning.temperatures
+        ? { temperatures: tuning.temperatures }
+        : temperatureSchedule(options.temperature)),
+    });
 
-    const run = async (windows: AudioWindow[]) => {
-      if (windows.length === 0) return;
-      signal?.throwIfAborted();
+    // This request's windows, handed to the scheduler one by one, are one request to its fair share.
+    const request = {};
+    const accept = async (window: AudioWindow, result: WindowResult) => {
       const firstNew = segments.length;
-      // Language is identified on speech, the first window, not on whatever silence opens the file.
-      const inputs: WindowInput[] = windows.map((w) => w.samples);
-      if (language === undefined) {
-        const detected = await engine.detectLanguage(windows[0]!.samples);
-        language = detected.language;
-        // Its decode reuses the encoder output detection computed.
-        if (detected.encoded) inputs[0] = detected.encoded;
-      }
-      const results = await scheduler.transcribeWindows(inputs, {
-        language,
-        task: options.task,
-        prompt: options.prompt,
-        withTimestamps: true,
-        withWords: wantWords,
-        ...(tuning.temperatures
-          ? { temperatures: tuning.temperatures }
-          : temperatureSchedule(options.temperature)),
-      });
-      for (const [w, result] of results.entries()) {
-        // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
-        if (result.silent) continue;
-        const window = windows[w]!;
+      // A window Whisper itself judges silent contributes nothing, rather than a hallucination.
+      if (!result.silent) {
         for (const segment of result.segments) {
           const start = round(window.toSource(segment.start, 'start'));
           segments.push({
@@ -130,26 +122,48 @@ export class Transcriber {
         }
         if (wantWords) words.push(...windowWords(window, result.words ?? []));
       }
-      const last = windows.at(-1)!;
       await tuning.onWindows?.({
-        processedSeconds: round(last.toSource(last.samples.length / SAMPLE_RATE, 'end')),
+        processedSeconds: round(window.toSource(window.samples.length / SAMPLE_RATE, 'end')),
         segments: segments.slice(firstNew),
       });
+    };
+    const pipeline = new WindowPipeline<WindowResult>(
+      windowsInFlight(model),
+      async (window) => {
+        let input: WindowInput = window.samples;
+        // Language is identified on speech, the first window, not on whatever silence opens the file.
+        if (language === undefined) {
+          const detected = await engine.detectLanguage(window.samples);
+          language = detected.language;
+          // Its decode reuses the encoder output detection computed.
+          if (detected.encoded) input = detected.encoded;
+        }
+        const [result] = await scheduler.transcribeWindows([input], decodeOptions(), PRIORITY.batch, {
+          signal,
+          owner: request,
+        });
+        return result!;
+      },
+      accept,
+    );
+    const push = async (windows: AudioWindow[]) => {
+      for (const window of windows) {
+        signal?.throwIfAborted();
+        // The first window settles the language before any other is decoded.
+        const pending = language === undefined;
+        await pipeline.push(window);
+        if (pending) await pipeline.finish();
+      }
     };
 
     for await (const block of blocks) {
       signal?.throwIfAborted();
-      queue.push(...(await assembler.push(block)));
+      await push(await assembler.push(block));
       await diarizer?.push(block);
-      tuning.onRetained?.(assembler.retainedSamples + queue.reduce((n, w) => n + w.samples.length, 0));
-      if (queue.length >= model.batchSize) {
-        const batch = queue;
-        queue = [];
-        await run(batch);
-      }
+      tuning.onRetained?.(assembler.retainedSamples + pipeline.heldSamples);
     }
-    queue.push(...(await assembler.finish()));
-    await run(queue);
+    await push(await assembler.finish());
+    await pipeline.finish();
 
     const duration = assembler.received / SAMPLE_RATE;
     const clamp = (t: number) => Math.min(t, round(duration));

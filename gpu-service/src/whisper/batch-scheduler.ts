@@ -16,17 +16,31 @@ export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 export const LIVE_STREAK_LIMIT = 3;
 
 /**
- * Windows an engine is given at once, one per call: its decode loop batches them (continuous
- * batching), and one more than its batch size keeps a window ready for the next free place. The
- * scheduler still picks every window (live first, requests in turn), so little is committed early.
+ * Windows of batch work an engine is given at once, one per call: as many as its decode loop batches
+ * (continuous batching). A window is handed over when a place comes free, so the scheduler picks every
+ * one (live first, requests in turn) and nothing waits inside an engine behind work committed early.
  */
-export const windowsInHand = (batchSize: number) => batchSize + 1;
+export const windowsInHand = (batchSize: number) => batchSize;
+
+/** Lanes beyond `concurrency` that only live windows may take: they never wait for a file's window. */
+export const LIVE_LANES = 2;
+
+/** What else a caller may say about its windows. */
+export interface Submission {
+  /** Queued windows are dropped (rejected with the reason) when it aborts. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Whose windows they are: calls with the same owner (one request's windows, handed in one by one)
+   * are one request to the fair share. Each call is its own request otherwise.
+   */
+  owner?: object;
+}
 
 interface Job {
   window: WindowInput;
   key: string;
-  /** Which transcribeWindows call it came from: batch work is shared out fairly between them. */
-  submission: number;
+  /** Which request it came from: batch work is shared out fairly between them. */
+  owner: object;
   options: DecodeOptions;
   priority: Priority;
   resolve: (result: WindowResult) => void;
@@ -46,10 +60,9 @@ export class BatchScheduler {
   private readonly queue: Job[] = [];
   private running = 0;
   private liveStreak = 0;
-  private submissions = 0;
   private batches = 0;
-  /** The batch each request with windows still queued was last served in. */
-  private readonly lastServed = new Map<number, number>();
+  /** The batch each request was last served in (forgotten with the request). */
+  private readonly lastServed = new WeakMap<object, number>();
 
   constructor(
     private readonly engine: Pick<WhisperEngine, 'transcribeWindows'>,
@@ -61,7 +74,9 @@ export class BatchScheduler {
     windows: WindowInput[],
     options: DecodeOptions,
     priority: Priority = PRIORITY.batch,
+    { signal, owner = {} }: Submission = {},
   ): Promise<WindowResult[]> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const key = JSON.stringify([
       options.language,
       options.task,
@@ -73,14 +88,30 @@ export class BatchScheduler {
       options.seed ?? null,
       options.prefixTokens ?? null,
     ]);
-    const submission = this.submissions++;
+    const jobs: Job[] = [];
     const results = windows.map(
       (window) =>
-        new Promise<WindowResult>((resolve, reject) =>
-          this.enqueue({ window, key, submission, options, priority, resolve, reject }),
-        ),
+        new Promise<WindowResult>((resolve, reject) => {
+          const job = { window, key, owner, options, priority, resolve, reject };
+          jobs.push(job);
+          this.enqueue(job);
+        }),
     );
-    for (let lane = this.running; lane < this.concurrency; lane++) void this.drain();
+    if (signal) {
+      // Windows not yet handed to an engine are dropped; those decoding finish (a few at most).
+      const drop = () => {
+        for (const job of jobs) {
+          const at = this.queue.indexOf(job);
+          if (at < 0) continue;
+          this.queue.splice(at, 1);
+          job.reject(signal.reason);
+        }
+      };
+      signal.addEventListener('abort', drop, { once: true });
+      void Promise.allSettled(results).then(() => signal.removeEventListener('abort', drop));
+    }
+    const lanes = this.concurrency + (priority === PRIORITY.batch ? 0 : LIVE_LANES);
+    for (let lane = this.running; lane < lanes; lane++) void this.drain();
     return Promise.all(results);
   }
 
@@ -106,8 +137,12 @@ export class BatchScheduler {
     return best ?? first;
   }
 
+  private liveWaiting(): boolean {
+    return this.queue.length > 0 && this.queue[0]!.priority !== PRIORITY.batch;
+  }
+
   private served(job: Job): number {
-    return this.lastServed.get(job.submission) ?? -1;
+    return this.lastServed.get(job.owner) ?? -1;
   }
 
   /** Jobs of the leader's prompt and kind; for batch work one per request in turn, least recently served first. */
@@ -122,34 +157,36 @@ export class BatchScheduler {
       }
       return batch;
     }
-    const waiting = [...new Set(this.queue.filter(eligible).map((job) => job.submission))];
+    const waiting = [...new Set(this.queue.filter(eligible).map((job) => job.owner))];
     waiting.sort((a, b) => (this.lastServed.get(a) ?? -1) - (this.lastServed.get(b) ?? -1));
     for (let progressed = true; progressed && batch.length < this.batchSize; ) {
       progressed = false;
-      for (const submission of waiting) {
+      for (const owner of waiting) {
         if (batch.length === this.batchSize) break;
-        const i = this.queue.findIndex((job) => eligible(job) && job.submission === submission);
+        const i = this.queue.findIndex((job) => eligible(job) && job.owner === owner);
         if (i < 0) continue;
         batch.push(...this.queue.splice(i, 1));
         progressed = true;
       }
     }
     const turn = this.batches++;
-    for (const job of batch) this.lastServed.set(job.submission, turn);
-    for (const submission of waiting)
-      if (!this.queue.some((job) => job.submission === submission)) this.lastServed.delete(submission);
+    for (const job of batch) this.lastServed.set(job.owner, turn);
     return batch;
   }
 
+  /** A lane past `concurrency` opens only for a live window, and serves only live ones. */
   private async drain(): Promise<void> {
-    if (this.running >= this.concurrency) return;
+    const liveOnly = this.running >= this.concurrency;
+    if (liveOnly && (this.running >= this.concurrency + LIVE_LANES || !this.liveWaiting())) return;
     this.running++;
     try {
       // Let windows submitted in the same turn of the event loop (concurrent requests) join the batch.
       await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
-        const leader = this.leader();
-        this.liveStreak = leader.priority === PRIORITY.batch ? 0 : this.liveStreak + 1;
+        if (liveOnly && !this.liveWaiting()) break;
+        const leader = liveOnly ? this.queue[0]! : this.leader();
+        // Live-only lanes leave the streak alone: it counts what the shared lanes gave live work.
+        if (!liveOnly) this.liveStreak = leader.priority === PRIORITY.batch ? 0 : this.liveStreak + 1;
         // Same prompt and the same kind of work (live or batch) as the leader.
         const batch = this.nextBatch(leader);
         try {
