@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testModelDir } from '../../test/fixtures.js';
+import { loadTestModel, speechSamples } from '../../test/test-model.js';
+import type { LoadedModel } from '../models/model-manager.js';
+import { beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
+import { decodeBatch, decoderShape } from './decoder-runner.js';
+import { encodeWindows } from './encode-windows.js';
+import { transformersFeatures } from './transformers-features.js';
+import { readVocab, type WhisperVocab } from './whisper-vocab.js';
+
+const VOCAB_SIZE = 51865;
+let model: LoadedModel;
+let vocab: WhisperVocab;
+let chain: ort.InferenceSession;
+let windows: Float32Array[];
+
+beforeAll(async () => {
+  model = await loadTestModel();
+  vocab = readVocab(model.whisper.generationConfig, model.whisper.tokenizer);
+  const file = (name: string) => readFile(path.join(testModelDir, 'onnx', name));
+  const bytes = beamSearchChainBytes(
+    model.whisper,
+    vocab,
+    {
+      encoder: await file('encoder_model.onnx'),
+      decoder: await file('decoder_model_merged.onnx'),
+    },
+    VOCAB_SIZE,
+  );
+  chain = await ort.InferenceSession.create(bytes);
+  const speech = await speechSamples();
+  const reversed = speech.slice().reverse();
+  const tone = new Float32Array(16_000 * 4).map((_, i) => 0.05 * Math.sin((2 * Math.PI * 440 * i) / 16_000));
+  windows = [speech, reversed, tone];
+});
+
+async function featuresOf(batch: Float32Array[]): Promise<ort.Tensor> {
+  const extracted = await transformersFeatures(model.transcriber).extract(batch);
+  const frame = extracted[0]!.length;
+  const data = new Float32Array(frame * batch.length);
+  for (const [i, f] of extracted.entries()) data.set(f, i * frame);
+  return new ort.Tensor('float32', data, [batch.length, model.whisper.nMels, frame / model.whisper.nMels]);
+}
+
+async function ourLoop(
+  batch: Float32Array[],
+  prompt: number[],
+  withTimestamps: boolean,
+  maxNewTokens?: number,
+) {
+  const hidden = await encodeWindows(model.whisper, transformersFeatures(model.transcriber), batch);
+  return decodeBatch(model.whisper.sessions.decoder, hidden, vocab, decoderShape(model.whisper.config), {
+    prompt,
+    withTimestamps,
+    temperature: 0,
+    ...(maxNewTokens ? { maxNewTokens } : {}),
+  });
+}
+
+describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
+  it('decodes greedily token for token as our loop does, batch of windows, no timestamps', async () => {
+    const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe, vocab.noTimestamps];
+    const ours = await ourLoop(windows, prompt, false);
+    const op = await decodeWithBeamSearch(chain, await featuresOf(windows), vocab, VOCAB_SIZE, {
+      prompt,
+      withTimestamps: false,
+    });
+    for (const [b, sequence] of ours.entries()) {
+      expect(sequence.tokens.length).toBeGreaterThan(3);
+      expect(op[b]!.tokens).toEqual(sequence.tokens);
+      // The op's score is the sum of log-softmax before the masks, ours after: close, not equal.
+      expect(op[b]!.sumLogprob).toBeCloseTo(sequence.sumLogprob, 0);
+    }
+    // Distinct windows decode differently: the comparison is not of one repeated output.
+    expect(new Set(ours.map((s) => s.tokens.join())).size).toBeGreaterThan(1);
+  });
+
+  it('stops at the same token budget as our loop', async () => {
+    const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe, vocab.noTimestamps];
+    const ours = await ourLoop(windows.slice(0, 1), prompt, false, 3);
+    const op = await decodeWithBeamSearch(chain, await featuresOf(windows.slice(0, 1)), vocab, VOCAB_SIZE, {
+      prompt,
+      withTimestamps: false,
+      maxNewTokens: 3,
+    });
+    expect(ours[0]!.tokens).toHaveLength(3);
+    expect(op[0]!.tokens).toEqual(ours[0]!.tokens);
+  });
+});
