@@ -50,12 +50,14 @@ async function ourLoop(
   prompt: number[],
   withTimestamps: boolean,
   maxNewTokens?: number,
+  strictTimestamps?: boolean,
 ) {
   const hidden = await encodeWindows(model.whisper, transformersFeatures(model.transcriber), batch);
   return decodeBatch(model.whisper.sessions.decoder, hidden, vocab, decoderShape(model.whisper.config), {
     prompt,
     withTimestamps,
     temperature: 0,
+    ...(strictTimestamps ? { strictTimestamps } : {}),
     ...(maxNewTokens ? { maxNewTokens } : {}),
   });
 }
@@ -76,6 +78,21 @@ describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
     }
     // Distinct windows decode differently: the comparison is not of one repeated output.
     expect(new Set(ours.map((s) => s.tokens.join())).size).toBeGreaterThan(1);
+  });
+
+  it('keeps the timestamp rules (openai/whisper strict ones) token for token', async () => {
+    const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe];
+    const ours = await ourLoop(windows, prompt, true, undefined, true);
+    const op = await decodeWithBeamSearch(chain, await featuresOf(windows), vocab, VOCAB_SIZE, {
+      prompt,
+      withTimestamps: true,
+    });
+    for (const [b, sequence] of ours.entries()) {
+      // Opens with a timestamp, and closes a segment with one before <|endoftext|>.
+      expect(sequence.tokens[0]).toBeGreaterThanOrEqual(vocab.timestampBegin);
+      expect(sequence.tokens.at(-2)).toBeGreaterThanOrEqual(vocab.timestampBegin);
+      expect(op[b]!.tokens).toEqual(sequence.tokens);
+    }
   });
 
   it('stops at the same token budget as our loop', async () => {

@@ -26,6 +26,9 @@ export function beamSearchChainBytes(
   );
 }
 
+/** openai/whisper's max_initial_timestamp of 1.0 s, in 20 ms steps (as decoder-runner.ts). */
+const MAX_INITIAL_TIMESTAMP_INDEX = 50;
+
 export interface BeamSearchRequest {
   prompt: number[];
   withTimestamps: boolean;
@@ -57,8 +60,16 @@ export async function decodeWithBeamSearch(
   const vocabMask = new Int32Array(vocabSize).fill(1);
   for (const id of vocab.suppressTokens) vocabMask[id] = 0;
   const prefixMask = new Int32Array(batch * vocabSize).fill(1);
-  for (let b = 0; b < batch; b++)
-    for (const id of vocab.beginSuppressTokens) prefixMask[b * vocabSize + id] = 0;
+  for (let b = 0; b < batch; b++) {
+    const row = prefixMask.subarray(b * vocabSize, (b + 1) * vocabSize);
+    for (const id of vocab.beginSuppressTokens) row[id] = 0;
+    // openai/whisper's first-token rule, which onnxruntime's timestamp processor leaves out: a
+    // timestamped transcript opens with a timestamp of at most 1.0 s.
+    if (request.withTimestamps) {
+      row.fill(0, 0, vocab.timestampBegin);
+      row.fill(0, vocab.timestampBegin + MAX_INITIAL_TIMESTAMP_INDEX + 1);
+    }
+  }
   const int = (value: number) => new ort.Tensor('int32', Int32Array.of(value), [1]);
   const float = (value: number) => new ort.Tensor('float32', Float32Array.of(value), [1]);
   const outputs = await session.run({
