@@ -1,0 +1,113 @@
+/**
+ * The decode loop inside onnxruntime (`WhisperBeamSearch`, num_beams 1) against ours (Node drives the
+ * merged decoder step by step), CPU, on generated models: the test model and one at whisper-base
+ * dimensions. Equal work: end-of-text is suppressed on both sides (the op's min_length and our
+ * suppress list), both decode exactly N tokens per window from the same precomputed features, and
+ * the bench fails unless both chose the same tokens. Times cover encoder + N steps per window.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readWhisperModel } from '@whisper-edge/gpu-service/models/whisper-model';
+import {
+  beamSearchChainBytes,
+  decodeWithBeamSearch,
+} from '@whisper-edge/gpu-service/whisper/beam-search-runner';
+import { decodeBatch, decoderShape } from '@whisper-edge/gpu-service/whisper/decoder-runner';
+import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
+import { readVocab, type WhisperVocab } from '@whisper-edge/gpu-service/whisper/whisper-vocab';
+import * as ort from 'onnxruntime-node';
+import { generateTinyWhisper } from '../tiny-whisper/generate.js';
+import { loadBenchEngine } from './bench-engine.js';
+
+const VOCAB_SIZE = 51865;
+
+interface Side {
+  label: string;
+  run: () => Promise<number[][]>;
+}
+
+async function bestOf(rounds: number, side: Side): Promise<{ ms: number; tokens: number[][] }> {
+  let best = Number.POSITIVE_INFINITY;
+  let tokens: number[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = performance.now();
+    tokens = await side.run();
+    best = Math.min(best, performance.now() - started);
+  }
+  return { ms: best, tokens };
+}
+
+async function benchModel(dir: string, label: string, steps: number[], rounds: number): Promise<void> {
+  const bench = await loadBenchEngine(dir, { neverStop: true });
+  try {
+    const whisper = readWhisperModel(bench.transcriber);
+    const vocab: WhisperVocab = readVocab(whisper.generationConfig, whisper.tokenizer);
+    const file = (name: string) => readFile(path.join(dir, 'onnx', name));
+    const bytes = beamSearchChainBytes(
+      whisper,
+      vocab,
+      { encoder: await file('encoder_model.onnx'), decoder: await file('decoder_model_merged.onnx') },
+      VOCAB_SIZE,
+    );
+    const chain = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2 });
+    const window = new Float32Array(16_000 * 30).map((_, i) => 0.1 * Math.sin(i / 7) * Math.sin(i / 1300));
+    const [features] = await bench.features.extract([window]);
+    const tensor = new ort.Tensor('float32', features!, [1, whisper.nMels, features!.length / whisper.nMels]);
+    const fixed = { extract: async () => [features!] };
+    const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe, vocab.noTimestamps];
+    console.log(`${label}: one 30 s window, encoder + N decoder steps, best of ${rounds}`);
+    for (const n of steps) {
+      const ours = await bestOf(rounds, {
+        label: 'ours',
+        run: async () => {
+          const hidden = await encodeWindows(whisper, fixed, [window]);
+          const decoded = await decodeBatch(
+            whisper.sessions.decoder,
+            hidden,
+            vocab,
+            decoderShape(whisper.config),
+            {
+              prompt,
+              withTimestamps: false,
+              temperature: 0,
+              maxNewTokens: n,
+            },
+          );
+          return decoded.map((d) => d.tokens);
+        },
+      });
+      const op = await bestOf(rounds, {
+        label: 'op',
+        run: async () =>
+          (
+            await decodeWithBeamSearch(chain, tensor, vocab, VOCAB_SIZE, {
+              prompt,
+              withTimestamps: false,
+              maxNewTokens: n,
+            })
+          ).map((d) => d.tokens),
+      });
+      for (const side of [ours, op])
+        if (side.tokens[0]!.length !== n)
+          throw new Error(`unequal work: ${side.tokens[0]!.length} tokens, not ${n}`);
+      if (ours.tokens[0]!.join() !== op.tokens[0]!.join())
+        throw new Error('the two loops chose different tokens');
+      console.log(
+        `  ${String(n).padStart(3)} steps: our loop ${ours.ms.toFixed(0)} ms, WhisperBeamSearch ${op.ms.toFixed(0)} ms (ours/op ${(ours.ms / op.ms).toFixed(2)}x)`,
+      );
+    }
+    await chain.release();
+  } finally {
+    await bench.features.dispose();
+  }
+}
+
+export async function beamSearchBench(options: { rounds?: number; steps?: number[] } = {}): Promise<void> {
+  const root = path.resolve(import.meta.dirname, '../../..');
+  const rounds = options.rounds ?? 3;
+  const steps = options.steps ?? [8, 64];
+  await benchModel(path.join(root, 'fixtures/models/whisper-test'), 'test model (d_model 64)', steps, rounds);
+  const base = path.join(root, 'fixtures/models/whisper-base-random');
+  await generateTinyWhisper({ outDir: base, preset: 'base', seed: 3 });
+  await benchModel(base, 'whisper-base dims (d_model 512, 6 decoder layers)', steps, rounds);
+}
