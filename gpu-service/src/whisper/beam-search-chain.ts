@@ -237,7 +237,7 @@ export function buildBeamSearchChain(
         domain: 'com.microsoft',
         name: 'beam_search',
         input: [...BEAM_SEARCH_INPUTS],
-        output: ['sequences', 'sequences_scores', '', '', 'no_speech_probs'],
+        output: ['sequences', 'sequences_scores'],
         attribute: attributes,
       },
     ],
@@ -257,7 +257,6 @@ export function buildBeamSearchChain(
     output: [
       info('sequences', T.INT32, ['batch', 'returns', 'max_length']),
       info('sequences_scores', F, ['batch', 'returns']),
-      info('no_speech_probs', F, ['batch']),
     ],
   };
   const model: OnnxNamespace.IModelProto = {

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { testModelDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
+import { BeamSearchDecoder, beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
 import { decodeBatch, decoderShape } from './decoder-runner.js';
 import { encodeWindows } from './encode-windows.js';
 import { transformersFeatures } from './transformers-features.js';
+import { WhisperEngine } from './whisper-engine.js';
 import { readVocab, type WhisperVocab } from './whisper-vocab.js';
 
 const VOCAB_SIZE = 51865;
@@ -80,7 +81,7 @@ describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
     expect(new Set(ours.map((s) => s.tokens.join())).size).toBeGreaterThan(1);
   });
 
-  it('keeps the timestamp rules (openai/whisper strict ones) token for token', async () => {
+  it('keeps the timestamp rules (openai/whisper strict ones) token for token, not the scores', async () => {
     const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe];
     const ours = await ourLoop(windows, prompt, true, undefined, true);
     const op = await decodeWithBeamSearch(chain, await featuresOf(windows), vocab, VOCAB_SIZE, {
@@ -92,6 +93,9 @@ describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
       expect(sequence.tokens[0]).toBeGreaterThanOrEqual(vocab.timestampBegin);
       expect(sequence.tokens.at(-2)).toBeGreaterThanOrEqual(vocab.timestampBegin);
       expect(op[b]!.tokens).toEqual(sequence.tokens);
+      // Its score sums log-softmax before the rules (a forced timestamp counts as unlikely), ours
+      // after them: why the engine leaves timestamped windows on our loop.
+      expect(op[b]!.sumLogprob).toBeLessThan(sequence.sumLogprob - 1);
     }
   });
 
@@ -105,5 +109,31 @@ describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
     });
     expect(ours[0]!.tokens).toHaveLength(3);
     expect(op[0]!.tokens).toEqual(ours[0]!.tokens);
+  });
+
+  it("is the engine's decode loop when set: same transcripts, and hotter retries still on ours", async () => {
+    const features = transformersFeatures(model.transcriber);
+    const beamSearch = await BeamSearchDecoder.load(testModelDir, model.whisper, vocab, {
+      vocabSize: VOCAB_SIZE,
+    });
+    const options = { language: 'en', task: 'transcribe' as const, withTimestamps: false };
+    const plain = new WhisperEngine(model.whisper, features, { batchSize: 2 });
+    const viaOp = new WhisperEngine(model.whisper, features, { batchSize: 2, beamSearch });
+    const ours = await plain.transcribeWindows(windows, { ...options, temperatures: [0] });
+    const calls = vi.spyOn(beamSearch, 'decode');
+    const op = await viaOp.transcribeWindows(windows, { ...options, temperatures: [0] });
+    expect(calls).toHaveBeenCalledTimes(2); // 3 windows in batches of 2
+    expect(op.map((r) => [r.tokens, r.text, r.segments])).toEqual(
+      ours.map((r) => [r.tokens, r.text, r.segments]),
+    );
+    for (const [i, r] of op.entries()) expect(r.avgLogprob).toBeCloseTo(ours[i]!.avgLogprob, 2);
+    expect(op.some((r) => r.tokens.length > 3)).toBe(true);
+    // Sampling is not the op's: at temperature > 0 both engines draw the same samples on our loop.
+    const hot = { ...options, temperatures: [0.8], seed: 7 };
+    const hotOurs = await plain.transcribeWindows(windows, hot);
+    expect((await viaOp.transcribeWindows(windows, hot)).map((r) => r.tokens)).toEqual(
+      hotOurs.map((r) => r.tokens),
+    );
+    await beamSearch.release();
   });
 });

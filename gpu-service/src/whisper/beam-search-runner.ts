@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { buildBeamSearchChain } from './beam-search-chain.js';
+import type { FeatureExtractor } from './decode-types.js';
 import type { DecodedSequence } from './decoder-runner.js';
 import type { WhisperVocab } from './whisper-vocab.js';
 
@@ -94,7 +97,6 @@ export async function decodeWithBeamSearch(
   const sequences = outputs.sequences!.data as Int32Array;
   const length = outputs.sequences!.dims[2]!;
   const scores = outputs.sequences_scores!.data as Float32Array;
-  const noSpeech = outputs.no_speech_probs?.data as Float32Array | undefined;
   return Array.from({ length: batch }, (_, b) => {
     const row = Array.from(sequences.subarray(b * length + promptLength, (b + 1) * length));
     // Finished sequences are padded with the pad token (= <|endoftext|>); our loop keeps one.
@@ -104,7 +106,57 @@ export async function decodeWithBeamSearch(
       tokens,
       logprobs: [],
       sumLogprob: scores[b]!,
-      noSpeechProb: noSpeech?.[b] ?? 0,
+      // The op's no_speech_probs output held no probabilities on CPU in 1.30 (0, or values outside
+      // [0, 1]): not read. The no-speech check then rests on VAD (docs/gpu-data-movement.md).
+      noSpeechProb: 0,
     };
   });
+}
+
+/**
+ * The engine's `decodeLoop: 'onnxruntime'` choice: greedy windows decode in one `run` of the chain
+ * session (on CUDA the cross-attention cache then never crosses to the host). Built from the model
+ * directory's fp32 `onnx/encoder_model.onnx` and `onnx/decoder_model_merged.onnx`.
+ */
+export class BeamSearchDecoder {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly vocab: WhisperVocab,
+    private readonly vocabSize: number,
+    private readonly nMels: number,
+  ) {}
+
+  static async load(
+    modelDir: string,
+    model: Pick<WhisperModel, 'config' | 'nMels'>,
+    vocab: WhisperVocab,
+    options: { vocabSize: number; session?: ort.InferenceSession.SessionOptions },
+  ): Promise<BeamSearchDecoder> {
+    const file = (name: string) => readFile(path.join(modelDir, 'onnx', name));
+    const bytes = beamSearchChainBytes(
+      model,
+      vocab,
+      { encoder: await file('encoder_model.onnx'), decoder: await file('decoder_model_merged.onnx') },
+      options.vocabSize,
+    );
+    const session = await ort.InferenceSession.create(bytes, options.session ?? {});
+    return new BeamSearchDecoder(session, vocab, options.vocabSize, model.nMels);
+  }
+
+  async decode(
+    features: FeatureExtractor,
+    windows: Float32Array[],
+    request: BeamSearchRequest,
+  ): Promise<DecodedSequence[]> {
+    const extracted = await features.extract(windows);
+    const frame = extracted[0]!.length;
+    const data = new Float32Array(frame * extracted.length);
+    for (const [i, f] of extracted.entries()) data.set(f, i * frame);
+    const tensor = new ort.Tensor('float32', data, [extracted.length, this.nMels, frame / this.nMels]);
+    return decodeWithBeamSearch(this.session, tensor, this.vocab, this.vocabSize, request);
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
 }

@@ -2,11 +2,13 @@ import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
+import type { BeamSearchDecoder } from './beam-search-runner.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
 import {
   type AlignmentRequest,
   type DecodedSequence,
+  type DecodeRequest,
   type DecoderShape,
   decodeBatch,
   decoderShape,
@@ -48,6 +50,11 @@ export class WhisperEngine {
       thresholds?: QualityThresholds;
       /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
       timestampRules?: 'openai' | 'transformers.js';
+      /**
+       * Greedy windows without timestamps or words decode inside onnxruntime
+       * (docs/gpu-data-movement.md); the rest stays on our loop.
+       */
+      beamSearch?: BeamSearchDecoder;
     },
   ) {
     this.vocab = readVocab(model.generationConfig, model.tokenizer);
@@ -168,6 +175,17 @@ export class WhisperEngine {
     };
   }
 
+  /** One batch through our loop, or through onnxruntime's when that is set and can do the same. */
+  private async decodeBatchOf(batch: WindowInput[], request: DecodeRequest): Promise<DecodedSequence[]> {
+    const op = this.options.beamSearch;
+    // The op's sequence score sums log-softmax before the timestamp rules, ours after: with
+    // timestamps its tokens are ours but its avg_logprob (the fallback's test) is not.
+    if (op && request.temperature === 0 && !request.alignment && !request.withTimestamps)
+      return op.decode(this.features, batch.map(samplesOf), request);
+    const hidden = await encodeWindows(this.model, this.features, batch);
+    return decodeBatch(this.model.sessions.decoder, hidden, this.vocab, this.shape, request);
+  }
+
   /** Decodes windows in batches; windows whose output fails the quality checks are retried hotter. */
   async transcribeWindows(inputs: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
     const windows = inputs.map(samplesOf);
@@ -180,21 +198,15 @@ export class WhisperEngine {
       const retry: number[] = [];
       for (let i = 0; i < pending.length; i += this.options.batchSize) {
         const indices = pending.slice(i, i + this.options.batchSize);
-        const hidden = await encodeWindows(
-          this.model,
-          this.features,
-          indices.map((index) => inputs[index]!),
-        );
-        const decoded = await decodeBatch(this.model.sessions.decoder, hidden, this.vocab, this.shape, {
+        const batch = indices.map((index) => inputs[index]!);
+        const decoded = await this.decodeBatchOf(batch, {
           prompt,
           withTimestamps: options.withTimestamps,
           temperature,
           random,
           strictTimestamps: this.options.timestampRules !== 'transformers.js',
           ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
-          ...(options.withWords
-            ? { alignment: this.alignmentFor(indices.map((index) => windows[index]!)) }
-            : {}),
+          ...(options.withWords ? { alignment: this.alignmentFor(batch.map(samplesOf)) } : {}),
         });
         decoded.forEach((sequence, k) => {
           const index = indices[k]!;
