@@ -12,8 +12,10 @@
  *    out (`use_cache_branch` fixed to true).
  * Weights become initializers of the outer graph once, which both subgraphs read.
  */
-import type { onnx as OnnxNamespace } from 'onnx-proto';
+import { beamSearchModel, type ChainTokens } from './beam-search-op.js';
 import { constTensor, type Graph, info, inline, type Node, onnx, weightsOf } from './onnx-splice.js';
+
+export type { ChainTokens } from './beam-search-op.js';
 
 const T = onnx.TensorProto.DataType;
 
@@ -24,36 +26,6 @@ export interface ChainShape {
   vocabSize: number;
   nMels: number;
 }
-
-export interface ChainTokens {
-  eot: number;
-  sot: number;
-  noSpeech?: number | undefined;
-  timestampBegin: number;
-  transcribe: number;
-  translate: number;
-  noTimestamps: number;
-  startOfLm?: number | undefined;
-}
-
-/** The op's inputs by position (onnxruntime's WhisperBeamSearch schema). */
-export const BEAM_SEARCH_INPUTS = [
-  'input_features',
-  'max_length',
-  'min_length',
-  'num_beams',
-  'num_return_sequences',
-  'length_penalty',
-  'repetition_penalty',
-  'vocab_mask',
-  'prefix_vocab_mask',
-  '', // attention_mask: unused by Whisper
-  'decoder_input_ids',
-  'logits_processor',
-  '', // cross_qk_layer_head: needs DecoderMaskedMultiHeadAttention (see docs/gpu-data-movement.md)
-  '', // extra_decoding_ids
-  'temperature',
-] as const;
 
 /** Feeds of a merged decoder that has no value here: empty caches (first step) and the branch flag. */
 function decoderBinds(shape: ChainShape, kind: 'init' | 'step', emptyCache: string, flag: string) {
@@ -210,63 +182,14 @@ export function buildBeamSearchChain(
     output: stepOutputs.map(([name, , dims]) => info(name, F, dims)),
   };
 
-  const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
-  const graphAttr = (name: string, g: Graph) => ({ name, type: onnx.AttributeProto.AttributeType.GRAPH, g });
-  const attributes = [
-    ints('eos_token_id', tokens.eot),
-    ints('pad_token_id', tokens.eot),
-    ints('decoder_start_token_id', tokens.sot),
-    ints('model_type', 2),
-    ints('vocab_size', V),
-    ints('no_repeat_ngram_size', 0),
-    ints('early_stopping', 0),
-    ints('beginning_timestamp_token_id', tokens.timestampBegin),
-    ints('transcribe_token_id', tokens.transcribe),
-    ints('translate_token_id', tokens.translate),
-    ints('no_timestamps_token_id', tokens.noTimestamps),
-    ...(tokens.startOfLm !== undefined ? [ints('start_of_lm_token_id', tokens.startOfLm)] : []),
-    ...(tokens.noSpeech !== undefined ? [ints('no_speech_token_id', tokens.noSpeech)] : []),
-    graphAttr('encoder', encoderGraph),
-    graphAttr('decoder', decoderGraph),
-  ];
-  const main: Graph = {
-    name: 'whisper_beam_search',
-    node: [
-      {
-        opType: 'WhisperBeamSearch',
-        domain: 'com.microsoft',
-        name: 'beam_search',
-        input: [...BEAM_SEARCH_INPUTS],
-        output: ['sequences', 'sequences_scores'],
-        attribute: attributes,
-      },
-    ],
-    initializer: weightsOf(decoder.graph!, 'wd/'),
-    input: [
-      info('input_features', F, ['batch', shape.nMels, 'mel_frames']),
-      ...['max_length', 'min_length', 'num_beams', 'num_return_sequences', 'logits_processor'].map((n) =>
-        info(n, T.INT32, [1]),
-      ),
-      info('length_penalty', F, [1]),
-      info('repetition_penalty', F, [1]),
-      info('vocab_mask', T.INT32, [V]),
-      info('prefix_vocab_mask', T.INT32, ['batch', V]),
-      info('decoder_input_ids', T.INT32, ['batch', 'prompt']),
-      info('temperature', F, [1]),
-    ],
-    output: [
-      info('sequences', T.INT32, ['batch', 'returns', 'max_length']),
-      info('sequences_scores', F, ['batch', 'returns']),
-    ],
-  };
-  const model: OnnxNamespace.IModelProto = {
-    irVersion: encoder.irVersion ?? 8,
-    producerName: 'whisper-edge beam-search-chain',
-    opsetImport: [
-      ...(decoder.opsetImport ?? []).filter((o) => o.domain !== 'com.microsoft'),
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    graph: main,
-  };
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  return beamSearchModel({
+    encoder: encoderGraph,
+    decoder: decoderGraph,
+    sharedWeights: weightsOf(decoder.graph!, 'wd/'),
+    tokens,
+    vocabSize: V,
+    nMels: shape.nMels,
+    irVersion: Number(encoder.irVersion ?? 8),
+    opsets: (decoder.opsetImport ?? []).filter((o) => o.domain !== 'com.microsoft'),
+  });
 }
