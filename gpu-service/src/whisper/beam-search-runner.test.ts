@@ -5,9 +5,15 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { testModelDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import type { LoadedModel } from '../models/model-manager.js';
-import { BeamSearchDecoder, beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
+import {
+  BeamSearchDecoder,
+  beamSearchChainBytes,
+  beamSearchFeeds,
+  decodeWithBeamSearch,
+} from './beam-search-runner.js';
 import { decodeBatch, decoderShape } from './decoder-runner.js';
 import { encodeWindows } from './encode-windows.js';
+import { onnx } from './onnx-splice.js';
 import { transformersFeatures } from './transformers-features.js';
 import { WhisperEngine } from './whisper-engine.js';
 import { readVocab, type WhisperVocab } from './whisper-vocab.js';
@@ -16,6 +22,7 @@ const VOCAB_SIZE = 51865;
 let model: LoadedModel;
 let vocab: WhisperVocab;
 let chain: ort.InferenceSession;
+let chainBytes: Uint8Array;
 let windows: Float32Array[];
 
 beforeAll(async () => {
@@ -31,6 +38,7 @@ beforeAll(async () => {
     },
     VOCAB_SIZE,
   );
+  chainBytes = bytes;
   chain = await ort.InferenceSession.create(bytes);
   const speech = await speechSamples();
   const reversed = speech.slice().reverse();
@@ -135,5 +143,41 @@ describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {
       hotOurs.map((r) => r.tokens),
     );
     await beamSearch.release();
+  });
+
+  it('cannot hand out cross-attention (word times): 1.30 wants DecoderMaskedMultiHeadAttention', async () => {
+    // The op's cross_qk path: decoder_output_cross_qk = 1, the layers' attention as decoder outputs.
+    const m = onnx.ModelProto.decode(chainBytes);
+    const node = m.graph!.node![0]!;
+    const int = onnx.AttributeProto.AttributeType.INT;
+    node.attribute!.push(onnx.AttributeProto.create({ name: 'decoder_output_cross_qk', type: int, i: 1 }));
+    node.input![12] = 'cross_qk_layer_head';
+    node.output = ['sequences', 'sequences_scores', '', 'cross_qk'];
+    const tensor = (elemType: number, dim: Array<{ dimParam?: string; dimValue?: number }>) => ({
+      tensorType: { elemType, shape: { dim } },
+    });
+    m.graph!.input!.push({
+      name: 'cross_qk_layer_head',
+      type: tensor(6, [{ dimParam: 'pairs' }, { dimValue: 2 }]),
+    });
+    m.graph!.output!.push({ name: 'cross_qk', type: { tensorType: { elemType: 1 } } });
+    const step = node.attribute!.find((a) => a.name === 'decoder')!.g!;
+    for (let i = 0; i < model.whisper.config.decoder_layers; i++) {
+      step.node!.push({ opType: 'Identity', input: [`s/cross_attentions.${i}`], output: [`cross_qk_${i}`] });
+      const heads = model.whisper.config.decoder_attention_heads;
+      step.output!.push({
+        name: `cross_qk_${i}`,
+        type: tensor(1, [{ dimParam: 'B' }, { dimValue: heads }, { dimValue: 1 }, { dimParam: 'frames' }]),
+      });
+    }
+    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(m).finish());
+    const prompt = [vocab.sot, vocab.langToId['<|en|>']!, vocab.transcribe, vocab.noTimestamps];
+    const features = await featuresOf(windows.slice(0, 1));
+    const run = session.run({
+      ...beamSearchFeeds(features, vocab, VOCAB_SIZE, { prompt, withTimestamps: false, maxNewTokens: 8 }),
+      cross_qk_layer_head: new ort.Tensor('int32', Int32Array.of(1, 0), [1, 2]),
+    });
+    await expect(run).rejects.toThrow(/output_cross_qk could only work with has_decoder_masked_attention/);
+    await session.release();
   });
 });

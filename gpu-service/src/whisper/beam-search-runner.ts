@@ -60,40 +60,7 @@ export async function decodeWithBeamSearch(
   const batch = features.dims[0]!;
   const promptLength = request.prompt.length;
   const maxNew = Math.min(request.maxNewTokens ?? vocab.maxLength, vocab.maxLength - promptLength);
-  const vocabMask = new Int32Array(vocabSize).fill(1);
-  for (const id of vocab.suppressTokens) vocabMask[id] = 0;
-  const prefixMask = new Int32Array(batch * vocabSize).fill(1);
-  for (let b = 0; b < batch; b++) {
-    const row = prefixMask.subarray(b * vocabSize, (b + 1) * vocabSize);
-    for (const id of vocab.beginSuppressTokens) row[id] = 0;
-    // openai/whisper's first-token rule, which onnxruntime's timestamp processor leaves out: a
-    // timestamped transcript opens with a timestamp of at most 1.0 s.
-    if (request.withTimestamps) {
-      row.fill(0, 0, vocab.timestampBegin);
-      row.fill(0, vocab.timestampBegin + MAX_INITIAL_TIMESTAMP_INDEX + 1);
-    }
-  }
-  const int = (value: number) => new ort.Tensor('int32', Int32Array.of(value), [1]);
-  const float = (value: number) => new ort.Tensor('float32', Float32Array.of(value), [1]);
-  const outputs = await session.run({
-    input_features: features,
-    max_length: int(promptLength + maxNew),
-    min_length: int(0),
-    num_beams: int(request.beams ?? 1),
-    num_return_sequences: int(1),
-    // 0: a sequence's score is its plain sum of log-probabilities (divided by length^0).
-    length_penalty: float(0),
-    repetition_penalty: float(1),
-    vocab_mask: new ort.Tensor('int32', vocabMask, [vocabSize]),
-    prefix_vocab_mask: new ort.Tensor('int32', prefixMask, [batch, vocabSize]),
-    decoder_input_ids: new ort.Tensor(
-      'int32',
-      Int32Array.from({ length: batch * promptLength }, (_, i) => request.prompt[i % promptLength]!),
-      [batch, promptLength],
-    ),
-    logits_processor: int(request.withTimestamps ? 1 : 0),
-    temperature: float(1),
-  });
+  const outputs = await session.run(beamSearchFeeds(features, vocab, vocabSize, request));
   const sequences = outputs.sequences!.data as Int32Array;
   const length = outputs.sequences!.dims[2]!;
   const scores = outputs.sequences_scores!.data as Float32Array;
@@ -111,6 +78,52 @@ export async function decodeWithBeamSearch(
       noSpeechProb: 0,
     };
   });
+}
+
+/** The op's feeds for a batch of log-mel windows, our logit rules mapped onto its inputs. */
+export function beamSearchFeeds(
+  features: ort.Tensor,
+  vocab: WhisperVocab,
+  vocabSize: number,
+  request: BeamSearchRequest,
+): Record<string, ort.Tensor> {
+  const batch = features.dims[0]!;
+  const promptLength = request.prompt.length;
+  const maxNew = Math.min(request.maxNewTokens ?? vocab.maxLength, vocab.maxLength - promptLength);
+  const vocabMask = new Int32Array(vocabSize).fill(1);
+  for (const id of vocab.suppressTokens) vocabMask[id] = 0;
+  const prefixMask = new Int32Array(batch * vocabSize).fill(1);
+  for (let b = 0; b < batch; b++) {
+    const row = prefixMask.subarray(b * vocabSize, (b + 1) * vocabSize);
+    for (const id of vocab.beginSuppressTokens) row[id] = 0;
+    // openai/whisper's first-token rule, which onnxruntime's timestamp processor leaves out: a
+    // timestamped transcript opens with a timestamp of at most 1.0 s.
+    if (request.withTimestamps) {
+      row.fill(0, 0, vocab.timestampBegin);
+      row.fill(0, vocab.timestampBegin + MAX_INITIAL_TIMESTAMP_INDEX + 1);
+    }
+  }
+  const int = (value: number) => new ort.Tensor('int32', Int32Array.of(value), [1]);
+  const float = (value: number) => new ort.Tensor('float32', Float32Array.of(value), [1]);
+  return {
+    input_features: features,
+    max_length: int(promptLength + maxNew),
+    min_length: int(0),
+    num_beams: int(request.beams ?? 1),
+    num_return_sequences: int(1),
+    // 0: a sequence's score is its plain sum of log-probabilities (divided by length^0).
+    length_penalty: float(0),
+    repetition_penalty: float(1),
+    vocab_mask: new ort.Tensor('int32', vocabMask, [vocabSize]),
+    prefix_vocab_mask: new ort.Tensor('int32', prefixMask, [batch, vocabSize]),
+    decoder_input_ids: new ort.Tensor(
+      'int32',
+      Int32Array.from({ length: batch * promptLength }, (_, i) => request.prompt[i % promptLength]!),
+      [batch, promptLength],
+    ),
+    logits_processor: int(request.withTimestamps ? 1 : 0),
+    temperature: float(1),
+  };
 }
 
 /**
