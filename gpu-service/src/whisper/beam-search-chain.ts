@@ -7,10 +7,11 @@
  *
  * The op's two subgraphs are built from the same graphs, renamed:
  *  - `encoder` (encoder + first decoder step): input_features and the prompt in, logits, the
- *    encoder's states and both caches out (`use_cache_branch` fixed to false);
+ *    encoder's states and both caches out (`use_cache_branch` false);
  *  - `decoder` (one cached step): the next token and the caches in, logits and the grown self cache
- *    out (`use_cache_branch` fixed to true).
- * Weights become initializers of the outer graph once, which both subgraphs read.
+ *    out (`use_cache_branch` true).
+ * The decoder's weights are stored once, in the outer graph, and read by both subgraphs; the
+ * encoder's stay in the encoder subgraph (see docs/gpu-data-movement.md for why).
  */
 import { beamSearchModel, type ChainTokens } from './beam-search-op.js';
 import { constTensor, type Graph, info, inline, type Node, onnx, weightsOf } from './onnx-splice.js';
@@ -68,7 +69,10 @@ export function buildBeamSearchChain(
   const encoder = onnx.ModelProto.decode(encoderBytes);
   const decoder = onnx.ModelProto.decode(decoderBytes);
   const { heads: H, headDim: hd, vocabSize: V } = shape;
-  const F = T.FLOAT;
+  // float32, or float16 for fp16 exports (the op takes either; all subgraph floats must agree).
+  const F = decoder.graph!.output!.find((o) => o.name === 'logits')!.type!.tensorType!.elemType!;
+  const featuresType = encoder.graph!.input!.find((i) => i.name === 'input_features')!.type!.tensorType!
+    .elemType!;
 
   // Encoder subgraph: the encoder, then the decoder's first step over the prompt.
   const enc = inline(encoder.graph!, 'e/', 'we/', { input_features: 'encoder_input_ids' });
@@ -93,7 +97,18 @@ export function buildBeamSearchChain(
       output: ['i/cache_shape'],
       attribute: [{ name: 'axis', type: 2, i: 0 }],
     },
-    { opType: 'ConstantOfShape', input: ['i/cache_shape'], output: ['i/empty_cache'] },
+    {
+      opType: 'ConstantOfShape',
+      input: ['i/cache_shape'],
+      output: ['i/empty_cache'],
+      attribute: [
+        {
+          name: 'value',
+          type: 4,
+          t: { dataType: F, dims: [1], rawData: new Uint8Array(F === T.FLOAT ? 4 : 2) },
+        },
+      ],
+    },
     // The branch flags are computed, not constants: onnxruntime folds an `If` on a constant, which
     // drops the other branch's weights from this subgraph's outer-scope reads, and the op feeds both
     // subgraphs the same list of outer values (see flagNodes).
@@ -134,7 +149,7 @@ export function buildBeamSearchChain(
       ),
     ],
     input: [
-      info('encoder_input_ids', F, ['B', shape.nMels, 'mel_frames']),
+      info('encoder_input_ids', featuresType, ['B', shape.nMels, 'mel_frames']),
       info('decoder_input_ids', T.INT32, ['B', 'S']),
     ],
     output: initOutputs.map(([name, , dims]) => info(name, F, dims)),
@@ -191,5 +206,6 @@ export function buildBeamSearchChain(
     nMels: shape.nMels,
     irVersion: Number(encoder.irVersion ?? 8),
     opsets: (decoder.opsetImport ?? []).filter((o) => o.domain !== 'com.microsoft'),
+    featuresType,
   });
 }

@@ -47,6 +47,8 @@ export interface BeamSearchParts {
   nMels: number;
   irVersion: number;
   opsets: OnnxNamespace.IOperatorSetIdProto[];
+  /** The encoder's input_features element type (float32, or float16 in fp16 exports). */
+  featuresType: number;
 }
 
 export function beamSearchModel(parts: BeamSearchParts): Uint8Array {
@@ -88,7 +90,7 @@ export function beamSearchModel(parts: BeamSearchParts): Uint8Array {
     ],
     initializer: parts.sharedWeights,
     input: [
-      info('input_features', F, ['batch', shape.nMels, 'mel_frames']),
+      info('input_features', parts.featuresType, ['batch', shape.nMels, 'mel_frames']),
       ...['max_length', 'min_length', 'num_beams', 'num_return_sequences', 'logits_processor'].map((n) =>
         info(n, T.INT32, [1]),
       ),
