@@ -60,25 +60,33 @@ function flagNodes(
   ];
 }
 
+/**
+ * `encoderBytes` undefined: the op's "encoder" input is the encoder's output instead
+ * (`last_hidden_state`, [batch × frames × d_model]), computed by our own encoder session, so the
+ * engine keeps the states for a teacher-forced pass afterwards (teacher-forced.ts).
+ */
 export function buildBeamSearchChain(
-  encoderBytes: Uint8Array,
+  encoderBytes: Uint8Array | undefined,
   decoderBytes: Uint8Array,
   shape: ChainShape,
   tokens: ChainTokens,
 ): Uint8Array {
-  const encoder = onnx.ModelProto.decode(encoderBytes);
   const decoder = onnx.ModelProto.decode(decoderBytes);
+  const encoder = encoderBytes ? onnx.ModelProto.decode(encoderBytes) : undefined;
   const { heads: H, headDim: hd, vocabSize: V } = shape;
   // float32, or float16 for fp16 exports (the op takes either; all subgraph floats must agree).
   const F = decoder.graph!.output!.find((o) => o.name === 'logits')!.type!.tensorType!.elemType!;
-  const featuresType = encoder.graph!.input!.find((i) => i.name === 'input_features')!.type!.tensorType!
-    .elemType!;
+  const featuresType = encoder
+    ? encoder.graph!.input!.find((i) => i.name === 'input_features')!.type!.tensorType!.elemType!
+    : F;
 
   // Encoder subgraph: the encoder, then the decoder's first step over the prompt.
-  const enc = inline(encoder.graph!, 'e/', 'we/', { input_features: 'encoder_input_ids' });
+  const enc = encoder
+    ? inline(encoder.graph!, 'e/', 'we/', { input_features: 'encoder_input_ids' })
+    : { nodes: [], outputs: { last_hidden_state: 'e/hidden' } };
   const hidden = enc.outputs.last_hidden_state!;
   const initNodes: Node[] = [
-    ...enc.nodes,
+    ...(encoder ? enc.nodes : [{ opType: 'Identity', input: ['encoder_input_ids'], output: [hidden] }]),
     {
       opType: 'Cast',
       input: ['decoder_input_ids'],
@@ -139,7 +147,7 @@ export function buildBeamSearchChain(
     node: initNodes,
     // Only values both subgraphs read may live outside them: the op hands each subgraph all of them.
     initializer: [
-      ...weightsOf(encoder.graph!, 'we/'),
+      ...(encoder ? weightsOf(encoder.graph!, 'we/') : []),
       constTensor('c/zero', T.INT64, [1], new Uint8Array(BigInt64Array.of(0n).buffer)),
       constTensor(
         'c/cache_tail',
@@ -149,7 +157,11 @@ export function buildBeamSearchChain(
       ),
     ],
     input: [
-      info('encoder_input_ids', featuresType, ['B', shape.nMels, 'mel_frames']),
+      info(
+        'encoder_input_ids',
+        featuresType,
+        encoder ? ['B', shape.nMels, 'mel_frames'] : ['B', 'frames', H * hd],
+      ),
       info('decoder_input_ids', T.INT32, ['B', 'S']),
     ],
     output: initOutputs.map(([name, , dims]) => info(name, F, dims)),
@@ -203,8 +215,8 @@ export function buildBeamSearchChain(
     sharedWeights: weightsOf(decoder.graph!, 'wd/'),
     tokens,
     vocabSize: V,
-    nMels: shape.nMels,
-    irVersion: Number(encoder.irVersion ?? 8),
+    featuresDims: encoder ? ['batch', shape.nMels, 'mel_frames'] : ['batch', 'frames', H * hd],
+    irVersion: Number((encoder ?? decoder).irVersion ?? 8),
     opsets: (decoder.opsetImport ?? []).filter((o) => o.domain !== 'com.microsoft'),
     featuresType,
   });

@@ -44,7 +44,8 @@ export interface BeamSearchParts {
   sharedWeights: OnnxNamespace.ITensorProto[];
   tokens: ChainTokens;
   vocabSize: number;
-  nMels: number;
+  /** The op's first input: log-mel features [batch, mels, frames], or the encoder's states. */
+  featuresDims: Array<number | string>;
   irVersion: number;
   opsets: OnnxNamespace.IOperatorSetIdProto[];
   /** The encoder's input_features element type (float32, or float16 in fp16 exports). */
@@ -54,7 +55,6 @@ export interface BeamSearchParts {
 export function beamSearchModel(parts: BeamSearchParts): Uint8Array {
   const { tokens, vocabSize: V } = parts;
   const F = T.FLOAT;
-  const shape = { nMels: parts.nMels };
   const encoderGraph = parts.encoder;
   const decoderGraph = parts.decoder;
   const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
@@ -90,7 +90,7 @@ export function beamSearchModel(parts: BeamSearchParts): Uint8Array {
     ],
     initializer: parts.sharedWeights,
     input: [
-      info('input_features', parts.featuresType, ['batch', shape.nMels, 'mel_frames']),
+      info('input_features', parts.featuresType, parts.featuresDims),
       ...['max_length', 'min_length', 'num_beams', 'num_return_sequences', 'logits_processor'].map((n) =>
         info(n, T.INT32, [1]),
       ),

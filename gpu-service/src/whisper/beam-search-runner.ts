@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { buildBeamSearchChain } from './beam-search-chain.js';
-import type { FeatureExtractor } from './decode-types.js';
 import type { DecodedSequence } from './decoder-runner.js';
 import type { WhisperVocab } from './whisper-vocab.js';
 
@@ -11,7 +8,8 @@ import type { WhisperVocab } from './whisper-vocab.js';
 export function beamSearchChainBytes(
   model: Pick<WhisperModel, 'config' | 'nMels'>,
   vocab: WhisperVocab,
-  files: { encoder: Uint8Array; decoder: Uint8Array },
+  /** Without `encoder` the op takes the encoder's states instead of features (beam-search-chain.ts). */
+  files: { encoder?: Uint8Array; decoder: Uint8Array },
   vocabSize: number,
 ): Uint8Array {
   const heads = model.config.decoder_attention_heads;
@@ -124,52 +122,4 @@ export function beamSearchFeeds(
     logits_processor: int(request.withTimestamps ? 1 : 0),
     temperature: float(1),
   };
-}
-
-/**
- * The engine's `decodeLoop: 'onnxruntime'` choice: greedy windows decode in one `run` of the chain
- * session (on CUDA the cross-attention cache then never crosses to the host). Built from the model
- * directory's fp32 `onnx/encoder_model.onnx` and `onnx/decoder_model_merged.onnx`.
- */
-export class BeamSearchDecoder {
-  private constructor(
-    private readonly session: ort.InferenceSession,
-    private readonly vocab: WhisperVocab,
-    private readonly vocabSize: number,
-    private readonly nMels: number,
-  ) {}
-
-  static async load(
-    modelDir: string,
-    model: Pick<WhisperModel, 'config' | 'nMels'>,
-    vocab: WhisperVocab,
-    options: { vocabSize: number; session?: ort.InferenceSession.SessionOptions },
-  ): Promise<BeamSearchDecoder> {
-    const file = (name: string) => readFile(path.join(modelDir, 'onnx', name));
-    const bytes = beamSearchChainBytes(
-      model,
-      vocab,
-      { encoder: await file('encoder_model.onnx'), decoder: await file('decoder_model_merged.onnx') },
-      options.vocabSize,
-    );
-    const session = await ort.InferenceSession.create(bytes, options.session ?? {});
-    return new BeamSearchDecoder(session, vocab, options.vocabSize, model.nMels);
-  }
-
-  async decode(
-    features: FeatureExtractor,
-    windows: Float32Array[],
-    request: BeamSearchRequest,
-  ): Promise<DecodedSequence[]> {
-    const extracted = await features.extract(windows);
-    const frame = extracted[0]!.length;
-    const data = new Float32Array(frame * extracted.length);
-    for (const [i, f] of extracted.entries()) data.set(f, i * frame);
-    const tensor = new ort.Tensor('float32', data, [extracted.length, this.nMels, frame / this.nMels]);
-    return decodeWithBeamSearch(this.session, tensor, this.vocab, this.vocabSize, request);
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
-  }
 }

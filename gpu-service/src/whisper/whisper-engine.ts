@@ -2,7 +2,7 @@ import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
-import type { BeamSearchDecoder } from './beam-search-runner.js';
+import type { BeamSearchDecoder } from './beam-search-decoder.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
 import {
@@ -51,8 +51,8 @@ export class WhisperEngine {
       /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
       timestampRules?: 'openai' | 'transformers.js';
       /**
-       * Greedy windows without timestamps or words decode inside onnxruntime
-       * (docs/gpu-data-movement.md); the rest stays on our loop.
+       * Greedy windows decode inside onnxruntime (docs/gpu-data-movement.md); hotter retries and
+       * Transformers.js's timestamp rules stay on our loop.
        */
       beamSearch?: BeamSearchDecoder;
     },
@@ -177,12 +177,11 @@ export class WhisperEngine {
 
   /** One batch through our loop, or through onnxruntime's when that is set and can do the same. */
   private async decodeBatchOf(batch: WindowInput[], request: DecodeRequest): Promise<DecodedSequence[]> {
-    const op = this.options.beamSearch;
-    // The op's sequence score sums log-softmax before the timestamp rules, ours after: with
-    // timestamps its tokens are ours but its avg_logprob (the fallback's test) is not.
-    if (op && request.temperature === 0 && !request.alignment && !request.withTimestamps)
-      return op.decode(this.features, batch.map(samplesOf), request);
     const hidden = await encodeWindows(this.model, this.features, batch);
+    const op = this.options.beamSearch;
+    // The op applies openai/whisper's timestamp rules (not Transformers.js's) and does not sample.
+    if (op && request.temperature === 0 && (request.strictTimestamps || !request.withTimestamps))
+      return op.decode(hidden, request);
     return decodeBatch(this.model.sessions.decoder, hidden, this.vocab, this.shape, request);
   }
 
