@@ -21,6 +21,8 @@ export function createTestApp({
   diarizers?: DiarizerFactory;
   /** Where log lines go (dropped unless a test collects them). */
   log?: Logger;
+  /** Windows per decoder batch (the device default otherwise). */
+  batchSize?: number;
 } = {}) {
   const config = loadConfig({
     GPU_SHARED_SECRET: testSecret,
@@ -32,7 +34,14 @@ export function createTestApp({
     defaultModel: testModelDir,
     allowed: [],
     idleTtlMs: 0,
-    create: (id) => new ModelManager({ model: id, modelDir: id, device: 'cpu', hubTimeoutMs: 1000 }),
+    create: (id) =>
+      new ModelManager({
+        model: id,
+        modelDir: id,
+        device: 'cpu',
+        hubTimeoutMs: 1000,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      }),
   });
   return createApp({
     config,

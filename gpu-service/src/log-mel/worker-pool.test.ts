@@ -23,6 +23,22 @@ describe('WorkerPool', () => {
     expect(await Promise.all(inputs.map((n) => shared.run(job(n))))).toEqual(inputs.map((n) => 2 * n));
   });
 
+  it('gives a worker several jobs at once when asked, and matches each answer to its job', async () => {
+    const pool = await WorkerPool.start<number, number>(script, {}, 1, 3);
+    try {
+      const finished: number[] = [];
+      // The first waits longest: answers come back out of order, each still to its own job.
+      const inputs = [60_000, 30_000, 1_000];
+      const results = await Promise.all(
+        inputs.map((n) => pool.run(job(n)).then((value) => (finished.push(n), value))),
+      );
+      expect(results).toEqual(inputs.map((n) => 2 * n));
+      expect(finished).toEqual([1_000, 30_000, 60_000]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects a job whose handler throws, and keeps serving', async () => {
     await expect(shared.run(job(-1))).rejects.toThrow('cannot double -1');
     expect(await shared.run(job(4))).toBe(8);

@@ -3,7 +3,7 @@
  * parallel across cores while the event loop only hands out and collects buffers.
  */
 import { Worker } from 'node:worker_threads';
-import type { WorkerReply } from './worker-protocol.js';
+import type { WorkerJob, WorkerReply } from './worker-protocol.js';
 import type { WorkerScript } from './worker-script.js';
 
 export interface JobInput<In> {
@@ -30,7 +30,8 @@ interface Job<In, Out> extends JobHandlers<In, Out> {
 interface Slot<In, Out> {
   worker: Worker;
   ready: boolean;
-  job: Job<In, Out> | undefined;
+  /** The jobs it holds, by id: at most `jobsPerWorker`. */
+  jobs: Map<number, Job<In, Out>>;
 }
 
 function asError(error: unknown): Error {
@@ -41,10 +42,12 @@ export class WorkerPool<In, Out> {
   private readonly slots: Slot<In, Out>[] = [];
   private readonly queue: Job<In, Out>[] = [];
   private closed = false;
+  private nextId = 0;
 
   private constructor(
     private readonly script: WorkerScript,
     private readonly workerData: unknown,
+    private readonly jobsPerWorker: number,
   ) {}
 
   /** Resolves once every worker has loaded, so a broken worker module fails here, not on first use. */
@@ -52,10 +55,12 @@ export class WorkerPool<In, Out> {
     script: WorkerScript,
     workerData: unknown,
     size: number,
+    /** Jobs a worker is given at once: more than one only for workers that overlap their jobs. */
+    jobsPerWorker = 1,
   ): Promise<WorkerPool<In, Out>> {
     if (!Number.isInteger(size) || size < 1)
       throw new Error(`worker pool size must be a positive integer, got ${size}`);
-    const pool = new WorkerPool<In, Out>(script, workerData);
+    const pool = new WorkerPool<In, Out>(script, workerData, Math.max(1, jobsPerWorker));
     try {
       await Promise.all(Array.from({ length: size }, () => pool.spawn()));
     } catch (error) {
@@ -84,7 +89,7 @@ export class WorkerPool<In, Out> {
     const error = new Error('worker pool is closed');
     for (const job of this.queue.splice(0)) job.reject(error);
     const slots = this.slots.splice(0);
-    for (const slot of slots) slot.job?.reject(error);
+    for (const slot of slots) for (const job of slot.jobs.values()) job.reject(error);
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -93,18 +98,19 @@ export class WorkerPool<In, Out> {
       execArgv: this.script.execArgv,
       workerData: this.workerData,
     });
-    const slot: Slot<In, Out> = { worker, ready: false, job: undefined };
+    const slot: Slot<In, Out> = { worker, ready: false, jobs: new Map() };
     this.slots.push(slot);
     return new Promise<void>((resolveReady, rejectReady) => {
       worker.on('message', (reply: WorkerReply<Out>) => {
-        // An idle worker must not keep the process alive (e.g. a script that never disposes).
-        worker.unref();
         if (reply.kind === 'ready') {
           slot.ready = true;
+          worker.unref();
           resolveReady();
         } else {
-          const job = slot.job;
-          slot.job = undefined;
+          const job = slot.jobs.get(reply.id);
+          slot.jobs.delete(reply.id);
+          // An idle worker must not keep the process alive (e.g. a script that never disposes).
+          if (slot.jobs.size === 0) worker.unref();
           if (reply.kind === 'done') {
             try {
               job?.onDone?.(reply.value);
@@ -133,8 +139,8 @@ export class WorkerPool<In, Out> {
     // 'error' is followed by 'exit', and close() has already dropped its slots.
     if (index === -1) return;
     this.slots.splice(index, 1);
-    slot.job?.reject(error);
-    slot.job = undefined;
+    for (const job of slot.jobs.values()) job.reject(error);
+    slot.jobs.clear();
     if (this.closed) return;
     if (slot.ready) {
       // Replace a worker that had been serving; its replacement reports its own failure.
@@ -145,19 +151,24 @@ export class WorkerPool<In, Out> {
     }
   }
 
+  /** Queued jobs go to the least busy ready worker with room. */
   private pump(): void {
-    for (const slot of this.slots) {
-      while (slot.ready && slot.job === undefined && this.queue.length > 0)
-        this.dispatch(slot, this.queue.shift()!);
+    while (this.queue.length > 0) {
+      let slot: Slot<In, Out> | undefined;
+      for (const s of this.slots)
+        if (s.ready && s.jobs.size < this.jobsPerWorker && (!slot || s.jobs.size < slot.jobs.size)) slot = s;
+      if (!slot) return;
+      this.dispatch(slot, this.queue.shift()!);
     }
   }
 
   private dispatch(slot: Slot<In, Out>, job: Job<In, Out>): void {
     try {
       const { message, transfer = [] } = job.prepare();
-      slot.worker.postMessage(message, transfer);
+      const id = this.nextId++;
+      slot.worker.postMessage({ id, input: message } satisfies WorkerJob<In>, transfer);
       slot.worker.ref();
-      slot.job = job;
+      slot.jobs.set(id, job);
     } catch (error) {
       job.reject(asError(error));
     }

@@ -39,6 +39,14 @@ export const dtypeSetting = z
     return map;
   });
 
+/**
+ * Whether a batch's encoder output per window is what the window gives alone. Integer exports
+ * quantise activations per tensor as they run (DynamicQuantizeLinear, as onnxruntime's quantize_dynamic
+ * and our q8 encoder do), so a window's output moves with its batch-mates' loudness (by up to 0.08 at
+ * base size): their encoders take one window at a time, and results do not depend on traffic.
+ */
+export const encoderBatchIsExact = (dtype: Dtype) => dtype === 'fp32' || dtype === 'fp16';
+
 export function dtypeFor(device: Device, setting: DtypeByDevice | undefined): Dtype {
   return setting?.[device] ?? DEFAULTS[device];
 }

@@ -192,7 +192,7 @@ export class ModelManager {
           whisper,
           features: () => features.get(),
           loadMs,
-          batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 1),
+          batchSize: this.options.batchSize ?? (device === 'cuda' ? 8 : 4),
           vad: this.options.vad ?? true,
           loadSpec: {
             id: this.source.id,

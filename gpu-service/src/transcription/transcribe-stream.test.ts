@@ -37,8 +37,9 @@ describe('streaming transcription', () => {
       { temperatures: [0], onRetained: (n) => (maxRetained = Math.max(maxRetained, n)) },
     );
     expect(result.duration).toBe(480);
-    // One window being assembled (≤ 30 s of speech) plus VAD's look-behind (35 s): never the whole 8 min.
-    expect(maxRetained / SR).toBeLessThanOrEqual(66);
+    // The windows waiting to fill a batch (≤ 30 s of speech each, the last being assembled) plus VAD's
+    // look-behind (35 s): never the whole 8 min.
+    expect(maxRetained / SR).toBeLessThanOrEqual(66 + (model.batchSize - 1) * 30);
     expect(result.segments.length).toBeGreaterThan(0);
     const clipSeconds = clip.length / SR;
     for (const segment of result.segments) {

@@ -4,9 +4,10 @@ import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { assignSpeakers } from '../diarization/assign-speakers.js';
 import type { DiarizerFactory } from '../diarization/create-diarizer.js';
 import { type KnownVoice, nameKnownSpeakers } from '../diarization/known-speakers.js';
+import { encoderBatchIsExact } from '../models/dtype-map.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { canAlignWords } from '../models/whisper-model.js';
-import { BatchScheduler } from '../whisper/batch-scheduler.js';
+import { BatchScheduler, windowsInHand } from '../whisper/batch-scheduler.js';
 import type { WindowWord } from '../whisper/decode-types.js';
 import type { LanguageGuess } from '../whisper/detect-language.js';
 import type { WindowInput } from '../whisper/encode-windows.js';
@@ -88,12 +89,19 @@ async function startEngine(model: LoadedModel): Promise<ModelEngine> {
     model.onUnload(() => pool.close());
     return {
       engine: pool,
-      scheduler: new BatchScheduler(pool, model.batchSize, pool.workers),
+      scheduler: new BatchScheduler(pool, 1, pool.workers * windowsInHand(model.batchSize)),
       vocab: readVocab(model.whisper.generationConfig, model.whisper.tokenizer),
     };
   }
-  const whisper = new WhisperEngine(model.whisper, await model.features(), { batchSize: model.batchSize });
-  return { engine: whisper, scheduler: new BatchScheduler(whisper, model.batchSize), vocab: whisper.vocab };
+  const whisper = new WhisperEngine(model.whisper, await model.features(), {
+    batchSize: model.batchSize,
+    encoderBatchSize: encoderBatchIsExact(model.loadSpec.dtype) ? model.batchSize : 1,
+  });
+  return {
+    engine: whisper,
+    scheduler: new BatchScheduler(whisper, 1, windowsInHand(model.batchSize)),
+    vocab: whisper.vocab,
+  };
 }
 
 /**

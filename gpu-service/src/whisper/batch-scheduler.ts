@@ -15,6 +15,13 @@ export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
  */
 export const LIVE_STREAK_LIMIT = 3;
 
+/**
+ * Windows an engine is given at once, one per call: its decode loop batches them (continuous
+ * batching), and one more than its batch size keeps a window ready for the next free place. The
+ * scheduler still picks every window (live first, requests in turn), so little is committed early.
+ */
+export const windowsInHand = (batchSize: number) => batchSize + 1;
+
 interface Job {
   window: WindowInput;
   key: string;
@@ -148,7 +155,7 @@ export class BatchScheduler {
         try {
           const results = await this.engine.transcribeWindows(
             batch.map((job) => job.window),
-            batch[0]!.options,
+            leader.priority === PRIORITY.batch ? batch[0]!.options : { ...batch[0]!.options, urgent: true },
           );
           for (const [i, job] of batch.entries()) job.resolve(results[i]!);
         } catch (error) {

@@ -3,13 +3,14 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
-import { type DecodedSequence, type DecodeRequest, decoderShape } from './decoder-runner.js';
-import { teacherForced } from './teacher-forced.js';
+import type { SequenceRequest } from './decode-loop.js';
+import { type DecodedSequence, decoderShape } from './decoder-runner.js';
+import { teacherForced, windowStates } from './teacher-forced.js';
 import type { WhisperVocab } from './whisper-vocab.js';
 
 /**
  * The engine's decode loop inside onnxruntime (WhisperEngine's `beamSearch` option): a batch's
- * tokens come from one `run` of the WhisperBeamSearch chain over the encoder's states (so on CUDA the
+ * tokens come from one `run` of the WhisperBeamSearch chain per window over the encoder's states (so on CUDA the
  * caches stay on the device for every step), then one teacher-forced decoder run per window gives
  * what our loop records besides tokens — log-probabilities under our rules, P(no speech), the
  * alignment heads' attention for words. Built from the directory's `onnx/decoder_model_merged.onnx`.
@@ -34,22 +35,21 @@ export class BeamSearchDecoder {
     return new BeamSearchDecoder(session, model, vocab, options.vocabSize);
   }
 
-  /** Greedy decoding of `hidden` ([batch × frames × d_model]); temperature and sampling are ignored. */
-  async decode(hidden: ort.Tensor, request: DecodeRequest): Promise<DecodedSequence[]> {
-    const chosen = await decodeWithBeamSearch(this.session, hidden, this.vocab, this.vocabSize, {
-      prompt: request.prompt,
-      withTimestamps: request.withTimestamps,
-      ...(request.maxNewTokens ? { maxNewTokens: request.maxNewTokens } : {}),
-    });
-    const shape = decoderShape(this.model.config);
-    return teacherForced(
-      this.model.sessions.decoder,
-      hidden,
+  /** Greedy decoding of one window (its row of an encoder output); temperature is not looked at. */
+  async decode(request: SequenceRequest): Promise<DecodedSequence> {
+    const [chosen] = await decodeWithBeamSearch(
+      this.session,
+      windowStates(request.hidden, request.row),
       this.vocab,
-      shape,
-      request,
-      chosen.map((c) => c.tokens),
+      this.vocabSize,
+      {
+        prompt: request.prompt,
+        withTimestamps: request.withTimestamps,
+        ...(request.maxNewTokens ? { maxNewTokens: request.maxNewTokens } : {}),
+      },
     );
+    const shape = decoderShape(this.model.config);
+    return teacherForced(this.model.sessions.decoder, this.vocab, shape, request, chosen!.tokens);
   }
 
   release(): Promise<void> {

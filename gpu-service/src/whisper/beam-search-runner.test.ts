@@ -6,7 +6,8 @@ import { testModelDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
 import type { LoadedModel } from '../models/model-manager.js';
 import { beamSearchChainBytes, beamSearchFeeds, decodeWithBeamSearch } from './beam-search-runner.js';
-import { decodeBatch, decoderShape } from './decoder-runner.js';
+import { DecodeLoop } from './decode-loop.js';
+import { decoderShape } from './decoder-runner.js';
 import { encodeWindows } from './encode-windows.js';
 import { onnx } from './onnx-splice.js';
 import { transformersFeatures } from './transformers-features.js';
@@ -56,13 +57,25 @@ async function ourLoop(
   strictTimestamps?: boolean,
 ) {
   const hidden = await encodeWindows(model.whisper, transformersFeatures(model.transcriber), batch);
-  return decodeBatch(model.whisper.sessions.decoder, hidden, vocab, decoderShape(model.whisper.config), {
-    prompt,
-    withTimestamps,
-    temperature: 0,
-    ...(strictTimestamps ? { strictTimestamps } : {}),
-    ...(maxNewTokens ? { maxNewTokens } : {}),
-  });
+  const loop = new DecodeLoop(
+    model.whisper.sessions.decoder,
+    vocab,
+    decoderShape(model.whisper.config),
+    batch.length,
+  );
+  return Promise.all(
+    batch.map((_, row) =>
+      loop.decode({
+        hidden,
+        row,
+        prompt,
+        withTimestamps,
+        temperature: 0,
+        ...(strictTimestamps ? { strictTimestamps } : {}),
+        ...(maxNewTokens ? { maxNewTokens } : {}),
+      }),
+    ),
+  );
 }
 
 describe('WhisperBeamSearch chain (onnxruntime contrib op, CPU)', () => {

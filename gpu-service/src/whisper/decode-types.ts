@@ -19,6 +19,8 @@ export interface DecodeOptions {
    * and the result holds only what follows. Live partials use it to keep text already shown.
    */
   prefixTokens?: number[];
+  /** A live session's decode: it goes into the decoder batch at once, ahead of file work. */
+  urgent?: boolean;
 }
 
 export interface WindowSegment {

@@ -3,6 +3,7 @@ import { N_SAMPLES } from '../audio/whisper-audio.js';
 import { type JobHandlers, WorkerPool } from '../log-mel/worker-pool.js';
 import { siblingWorkerScript } from '../log-mel/worker-script.js';
 import type { LoadedModel } from '../models/model-manager.js';
+import { windowsInHand } from './batch-scheduler.js';
 import type { DecodeOptions, WindowResult } from './decode-types.js';
 import type { LanguageGuess } from './detect-language.js';
 import type { WindowInput } from './encode-windows.js';
@@ -31,6 +32,8 @@ export class EnginePool {
       siblingWorkerScript(import.meta.url, 'engine-worker'),
       data,
       model.engineWorkers,
+      // Several windows in hand at once: the worker's decode loop batches them.
+      windowsInHand(model.batchSize),
     );
     return new EnginePool(pool, model.engineWorkers);
   }

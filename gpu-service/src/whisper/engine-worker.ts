@@ -9,6 +9,7 @@ import { type AutomaticSpeechRecognitionPipeline, env, pipeline } from '@hugging
 import { type MelBins, N_SAMPLES } from '../audio/whisper-audio.js';
 import { LogMelKernel } from '../log-mel/log-mel-kernel.js';
 import { serveJobs } from '../log-mel/worker-protocol.js';
+import { encoderBatchIsExact } from '../models/dtype-map.js';
 import type { ModelLoadSpec } from '../models/model-manager.js';
 import { readWhisperModel } from '../models/whisper-model.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult } from './decode-types.js';
@@ -58,7 +59,10 @@ async function loadEngine({ load, threads, batchSize }: EngineWorkerData): Promi
     local_files_only: true,
   })) as AutomaticSpeechRecognitionPipeline;
   const whisper = readWhisperModel(transcriber);
-  return new WhisperEngine(whisper, threadFeatures(whisper.nMels), { batchSize });
+  return new WhisperEngine(whisper, threadFeatures(whisper.nMels), {
+    batchSize,
+    encoderBatchSize: encoderBatchIsExact(load.dtype) ? batchSize : 1,
+  });
 }
 
 const engine = loadEngine(workerData as EngineWorkerData);

@@ -1,3 +1,4 @@
+import type * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelEnDir } from '../../test/fixtures.js';
 import { loadTestModel, speechSamples } from '../../test/test-model.js';
@@ -176,6 +177,31 @@ describe('WhisperEngine fidelity', () => {
     const { results: batched } = await decodeOurs(model, { batchSize: 4 });
     expect(batched.map((r) => r.tokens)).toEqual(single.map((r) => r.tokens));
     for (const [i, r] of batched.entries()) expect(r.avgLogprob).toBeCloseTo(single[i]!.avgLogprob, 4);
+  });
+
+  it('batches concurrent calls together: one call’s windows join another’s decoder batch', async () => {
+    const decoder = model.whisper.sessions.decoder;
+    const batches: number[] = [];
+    const recording = {
+      inputNames: decoder.inputNames,
+      outputNames: decoder.outputNames,
+      run: (feeds: Record<string, ort.Tensor>, fetches?: string[]) => {
+        batches.push(feeds.input_ids!.dims[0]!);
+        return fetches ? decoder.run(feeds, fetches) : decoder.run(feeds);
+      },
+    } as unknown as ort.InferenceSession;
+    const whisper = { ...model.whisper, sessions: { ...model.whisper.sessions, decoder: recording } };
+    const engine = new WhisperEngine(whisper, transformersFeatures(model.transcriber), { batchSize: 4 });
+    const options = { language: 'en', task: 'transcribe' as const, withTimestamps: true, temperatures: [0] };
+    const [first, second] = await Promise.all([
+      engine.transcribeWindows(windows.slice(0, 2), options),
+      engine.transcribeWindows(windows.slice(2), options),
+    ]);
+    const { results: single } = await decodeOurs(model, { batchSize: 1 });
+    expect([...first, ...second].map((r) => r.tokens)).toEqual(single.map((r) => r.tokens));
+    // All four windows (two calls) shared the first step, and no step held more than the batch size.
+    expect(batches[0]).toBe(4);
+    expect(Math.max(...batches)).toBe(4);
   });
 
   it('reports Whisper’s quality figures and segments inside the window', async () => {

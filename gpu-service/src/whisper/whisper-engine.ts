@@ -4,16 +4,11 @@ import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
 import type { BeamSearchDecoder } from './beam-search-decoder.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
+import { DecodeLoop } from './decode-loop.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
-import {
-  type AlignmentRequest,
-  type DecodedSequence,
-  type DecodeRequest,
-  type DecoderShape,
-  decodeBatch,
-  decoderShape,
-} from './decoder-runner.js';
+import { type DecodedSequence, type DecoderShape, decoderShape } from './decoder-runner.js';
 import { detectLanguage, type LanguageGuess } from './detect-language.js';
+import { type EncodedRow, EncodeQueue } from './encode-queue.js';
 import { type EncodedWindow, encodeWindows, samplesOf, type WindowInput } from './encode-windows.js';
 import {
   compressionRatio,
@@ -41,18 +36,24 @@ export class WhisperEngine {
   readonly vocab: WhisperVocab;
   private readonly shape: DecoderShape;
   private readonly medianWidth: number;
+  /** Every call's windows decode through this one loop: concurrent calls share its batch. */
+  private readonly loop: DecodeLoop;
+  /** ...and are encoded together as places in that batch come free. */
+  private readonly encoder: EncodeQueue;
 
   constructor(
     private readonly model: WhisperModel,
     private readonly features: FeatureExtractor,
     private readonly options: {
       batchSize: number;
+      /** Windows per encoder run (default batchSize): 1 where batching would change outputs (q8). */
+      encoderBatchSize?: number;
       thresholds?: QualityThresholds;
       /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
       timestampRules?: 'openai' | 'transformers.js';
       /**
-       * Greedy windows decode inside onnxruntime (docs/gpu-data-movement.md); hotter retries and
-       * Transformers.js's timestamp rules stay on our loop.
+       * Greedy windows decode inside onnxruntime instead of the shared loop
+       * (docs/gpu-data-movement.md); hotter retries and Transformers.js's timestamp rules stay on it.
        */
       beamSearch?: BeamSearchDecoder;
     },
@@ -60,6 +61,11 @@ export class WhisperEngine {
     this.vocab = readVocab(model.generationConfig, model.tokenizer);
     this.shape = decoderShape(model.config);
     this.medianWidth = model.config.median_filter_width ?? 7;
+    this.loop = new DecodeLoop(model.sessions.decoder, this.vocab, this.shape, options.batchSize);
+    this.encoder = new EncodeQueue(model, features, this.loop, {
+      batchSize: options.batchSize,
+      encoderBatchSize: options.encoderBatchSize ?? options.batchSize,
+    });
   }
 
   /**
@@ -162,69 +168,77 @@ export class WhisperEngine {
     );
   }
 
-  /** Which heads to keep and how many frames of each window: only the audio's, unless reproducing. */
-  private alignmentFor(windows: Float32Array[]): AlignmentRequest {
+  /** How many encoder frames of a window its words align over: only the audio's, unless reproducing. */
+  private alignmentFor(window: Float32Array): { heads: Array<[number, number]>; frames: number } {
     if (this.model.alignmentHeads.length === 0)
       throw new Error("the model's generation_config.json has no alignment_heads: word timestamps need them");
     const reproduce = this.options.timestampRules === 'transformers.js';
     return {
       heads: this.model.alignmentHeads,
-      frames: windows.map((w) =>
-        reproduce ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(w.length / SAMPLES_PER_FRAME)),
-      ),
+      frames: reproduce
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1, Math.floor(window.length / SAMPLES_PER_FRAME)),
     };
   }
 
-  /** One batch through our loop, or through onnxruntime's when that is set and can do the same. */
-  private async decodeBatchOf(batch: WindowInput[], request: DecodeRequest): Promise<DecodedSequence[]> {
-    const hidden = await encodeWindows(this.model, this.features, batch);
-    const op = this.options.beamSearch;
-    // The op applies openai/whisper's timestamp rules (not Transformers.js's) and does not sample.
-    if (op && request.temperature === 0 && (request.strictTimestamps || !request.withTimestamps))
-      return op.decode(hidden, request);
-    return decodeBatch(this.model.sessions.decoder, hidden, this.vocab, this.shape, request);
-  }
-
-  /** Decodes windows in batches; windows whose output fails the quality checks are retried hotter. */
+  /**
+   * Decodes windows through the shared loop: windows are encoded together as places in its batch come
+   * free, and a window whose output fails the quality checks goes round again hotter, on the same
+   * encoder output, while the others go on.
+   */
   async transcribeWindows(inputs: WindowInput[], options: DecodeOptions): Promise<WindowResult[]> {
-    const windows = inputs.map(samplesOf);
     const prompt = this.promptTokens(options);
     const temperatures = options.temperatures ?? [0, 0.2, 0.4, 0.6, 0.8, 1.0];
-    const random = mulberry32(options.seed ?? 0);
-    const results = new Array<WindowResult | undefined>(windows.length);
-    let pending = windows.map((_, i) => i);
-    for (const [attempt, temperature] of temperatures.entries()) {
-      const retry: number[] = [];
-      for (let i = 0; i < pending.length; i += this.options.batchSize) {
-        const indices = pending.slice(i, i + this.options.batchSize);
-        const batch = indices.map((index) => inputs[index]!);
-        const decoded = await this.decodeBatchOf(batch, {
+    return Promise.all(
+      inputs.map(async (input, index) =>
+        this.decodeWindow(await this.encoder.encode(input, options.urgent), samplesOf(input), {
           prompt,
-          withTimestamps: options.withTimestamps,
-          temperature,
-          random,
-          strictTimestamps: this.options.timestampRules !== 'transformers.js',
-          ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
-          ...(options.withWords ? { alignment: this.alignmentFor(batch.map(samplesOf)) } : {}),
+          temperatures,
+          options,
+          index,
+        }),
+      ),
+    );
+  }
+
+  /** One window, temperature after temperature until its output passes (or the last one). */
+  private async decodeWindow(
+    encoded: EncodedRow,
+    window: Float32Array,
+    context: { prompt: number[]; temperatures: number[]; options: DecodeOptions; index: number },
+  ): Promise<WindowResult> {
+    const { prompt, temperatures, options } = context;
+    // Each window samples from its own stream: its output does not depend on what it was batched with.
+    const random = mulberry32(((options.seed ?? 0) + Math.imul(context.index, 0x9e3779b9)) >>> 0);
+    for (const [attempt, temperature] of temperatures.entries()) {
+      const request = {
+        ...encoded,
+        prompt,
+        withTimestamps: options.withTimestamps,
+        temperature,
+        random,
+        strictTimestamps: this.options.timestampRules !== 'transformers.js',
+        ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
+        ...(options.withWords ? { alignment: this.alignmentFor(window) } : {}),
+        ...(options.urgent ? { urgent: true } : {}),
+      };
+      // The op applies openai/whisper's timestamp rules (not Transformers.js's) and does not sample.
+      const op = this.options.beamSearch;
+      const sequence =
+        op && temperature === 0 && (request.strictTimestamps || !request.withTimestamps)
+          ? await op.decode(request)
+          : await this.loop.decode(request);
+      const last = attempt === temperatures.length - 1;
+      const result = this.toResult(sequence, window.length / SAMPLE_RATE, temperature, last);
+      if (!last && needsFallback(result, this.options.thresholds ?? DEFAULT_THRESHOLDS)) continue;
+      // Only a result that is kept is worth aligning.
+      if (options.withWords)
+        result.words = this.words(sequence, result.tokens, {
+          promptLength: prompt.length,
+          language: options.language,
         });
-        decoded.forEach((sequence, k) => {
-          const index = indices[k]!;
-          const last = attempt === temperatures.length - 1;
-          const result = this.toResult(sequence, windows[index]!.length / SAMPLE_RATE, temperature, last);
-          results[index] = result;
-          if (!last && needsFallback(result, this.options.thresholds ?? DEFAULT_THRESHOLDS))
-            retry.push(index);
-          // Only a result that is kept is worth aligning.
-          else if (options.withWords)
-            result.words = this.words(sequence, result.tokens, {
-              promptLength: prompt.length,
-              language: options.language,
-            });
-        });
-      }
-      if (retry.length === 0) break;
-      pending = retry;
+      return result;
     }
-    return results as WindowResult[];
+    throw new Error('no temperature to decode at');
   }
 }

@@ -14,8 +14,9 @@ import {
   beamSearchChainBytes,
   decodeWithBeamSearch,
 } from '@whisper-edge/gpu-service/whisper/beam-search-runner';
+import { DecodeLoop } from '@whisper-edge/gpu-service/whisper/decode-loop';
 import type { FeatureExtractor } from '@whisper-edge/gpu-service/whisper/decode-types';
-import { decodeBatch, decoderShape, emptyCache } from '@whisper-edge/gpu-service/whisper/decoder-runner';
+import { decoderShape, emptyCache } from '@whisper-edge/gpu-service/whisper/decoder-runner';
 import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
 import { readVocab, type WhisperVocab } from '@whisper-edge/gpu-service/whisper/whisper-vocab';
 import * as ort from 'onnxruntime-node';
@@ -69,19 +70,16 @@ async function benchModel(dir: string, label: string, steps: number[], rounds: n
         label: 'ours',
         run: async () => {
           const hidden = await encodeWindows(whisper, fixed, [window]);
-          const decoded = await decodeBatch(
-            whisper.sessions.decoder,
+          const loop = new DecodeLoop(whisper.sessions.decoder, vocab, decoderShape(whisper.config), 1);
+          const decoded = await loop.decode({
             hidden,
-            vocab,
-            decoderShape(whisper.config),
-            {
-              prompt,
-              withTimestamps: false,
-              temperature: 0,
-              maxNewTokens: n,
-            },
-          );
-          return decoded.map((d) => d.tokens);
+            row: 0,
+            prompt,
+            withTimestamps: false,
+            temperature: 0,
+            maxNewTokens: n,
+          });
+          return [decoded.tokens];
         },
       });
       const op = await bestOf(rounds, {
@@ -100,8 +98,8 @@ async function benchModel(dir: string, label: string, steps: number[], rounds: n
         label: 'engine',
         run: async () => {
           const hidden = await encodeWindows(whisper, fixed, [window]);
-          const request = { prompt, withTimestamps: false, temperature: 0, maxNewTokens: n };
-          return (await decoder.decode(hidden, request)).map((d) => d.tokens);
+          const request = { hidden, row: 0, prompt, withTimestamps: false, temperature: 0, maxNewTokens: n };
+          return [(await decoder.decode(request)).tokens];
         },
       });
       const recompute = await bestOf(rounds, {

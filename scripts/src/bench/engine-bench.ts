@@ -8,24 +8,19 @@
  * q8 variant (int8 MatMul weights, see tiny-whisper/quantize-matmuls.ts), and its greedy tokens are
  * compared with fp32's on the same windows.
  */
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '@whisper-edge/gpu-service/audio/sample-rate';
+import { type Dtype, encoderBatchIsExact } from '@whisper-edge/gpu-service/models/dtype-map';
 import type { WindowResult } from '@whisper-edge/gpu-service/whisper/decode-types';
-import { decoderShape } from '@whisper-edge/gpu-service/whisper/decoder-runner';
-import { encodeWindows } from '@whisper-edge/gpu-service/whisper/encode-windows';
-import type { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
+import { WhisperEngine } from '@whisper-edge/gpu-service/whisper/whisper-engine';
 import { speechClipSamples } from '../test-support/speech-clip.js';
 import { generateTinyWhisper } from '../tiny-whisper/generate.js';
 import { type BenchEngine, loadBenchEngine } from './bench-engine.js';
-import { decoderStepBytes } from './decoder-step-bytes.js';
-import { cachedStepSeconds } from './decoder-step-time.js';
-import { memoryBandwidth } from './memory-bandwidth.js';
+import { agreement, printPeer, printPerTokenCost, type Side, timed } from './engine-bench-report.js';
 import { StepCounter } from './step-counter.js';
-import { type WhisperCppTimes, whisperCppTimes } from './whisper-cpp-peer.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WINDOW = 30 * SAMPLE_RATE;
@@ -81,10 +76,12 @@ function ourLoop(engine: WhisperEngine, windows: Float32Array[], tokens: number)
   });
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return (performance.now() - started) / 1000;
+/** Our engine at another batch size on the same sessions and features (continuous batching). */
+function batchedEngine(side: BenchEngine, batchSize: number, dtype: Dtype): WhisperEngine {
+  return new WhisperEngine(side.whisper, side.features, {
+    batchSize,
+    encoderBatchSize: encoderBatchIsExact(dtype) ? batchSize : 1,
+  });
 }
 
 export interface EngineBenchOptions {
@@ -94,137 +91,56 @@ export interface EngineBenchOptions {
   rounds?: number;
   /** Leave whisper.cpp out (its benchmark takes minutes with the prebuilt addon). */
   skipPeer?: boolean;
-}
-
-interface Side {
-  label: string;
-  /** Windows (stock: overlapping chunks) decoded per run. */
-  windows: number;
-  seconds: Map<number, number>;
-}
-
-/** How many windows decode to exactly the same tokens, and how many tokens agree before the first difference. */
-function agreement(a: WindowResult[], b: WindowResult[]): string {
-  let same = 0;
-  let prefix = 0;
-  let total = 0;
-  for (const [i, x] of a.entries()) {
-    const y = b[i]!.tokens;
-    let k = 0;
-    while (k < x.tokens.length && x.tokens[k] === y[k]) k++;
-    if (k === x.tokens.length && k === y.length) same++;
-    prefix += k;
-    total += x.tokens.length;
-  }
-  return `${same}/${a.length} windows token-for-token equal to fp32, ${prefix}/${total} tokens before the first difference`;
+  /** Our engine's batch size beside 1 (the CPU default, BATCH_SIZE). */
+  batch?: number;
 }
 
 /**
- * Per-token decode cost next to its floor: the bytes a cached step must read (decoder-step-bytes.ts)
- * over the memory bandwidth measured now (memory-bandwidth.ts). Cost two ways: end to end, from the
- * difference between two token counts (encoder, features and prompt cancel out), and the cached step
- * alone, both decoders taking turns.
+ * Runs one side `rounds` times and keeps the fastest, then proves the work: every window decoded
+ * exactly `tokens` steps (stock: counted per window on the sessions; ours, whose windows share
+ * batched steps, from each window's tokens and the rows of all decoder runs together).
  */
-async function printPerTokenCost(run: {
-  dir: string;
-  tokenCounts: number[];
-  sides: Side[];
-  fp32: BenchEngine;
-  q8: BenchEngine;
-  window: Float32Array;
-}): Promise<number[]> {
-  const threads = availableParallelism();
-  const bandwidth = await memoryBandwidth(threads);
-  const config = run.fp32.whisper.config;
-  const shape = decoderShape(config);
-  const encoded = await encodeWindows(run.fp32.whisper, run.fp32.features, [run.window]);
-  const alone = await cachedStepSeconds(
-    [run.fp32.whisper.sessions.decoder, run.q8.whisper.sessions.decoder],
-    encoded,
-    shape,
-  );
-  const [low, high] = [Math.min(...run.tokenCounts), Math.max(...run.tokenCounts)];
+async function measure(
+  side: Side,
+  counter: StepCounter,
+  tokens: number,
+  rounds: number,
+  run: () => Promise<WindowResult[] | undefined>,
+): Promise<WindowResult[] | undefined> {
+  let result: WindowResult[] | undefined;
+  let taken = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    counter.reset();
+    taken = Math.min(
+      taken,
+      await timed(async () => {
+        result = await run();
+      }),
+    );
+  }
+  side.seconds.set(tokens, taken);
+  // Stock: counted per window. Ours: windows share batched steps, so the rows of all decoder runs are
+  // added up; no window can take more than `tokens` steps (maxNewTokens, end-of-text suppressed), so
+  // a total of tokens × windows means every window took exactly `tokens`.
+  const rows = counter.rowSteps;
+  const perWindowOk = result
+    ? true
+    : counter.perWindow.length === side.windows && counter.perWindow.every((n) => n === tokens);
+  if (!perWindowOk || rows !== side.windows * tokens || (result && result.length !== side.windows))
+    throw new Error(
+      `unequal work: ${side.label} decoded ${rows} window-steps (${counter.summary()}), not ${tokens} × ${side.windows}`,
+    );
+  const seconds = side.audioSeconds;
   console.log(
-    `per-token decode cost (memory bandwidth measured now: ${(bandwidth / 1e9).toFixed(1)} GB/s on ${threads} threads)`,
+    `  ${side.label.padEnd(34)} ${String(side.windows).padStart(3)} windows: ${taken.toFixed(1).padStart(6)} s, ${(seconds / taken).toFixed(1).padStart(5)}x real time, ${((taken / side.windows) * 1000).toFixed(0).padStart(5)} ms/window; ${rows} window-steps = ${tokens} × ${side.windows}${result ? '' : ` (${counter.summary()})`}`,
   );
-  const endToEnd = (side: Side) =>
-    high > low
-      ? (side.seconds.get(high)! - side.seconds.get(low)!) / side.windows / (high - low)
-      : Number.NaN;
-  // A difference of two runs: on a busy machine it can come out at nothing or below; then it says so.
-  const ms = (s: number) => (s > 0 ? `${(s * 1000).toFixed(1)} ms` : 'n/a (runs too noisy)');
-  console.log(`  ${run.sides[0]!.label.padEnd(31)} ${ms(endToEnd(run.sides[0]!))}/token end to end`);
-  for (const [i, file] of ['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx'].entries()) {
-    const side = run.sides[i + 1]!;
-    const bytes = decoderStepBytes(await readFile(path.join(run.dir, 'onnx', file)), {
-      layers: shape.layers,
-      dModel: config.d_model,
-      frames: encoded.dims[1]!,
-      position: (low + high) / 2,
-    });
-    const floor = (bytes.weights + bytes.caches) / bandwidth;
-    console.log(
-      `  ${side.label.padEnd(31)} ${ms(endToEnd(side))}/token end to end, ${ms(alone[i]!)} the cached step alone; floor ${ms(floor)} (${((bytes.weights + bytes.caches) / 1e6).toFixed(0)} MB a step: weights ${(bytes.weights / 1e6).toFixed(0)} MB, caches ${(bytes.caches / 1e6).toFixed(0)} MB): the step alone ${(alone[i]! / floor).toFixed(2)}x the floor${endToEnd(side) > 0 ? `, end to end ${(endToEnd(side) / floor).toFixed(2)}x` : ''}`,
-    );
-  }
-  return alone;
-}
-
-/** Best of three runs of features + encoder on one window, in seconds. */
-async function encoderSeconds(side: BenchEngine, window: Float32Array): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++)
-    best = Math.min(best, await timed(() => encodeWindows(side.whisper, side.features, [window])));
-  return best;
-}
-
-/**
- * whisper.cpp on the same weights (exported to ggml), same threads: its own benchmark gives encoder
- * per window and decoder per token; a window at N tokens is costed as encoder + N steps for it, and
- * for us as measured end to end (features, encoder, prompt, N steps) per window.
- */
-async function printPeer(run: {
-  dir: string;
-  tokenCounts: number[];
-  sides: Side[];
-  perToken: number[];
-  fp32: BenchEngine;
-  q8: BenchEngine;
-  window: Float32Array;
-}): Promise<void> {
-  const threads = availableParallelism();
-  console.log(`whisper.cpp on the same weights (ggml export of the generated model), ${threads} threads`);
-  const peer = await whisperCppTimes(run.dir, threads);
-  if (!peer) return;
-  const encoders = [await encoderSeconds(run.fp32, run.window), await encoderSeconds(run.q8, run.window)];
-  const row = (label: string, encodeMs: number, decodeMs: number, windowMs: (tokens: number) => number) =>
-    console.log(
-      `  ${label.padEnd(31)} encoder ${encodeMs.toFixed(0).padStart(5)} ms/window, decoder ${decodeMs.toFixed(1).padStart(5)} ms/token; ${run.tokenCounts.map((t) => `${t} tokens: ${windowMs(t).toFixed(0)} ms/window`).join(', ')}`,
-    );
-  for (const p of peer)
-    row(`whisper.cpp ${p.type}`, p.encodeMs, p.decodeMs, (tokens) => p.encodeMs + tokens * p.decodeMs);
-  for (const [i, side] of run.sides.entries())
-    row(
-      `${side.label} (features+encoder)`,
-      encoders[i]! * 1000,
-      run.perToken[i]! * 1000,
-      (tokens) => (side.seconds.get(tokens)! / side.windows) * 1000,
-    );
-  const [f16, q80] = peer;
-  if (!f16 || !q80) return;
-  for (const tokens of run.tokenCounts) {
-    const ours = run.sides.map((side) => (side.seconds.get(tokens)! / side.windows) * 1000);
-    const cost = (p: WhisperCppTimes) => p.encodeMs + tokens * p.decodeMs;
-    console.log(
-      `  ratio at ${tokens} tokens per window: ours fp32 vs whisper.cpp f16 ${(cost(f16!) / ours[0]!).toFixed(2)}x, ours q8 vs whisper.cpp q8_0 ${(cost(q80!) / ours[1]!).toFixed(2)}x (above 1: we are faster)`,
-    );
-  }
-  console.log(`  whisper.cpp built with: ${f16.config.trim()}`);
+  return result;
 }
 
 export async function engineBench(options: EngineBenchOptions = {}): Promise<void> {
   const minutes = options.minutes ?? 10;
   const rounds = options.rounds ?? 2;
+  const batch = options.batch ?? 4;
   const tokenCounts = options.tokensPerWindow ?? [32, 90];
   const dir = path.join(root, 'fixtures/models/whisper-base-random');
   await generateTinyWhisper({ outDir: dir, preset: 'base', seed: 3 });
@@ -234,69 +150,53 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
     ({ whisper }) => new StepCounter(whisper.sessions.encoder, whisper.sessions.decoder),
   );
   const audio = benchAudio(minutes);
-  const seconds = audio.length / SAMPLE_RATE;
+  const audioSeconds = audio.length / SAMPLE_RATE;
   const windows: Float32Array[] = [];
   for (let s = 0; s < audio.length; s += WINDOW) windows.push(audio.subarray(s, s + WINDOW));
+  const batched = [batchedEngine(fp32, batch, 'fp32'), batchedEngine(q8, batch, 'q8')];
 
   // Every path once, off the clock: sessions allocate on their first runs.
   await stockLoop(fp32.transcriber, audio.subarray(0, WINDOW), 4);
-  for (const side of [fp32, q8]) await ourLoop(side.engine, [windows[0]!], 4);
+  for (const engine of [fp32.engine, q8.engine, ...batched])
+    await ourLoop(engine, windows.slice(0, batch), 4);
 
-  const stock: Side = {
-    label: 'stock pipeline, fp32',
-    windows: stockChunkStarts(audio.length).length,
+  const side = (label: string, count: number): Side => ({
+    label,
+    windows: count,
     seconds: new Map(),
-  };
-  const ours: Side = { label: 'our engine, fp32', windows: windows.length, seconds: new Map() };
-  const oursQ8: Side = {
-    label: 'our engine, q8 decoder+encoder',
-    windows: windows.length,
-    seconds: new Map(),
-  };
-  /** Runs one side, checking its decoder steps: exactly `tokens` for every window it decodes. */
-  const measure = async (side: Side, counter: StepCounter, tokens: number, run: () => Promise<unknown>) => {
-    counter.reset();
-    let result: unknown;
-    // The best of the rounds: a shared machine only ever makes a run slower.
-    let taken = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < rounds; round++) {
-      counter.reset();
-      taken = Math.min(
-        taken,
-        await timed(async () => {
-          result = await run();
-        }),
-      );
-    }
-    side.seconds.set(tokens, taken);
-    const steps = counter.summary();
-    if (counter.perWindow.length !== side.windows || counter.perWindow.some((n) => n !== tokens))
-      throw new Error(
-        `unequal work: ${side.label} took ${steps} decoder steps per window, not ${tokens} × ${side.windows}`,
-      );
-    console.log(
-      `  ${side.label.padEnd(31)} ${String(side.windows).padStart(3)} windows: ${taken.toFixed(1).padStart(6)} s, ${(seconds / taken).toFixed(1).padStart(5)}x real time, ${((taken / side.windows) * 1000).toFixed(0).padStart(5)} ms/window; steps per window: ${steps}`,
-    );
-    return result;
-  };
+    audioSeconds,
+  });
+  const stock = side('stock pipeline, fp32', stockChunkStarts(audio.length).length);
+  const ours = side('our engine, fp32', windows.length);
+  const oursQ8 = side('our engine, q8 decoder+encoder', windows.length);
+  const oursBatched = side(`our engine, fp32, batch ${batch}`, windows.length);
+  const oursQ8Batched = side(`our engine, q8, batch ${batch}`, windows.length);
 
   try {
     for (const tokens of tokenCounts) {
       console.log(
         `end to end (whisper-base-sized random model, CPU, ${minutes} min of audio, ${tokens} tokens per window, best of ${rounds})`,
       );
-      await measure(stock, counters[0]!, tokens, () => stockLoop(fp32.transcriber, audio, tokens));
-      const reference = (await measure(ours, counters[0]!, tokens, () =>
-        ourLoop(fp32.engine, windows, tokens),
-      )) as WindowResult[];
-      const quantised = (await measure(oursQ8, counters[1]!, tokens, () =>
-        ourLoop(q8.engine, windows, tokens),
-      )) as WindowResult[];
-      const perWindow = (side: Side) => side.seconds.get(tokens)! / side.windows;
+      await measure(stock, counters[0]!, tokens, rounds, async () => {
+        await stockLoop(fp32.transcriber, audio, tokens);
+        return undefined;
+      });
+      const run = (engine: WhisperEngine) => () => ourLoop(engine, windows, tokens);
+      const reference = await measure(ours, counters[0]!, tokens, rounds, run(fp32.engine));
+      const quantised = await measure(oursQ8, counters[1]!, tokens, rounds, run(q8.engine));
+      const together = [
+        await measure(oursBatched, counters[0]!, tokens, rounds, run(batched[0]!)),
+        await measure(oursQ8Batched, counters[1]!, tokens, rounds, run(batched[1]!)),
+      ];
+      const ratio = (s: Side) =>
+        `${(stock.seconds.get(tokens)! / s.seconds.get(tokens)!).toFixed(2)}x (${(stock.seconds.get(tokens)! / stock.windows / (s.seconds.get(tokens)! / s.windows)).toFixed(2)}x per window)`;
       console.log(
-        `  ratio: ${(stock.seconds.get(tokens)! / ours.seconds.get(tokens)!).toFixed(2)}x faster end to end (${(perWindow(stock) / perWindow(ours)).toFixed(2)}x per window); q8: ${(stock.seconds.get(tokens)! / oursQ8.seconds.get(tokens)!).toFixed(2)}x (${(perWindow(stock) / perWindow(oursQ8)).toFixed(2)}x per window)`,
+        `  ratio to stock: fp32 ${ratio(ours)}, q8 ${ratio(oursQ8)}; batch ${batch}: fp32 ${ratio(oursBatched)}, q8 ${ratio(oursQ8Batched)}`,
       );
-      console.log(`  q8 fidelity (greedy, same windows): ${agreement(reference, quantised)}`);
+      console.log(`  q8 against fp32 (greedy, same windows): ${agreement(reference!, quantised!)}`);
+      console.log(
+        `  batch ${batch} vs one at a time: fp32 ${agreement(reference!, together[0]!)}; q8 ${agreement(quantised!, together[1]!)}`,
+      );
     }
     const perToken = await printPerTokenCost({
       dir,
@@ -307,7 +207,15 @@ export async function engineBench(options: EngineBenchOptions = {}): Promise<voi
       window: windows[0]!,
     });
     if (!options.skipPeer)
-      await printPeer({ dir, tokenCounts, sides: [ours, oursQ8], perToken, fp32, q8, window: windows[0]! });
+      await printPeer({
+        dir,
+        tokenCounts,
+        sides: [ours, oursQ8, oursBatched, oursQ8Batched],
+        perToken,
+        fp32,
+        q8,
+        window: windows[0]!,
+      });
     // Other work on the machine slows both sides alike, but not the absolute figures: say how busy it was.
     console.log(
       `load average at the end (1/5/15 min): ${loadavg()

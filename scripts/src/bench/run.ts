@@ -81,6 +81,7 @@ const engineOptions = {
   ...(flag('tokens') ? { tokensPerWindow: flag('tokens')!.split(',').map(Number) } : {}),
   ...(process.argv.includes('--skip-peer') ? { skipPeer: true } : {}),
   ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
+  ...(flag('batch') ? { batch: Number(flag('batch')) } : {}),
 };
 if (which === 'all' || which === 'diarization') await diarizationBench();
 if (which === 'all' || which === 'diarization' || which === 'diarization-real') {

@@ -8,6 +8,11 @@ import type * as ort from 'onnxruntime-node';
 export class StepCounter {
   /** Decoder steps of each window encoded so far, in encoding order. */
   readonly perWindow: number[] = [];
+  /**
+   * Decoder steps times the windows in each: the work done, however windows shared steps (our
+   * continuous batching lets windows join and leave a batch, so steps do not group by encoder run).
+   */
+  rowSteps = 0;
   private open: number[] = [];
   private readonly restore: Array<() => void> = [];
 
@@ -16,7 +21,8 @@ export class StepCounter {
       const batch = Object.values(feeds)[0]?.dims[0] ?? 1;
       this.open = Array.from({ length: batch }, () => this.perWindow.push(0) - 1);
     });
-    this.wrap(decoder, () => {
+    this.wrap(decoder, (feeds) => {
+      this.rowSteps += feeds.input_ids?.dims[0] ?? 1;
       for (const index of this.open) this.perWindow[index]!++;
     });
   }
@@ -44,6 +50,7 @@ export class StepCounter {
   reset(): void {
     this.perWindow.length = 0;
     this.open = [];
+    this.rowSteps = 0;
   }
 
   /** The distinct step counts seen, with how many windows had each: `32 × 24`. */

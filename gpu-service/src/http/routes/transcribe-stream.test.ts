@@ -7,7 +7,8 @@ import { Admission } from '../admission.js';
 
 // The streamed answer (`stream: true`) that jobs and SSE are built on, against the real pipeline.
 const admission = new Admission({ maxConcurrent: 2, maxQueue: 2 });
-const app = createTestApp({ admission });
+// One window per batch: progress comes after each batch, so it arrives window by window.
+const app = createTestApp({ admission, batchSize: 1 });
 let files: TestServer;
 // Three minutes of the clip back to back: many windows, so progress arrives in several steps.
 const longFlac = loopSpeech('flac', 30);
