@@ -2,6 +2,7 @@ import { ApiError } from '@whisper-edge/shared';
 import { SAMPLE_RATE } from '../audio/sample-rate.js';
 import { N_SAMPLES } from '../audio/whisper-audio.js';
 import type { WhisperModel } from '../models/whisper-model.js';
+import type { BeamSearchDecoder } from './beam-search-decoder.js';
 import { tokenStartTimes } from './cross-attention-dtw.js';
 import { DecodeLoop } from './decode-loop.js';
 import type { DecodeOptions, FeatureExtractor, WindowResult, WindowWord } from './decode-types.js';
@@ -50,6 +51,11 @@ export class WhisperEngine {
       thresholds?: QualityThresholds;
       /** `transformers.js` reproduces its looser timestamp rules exactly (for comparisons). */
       timestampRules?: 'openai' | 'transformers.js';
+      /**
+       * Greedy windows decode inside onnxruntime instead of the shared loop
+       * (docs/gpu-data-movement.md); hotter retries and Transformers.js's timestamp rules stay on it.
+       */
+      beamSearch?: BeamSearchDecoder;
     },
   ) {
     this.vocab = readVocab(model.generationConfig, model.tokenizer);
@@ -205,7 +211,7 @@ export class WhisperEngine {
     // Each window samples from its own stream: its output does not depend on what it was batched with.
     const random = mulberry32(((options.seed ?? 0) + Math.imul(context.index, 0x9e3779b9)) >>> 0);
     for (const [attempt, temperature] of temperatures.entries()) {
-      const sequence = await this.loop.decode({
+      const request = {
         ...encoded,
         prompt,
         withTimestamps: options.withTimestamps,
@@ -215,7 +221,13 @@ export class WhisperEngine {
         ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}),
         ...(options.withWords ? { alignment: this.alignmentFor(window) } : {}),
         ...(options.urgent ? { urgent: true } : {}),
-      });
+      };
+      // The op applies openai/whisper's timestamp rules (not Transformers.js's) and does not sample.
+      const op = this.options.beamSearch;
+      const sequence =
+        op && temperature === 0 && (request.strictTimestamps || !request.withTimestamps)
+          ? await op.decode(request)
+          : await this.loop.decode(request);
       const last = attempt === temperatures.length - 1;
       const result = this.toResult(sequence, window.length / SAMPLE_RATE, temperature, last);
       if (!last && needsFallback(result, this.options.thresholds ?? DEFAULT_THRESHOLDS)) continue;

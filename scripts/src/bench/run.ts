@@ -7,6 +7,7 @@
  * - upload: a 320 MB multipart upload through the local Worker (parts via its signed route into local
  *   R2) against a plain copy of a file of the same size on the same disk.
  * - jobs: 200 async jobs through the queue and two local GPU services; all must finish exactly once.
+ * - beam-search: the decode loop inside onnxruntime (WhisperBeamSearch) against ours, equal steps.
  * - engine: our engine against the stock pipeline at equal decoder steps per window (`--minutes N`,
  *   `--tokens 32,90`).
  * - health: /health latency during a long transcription, engine on the main thread and on a worker.
@@ -21,6 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startStack } from '../test-support/stack.js';
+import { beamSearchBench } from './beam-search-bench.js';
 import { diarizationBench, diarizationDevBench } from './diarization-bench.js';
 import { engineBench } from './engine-bench.js';
 import { featuresBench } from './features-bench.js';
@@ -90,6 +92,11 @@ if (which === 'diarization-dev') await diarizationDevBench();
 if (which === 'all' || which === 'upload') await uploadBench();
 if (which === 'all' || which === 'features') await featuresBench();
 if (which === 'all' || which === 'engine') await engineBench(engineOptions);
+if (which === 'all' || which === 'beam-search')
+  await beamSearchBench({
+    ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
+    ...(flag('tokens') ? { steps: flag('tokens')!.split(',').map(Number) } : {}),
+  });
 if (which === 'all' || which === 'health')
   await healthUnderLoadBench(flag('minutes') ? Number(flag('minutes')) : 3);
 if (which === 'all' || which === 'memory') await memoryBench();
