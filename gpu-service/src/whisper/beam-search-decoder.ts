@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { WhisperModel } from '../models/whisper-model.js';
 import { beamSearchChainBytes, decodeWithBeamSearch } from './beam-search-runner.js';
-import type { SequenceRequest } from './decode-loop.js';
+import type { SequenceRequest } from './decoder-runner.js';
 import { type DecodedSequence, decoderShape } from './decoder-runner.js';
 import { teacherForced, windowStates } from './teacher-forced.js';
 import type { WhisperVocab } from './whisper-vocab.js';

@@ -1,29 +1,14 @@
 import * as ort from 'onnxruntime-node';
 import { gatherRows, stackTensors, takeRows } from './batch-rows.js';
-import { type DecodedSequence, type DecoderShape, emptyCache, keepAttention } from './decoder-runner.js';
-import { applyRules, argmax, logSoftmaxAt, sample } from './logit-rules.js';
+import {
+  type DecodedSequence,
+  type DecoderShape,
+  emptyCache,
+  keepAttention,
+  type SequenceRequest,
+} from './decoder-runner.js';
+import { chooseNext } from './next-token.js';
 import type { WhisperVocab } from './whisper-vocab.js';
-
-/** openai/whisper's max_initial_timestamp of 1.0 s, in 20 ms timestamp steps. */
-const MAX_INITIAL_TIMESTAMP_INDEX = 50;
-
-/** One window to decode: its row of an encoder output, its prompt and its own decoding settings. */
-export interface SequenceRequest {
-  hidden: ort.Tensor;
-  row: number;
-  prompt: number[];
-  withTimestamps: boolean;
-  temperature: number;
-  /** Uniform random numbers in [0, 1) for sampling at temperature > 0: this sequence's own stream. */
-  random?: () => number;
-  maxNewTokens?: number;
-  /** openai/whisper's stricter timestamp rules (see RuleState); off reproduces Transformers.js. */
-  strictTimestamps?: boolean;
-  /** Keep the alignment heads' cross-attention over this many encoder frames (word timestamps). */
-  alignment?: { heads: Array<[number, number]>; frames: number };
-  /** Someone is watching (a live session): taken in at once, past the batch size, ahead of the queue. */
-  urgent?: boolean;
-}
 
 interface Member {
   request: SequenceRequest;
@@ -188,41 +173,12 @@ export class DecodeLoop {
     if (aligning) keepAttention(outputs, members, stepLength);
     cohort.position += stepLength;
     const logits = outputs.logits!;
-    const ended = members.map((member, b) => this.choose(member, logits, b, stepLength, first));
+    const ended = members.map(
+      (member, b) =>
+        chooseNext(this.vocab, member.request, member.sequence, { logits, row: b, stepLength, first }) ||
+        member.sequence.tokens.length >= member.maxNew,
+    );
     if (ended.some(Boolean)) this.leave(cohort, ended);
-  }
-
-  /** Picks a member's next token from its row of logits; true when the sequence has ended. */
-  private choose(member: Member, logits: ort.Tensor, b: number, stepLength: number, first: boolean): boolean {
-    const { request, sequence } = member;
-    const vocabSize = logits.dims[2]!;
-    const data = logits.data as Float32Array;
-    const sotIndex = request.prompt.lastIndexOf(this.vocab.sot);
-    if (first && this.vocab.noSpeech !== undefined && sotIndex >= 0) {
-      const sotRow = data.subarray(
-        (b * stepLength + sotIndex) * vocabSize,
-        (b * stepLength + sotIndex + 1) * vocabSize,
-      );
-      sequence.noSpeechProb = Math.exp(logSoftmaxAt(sotRow, this.vocab.noSpeech));
-    }
-    const offset = (b * stepLength + stepLength - 1) * vocabSize;
-    const row = data.slice(offset, offset + vocabSize);
-    applyRules(row, this.vocab, {
-      generated: sequence.tokens,
-      withTimestamps: request.withTimestamps,
-      ...(request.strictTimestamps
-        ? { maxInitialTimestampIndex: MAX_INITIAL_TIMESTAMP_INDEX, monotonicTimestamps: true }
-        : {}),
-    });
-    const token =
-      request.temperature > 0 && request.random
-        ? sample(row, request.temperature, request.random())
-        : argmax(row);
-    const logprob = logSoftmaxAt(row, token);
-    sequence.sumLogprob += logprob;
-    sequence.logprobs.push(logprob);
-    sequence.tokens.push(token);
-    return token === this.vocab.eot || sequence.tokens.length >= member.maxNew;
   }
 
   /** Ended sequences are answered and leave: the batch shrinks to the rows still decoding. */

@@ -16,6 +16,24 @@ export function decoderShape(config: WhisperConfig): DecoderShape {
   };
 }
 
+/** One window to decode: its row of an encoder output, its prompt and its own decoding settings. */
+export interface SequenceRequest {
+  hidden: ort.Tensor;
+  row: number;
+  prompt: number[];
+  withTimestamps: boolean;
+  temperature: number;
+  /** Uniform random numbers in [0, 1) for sampling at temperature > 0: this sequence's own stream. */
+  random?: () => number;
+  maxNewTokens?: number;
+  /** openai/whisper's stricter timestamp rules (see RuleState); off reproduces Transformers.js. */
+  strictTimestamps?: boolean;
+  /** Keep the alignment heads' cross-attention over this many encoder frames (word timestamps). */
+  alignment?: { heads: Array<[number, number]>; frames: number };
+  /** Someone is watching (a live session): taken in at once, past the batch size, ahead of the queue. */
+  urgent?: boolean;
+}
+
 export interface DecodedSequence {
   tokens: number[];
   /** Each token's log-probability as it was chosen (after the logit rules), for word confidence. */

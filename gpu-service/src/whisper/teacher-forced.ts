@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { SequenceRequest } from './decode-loop.js';
+import type { SequenceRequest } from './decoder-runner.js';
 import { type DecodedSequence, type DecoderShape, emptyCache } from './decoder-runner.js';
 import { halfToFloat } from './float16.js';
 import { applyRules, logSoftmaxAt } from './logit-rules.js';
