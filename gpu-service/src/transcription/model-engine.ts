@@ -15,11 +15,13 @@ export interface ModelEngine {
 }
 
 /**
- * Windows of one request decoding at once: enough to keep every engine's batch full (and one ready
- * for each), so a lone long request uses the whole batch; the scheduler still serves requests in turn.
+ * Windows of one request decoding at once: all the engines' places but one, so a lone long request
+ * keeps the batch nearly full while another request's window still finds a place at the next step
+ * (and, being behind, runs first until it catches up) instead of waiting for one of the long
+ * request's windows to end. With one place there is no choice: that request waits for it.
  */
 export const windowsInFlight = (model: Pick<LoadedModel, 'batchSize' | 'engineWorkers'>) =>
-  Math.max(1, model.engineWorkers) * windowsInHand(model.batchSize);
+  Math.max(1, Math.max(1, model.engineWorkers) * windowsInHand(model.batchSize) - 1);
 
 export async function startEngine(model: LoadedModel): Promise<ModelEngine> {
   if (model.engineWorkers > 0) {

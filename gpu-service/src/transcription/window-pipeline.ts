@@ -28,10 +28,10 @@ export class WindowPipeline<T> {
     return this.inFlight.reduce((n, { window }) => n + window.samples.length, 0);
   }
 
-  /** Starts the window; waits while more than `depth` are decoding, handing on the oldest. */
+  /** Starts the window once fewer than `depth` are decoding (handing on the oldest until then). */
   async push(window: AudioWindow): Promise<void> {
+    while (this.inFlight.length >= this.depth) await this.handOnOldest();
     this.inFlight.push({ window, result: settle(this.start(window)) });
-    while (this.inFlight.length > this.depth) await this.handOnOldest();
   }
 
   /** Every window handed on, in order; the first failure is thrown (later windows are not handed on). */

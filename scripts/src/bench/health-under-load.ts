@@ -5,8 +5,8 @@
  * client in that process asks for /health every 20 ms; each answer's latency is counted from when the
  * request was due, so a blocked event loop counts against it whether it delayed the send or the reply.
  * The job's audio goes in 1 s blocks, as the service feeds ffmpeg's output.
- * A 5 s request is timed alone and again arriving during the job (its windows queue with the job's,
- * batch by batch).
+ * A 5 s request is timed alone and again arriving during the job (its window joins the job's in the
+ * engine's decode batch: continuous batching, at the default BATCH_SIZE).
  */
 
 import type { AddressInfo } from 'node:net';
