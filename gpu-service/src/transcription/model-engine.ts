@@ -1,5 +1,6 @@
 import { encoderBatchIsExact } from '../models/dtype-map.js';
 import type { LoadedModel } from '../models/model-manager.js';
+import { releaseMainThreadSessions } from '../models/release-sessions.js';
 import { BatchScheduler, windowsInHand } from '../whisper/batch-scheduler.js';
 import { EnginePool } from '../whisper/engine-pool.js';
 import { WhisperEngine } from '../whisper/whisper-engine.js';
@@ -27,6 +28,8 @@ export async function startEngine(model: LoadedModel): Promise<ModelEngine> {
   if (model.engineWorkers > 0) {
     const pool = await EnginePool.start(model);
     model.onUnload(() => pool.close());
+    // The workers hold the sessions now: the main thread's copy would only take memory.
+    await releaseMainThreadSessions(model);
     return {
       engine: pool,
       scheduler: new BatchScheduler(pool, 1, pool.workers * windowsInHand(model.batchSize)),
