@@ -10,7 +10,7 @@ import { type RunningStack, startStack } from './test-support/stack.js';
  * caller that hangs up frees its GPU slot within seconds, sync or streamed.
  */
 let stack: RunningStack;
-const SYNC_LIMIT = 1800;
+const SYNC_LIMIT = 2400;
 const SYNC_DEADLINE = 8;
 
 beforeAll(async () => {
@@ -87,7 +87,9 @@ describe('limits on work through the edge', () => {
   }, 90_000);
 
   it('answers a sync request that outlives SYNC_DEADLINE_SECONDS with a 504 naming the limit', async () => {
-    const response = await transcribe(form(loopSpeech('flac', 60)));
+    // 36 minutes of speech: far more than the generated model gets through in the deadline (a 6-minute
+    // input finished inside it once the engine batched continuously).
+    const response = await transcribe(form(loopSpeech('flac', 360)));
     expect(response.status).toBe(504);
     const body = (await response.json()) as { error: Record<string, unknown> };
     expect(body.error).toMatchObject({ code: 'deadline_exceeded', type: 'server_error' });
