@@ -1,4 +1,5 @@
 import type { TranscriptionResult } from '@whisper-edge/shared';
+import { withLogContext } from '@whisper-edge/shared/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/file-server.js';
 import { putResult } from './put-result.js';
@@ -13,7 +14,7 @@ const result: TranscriptionResult = {
 };
 
 let server: TestServer;
-const received: Array<{ url: string; type: string | undefined; body: string }> = [];
+const received: Array<{ url: string; type: string | undefined; body: string; id?: string | undefined }> = [];
 let flaky = 0;
 
 beforeAll(async () => {
@@ -25,7 +26,12 @@ beforeAll(async () => {
     req.on('end', () => {
       if (req.url === '/flaky' && flaky++ < 2) return void res.writeHead(503).end();
       if (req.url === '/denied') return void res.writeHead(403).end();
-      received.push({ url: req.url!, type: req.headers['content-type'], body });
+      received.push({
+        url: req.url!,
+        type: req.headers['content-type'],
+        body,
+        id: req.headers['x-request-id'] as string | undefined,
+      });
       res.writeHead(200).end();
     });
   });
@@ -33,6 +39,14 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('putResult', () => {
+  it('sends the id of the request it serves, so the receiver’s logs name it', async () => {
+    const outcome = await withLogContext({ request_id: 'req_put_test_0123' }, () =>
+      putResult({ url: `${server.url}/traced`, format: 'text' }, result),
+    );
+    expect(outcome.ok).toBe(true);
+    expect(received.find((r) => r.url === '/traced')?.id).toBe('req_put_test_0123');
+  });
+
   it('PUTs the result in the requested format', async () => {
     expect(await putResult({ url: `${server.url}/ok`, format: 'srt' }, result)).toEqual({
       ok: true,

@@ -3,6 +3,8 @@ export interface PutOptions {
   timeoutMs?: number;
   /** Base delay between attempts; doubles each time. */
   backoffMs?: number;
+  /** Sent with every attempt besides the content type (e.g. the request id it serves). */
+  headers?: Record<string, string>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +27,7 @@ export async function putWithRetry(
       const response = await fetch(url, {
         method: 'PUT',
         body,
-        headers: { 'content-type': contentType },
+        headers: { ...options.headers, 'content-type': contentType },
         redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
